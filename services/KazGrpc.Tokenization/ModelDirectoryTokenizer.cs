@@ -1,0 +1,50 @@
+namespace KazGrpc.Tokenization;
+
+/// <summary>Finds which tokenizer files a model directory holds and how to load them.</summary>
+public static class ModelDirectoryTokenizer
+{
+    /// <summary>
+    /// Returns the loader for the first tokenizer found, in this order: <c>tokenizer.model</c> or
+    /// <c>original/tokenizer.model</c> (tiktoken rank file in Llama 3 form, else SentencePiece),
+    /// <c>*.tiktoken</c>, <c>vocab.json</c> + <c>merges.txt</c>, <c>vocab.txt</c>. Null, with the
+    /// reason, when there is none.
+    /// </summary>
+    public static Func<TokenizerDefinition>? Find(string name, string directory, out string reason)
+    {
+        reason = string.Empty;
+        var config = new Lazy<ModelTokenizerConfig>(() => ModelTokenizerConfig.Read(directory));
+        foreach (var candidate in new[] { Path.Combine(directory, "tokenizer.model"), Path.Combine(directory, "original", "tokenizer.model") })
+        {
+            if (File.Exists(candidate))
+            {
+                return TiktokenLoader.IsRankFile(candidate)
+                    ? () => TiktokenLoader.LoadLlama3(name, candidate, config.Value)
+                    : () => SentencePieceLoader.Load(name, candidate, config.Value);
+            }
+        }
+
+        var tiktoken = Directory.EnumerateFiles(directory, "*.tiktoken").Order(StringComparer.Ordinal).FirstOrDefault();
+        if (tiktoken is not null)
+        {
+            return () => TiktokenLoader.LoadRankFile(name, tiktoken, config.Value);
+        }
+
+        var vocabJson = Path.Combine(directory, "vocab.json");
+        var merges = Path.Combine(directory, "merges.txt");
+        if (File.Exists(vocabJson) && File.Exists(merges))
+        {
+            return () => ByteLevelBpeLoader.Load(name, vocabJson, merges, config.Value);
+        }
+
+        var vocabTxt = Path.Combine(directory, "vocab.txt");
+        if (File.Exists(vocabTxt))
+        {
+            return () => WordPieceLoader.Load(name, vocabTxt, config.Value);
+        }
+
+        reason = File.Exists(Path.Combine(directory, "tokenizer.json"))
+            ? "tokenizer.json cannot be read by Microsoft.ML.Tokenizers; convert it with `tools convert-tokenizer`"
+            : "no tokenizer.model, *.tiktoken, vocab.json + merges.txt or vocab.txt";
+        return null;
+    }
+}

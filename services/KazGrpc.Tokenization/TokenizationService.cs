@@ -1,0 +1,213 @@
+using System.Runtime.InteropServices;
+using KazGrpc.Core;
+using Microsoft.Extensions.Options;
+
+namespace KazGrpc.Tokenization;
+
+/// <summary>
+/// The tokenizer sidecar's domain: validates requests against the configured limits, encodes on
+/// the tokenizer's worker pool, decodes through the id-to-bytes table, renders chat templates.
+/// Thread-safe; one instance per process.
+/// </summary>
+public sealed class TokenizationService
+{
+    private readonly TokenizerRegistry _registry;
+    private readonly TokenizationOptions _limits;
+
+    /// <summary>Creates the service over a loaded registry.</summary>
+    public TokenizationService(TokenizerRegistry registry, IOptions<TokenizationOptions> options)
+    {
+        _registry = registry;
+        _limits = options.Value;
+    }
+
+    /// <summary>The configured limits.</summary>
+    public TokenizationOptions Limits => _limits;
+
+    /// <summary>Every loaded tokenizer, ordered by name.</summary>
+    public IReadOnlyList<TokenizerDefinition> ListTokenizers() => _registry.Tokenizers;
+
+    /// <summary>The tokenizer called <paramref name="name"/>; NOT_FOUND lists those that exist.</summary>
+    public TokenizerDefinition GetTokenizer(string name, string field = "tokenizer")
+    {
+        RequestLimits.Required(name, field);
+        return _registry.Get(name).Definition;
+    }
+
+    /// <summary>Encodes every text of <paramref name="command"/>, in order.</summary>
+    public async ValueTask<TokenizeResult[]> TokenizeAsync(TokenizeCommand command, CancellationToken cancellationToken)
+    {
+        RequestLimits.Required(command.Tokenizer, "tokenizer");
+        RequestLimits.Texts(command.Texts, "texts", _limits);
+        var pool = _registry.Get(command.Tokenizer);
+        return await pool.RunAsync((pool.Definition, command), static (encoder, state) => Encode(encoder, state.Definition, state.command), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Counts the ids of each text.</summary>
+    public async ValueTask<int[]> CountTokensAsync(string tokenizer, IReadOnlyList<string> texts, bool addSpecialTokens, CancellationToken cancellationToken)
+    {
+        RequestLimits.Required(tokenizer, "tokenizer");
+        RequestLimits.Texts(texts, "texts", _limits);
+        var pool = _registry.Get(tokenizer);
+        var framing = addSpecialTokens ? pool.Definition.PrefixIds.Count + pool.Definition.SuffixIds.Count : 0;
+        return await pool.RunAsync((texts, framing), static (encoder, state) =>
+        {
+            var counts = new int[state.texts.Count];
+            for (var i = 0; i < counts.Length; i++)
+            {
+                counts[i] = encoder.Count(state.texts[i], allowSpecialTokens: false) + state.framing;
+            }
+
+            return counts;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Decodes <paramref name="ids"/> in one shot. An incomplete character at the end becomes U+FFFD.</summary>
+    public string Detokenize(string tokenizer, ReadOnlySpan<uint> ids, bool skipSpecialTokens)
+    {
+        var definition = GetTokenizer(tokenizer);
+        if (ids.Length > _limits.MaxDetokenizeIds)
+        {
+            throw new RequestValidationException("ids", $"`ids` must contain at most {_limits.MaxDetokenizeIds} ids; got {ids.Length}");
+        }
+
+        RequestLimits.Ids(ids, definition, "ids");
+        return IncrementalDecoder.DecodeAll(definition.Bytes, MemoryMarshal.Cast<uint, int>(ids), skipSpecialTokens);
+    }
+
+    /// <summary>Opens the per-stream state of a DetokenizeStream.</summary>
+    public DetokenizeSession OpenDetokenizeSession() => new(this, _limits);
+
+    /// <summary>Renders a conversation with the chat template of <paramref name="target"/> and encodes it.</summary>
+    /// <param name="target">Tokenizer or model name.</param>
+    /// <param name="targetField">The request field that named it (<c>tokenizer</c> or <c>model</c>), for error messages.</param>
+    /// <param name="messages">The conversation.</param>
+    /// <param name="addGenerationPrompt">End with an assistant header.</param>
+    /// <param name="cancellationToken">Stops waiting for a worker.</param>
+    public async ValueTask<(string Text, int[] Ids)> ApplyChatTemplateAsync(
+        string target, string targetField, IReadOnlyList<ChatMessage> messages, bool addGenerationPrompt, CancellationToken cancellationToken)
+    {
+        RequestLimits.Required(target, targetField);
+        ValidateMessages(messages);
+        var pool = _registry.Get(target);
+        var segments = ChatTemplates.Render(pool.Definition, messages, addGenerationPrompt);
+        return await pool.RunAsync(segments, static (encoder, segments) =>
+        {
+            var ids = new List<int>();
+            var text = new System.Text.StringBuilder();
+            foreach (var segment in segments)
+            {
+                text.Append(segment.Text);
+                if (segment.ControlId is int id)
+                {
+                    ids.Add(id);
+                }
+                else if (segment.Text.Length > 0)
+                {
+                    encoder.Encode(segment.Text, allowSpecialTokens: false, ids, null);
+                }
+            }
+
+            return (text.ToString(), ids.ToArray());
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private void ValidateMessages(IReadOnlyList<ChatMessage> messages)
+    {
+        if (messages.Count == 0)
+        {
+            throw new RequestValidationException("messages", "`messages` must contain at least 1 message; got 0");
+        }
+
+        if (messages.Count > _limits.MaxChatMessages)
+        {
+            throw new RequestValidationException("messages", $"`messages` must contain at most {_limits.MaxChatMessages} messages; got {messages.Count}");
+        }
+
+        for (var i = 0; i < messages.Count; i++)
+        {
+            if (!ChatTemplates.Roles.Contains(messages[i].Role))
+            {
+                throw new RequestValidationException($"messages[{i}].role",
+                    $"`messages[{i}].role` must be one of {string.Join(", ", ChatTemplates.Roles)}; got '{messages[i].Role}'");
+            }
+        }
+
+        RequestLimits.Texts([.. messages.Select(m => m.Content)], "messages.content", _limits);
+    }
+
+    private static TokenizeResult[] Encode(TokenEncoder encoder, TokenizerDefinition definition, TokenizeCommand command)
+    {
+        var results = new TokenizeResult[command.Texts.Count];
+        var ids = new List<int>();
+        var offsets = command.ReturnOffsets ? new List<Range>() : null;
+        for (var i = 0; i < results.Length; i++)
+        {
+            ids.Clear();
+            offsets?.Clear();
+            var text = command.Texts[i];
+            encoder.Encode(text, command.AllowSpecialTokens, ids, offsets);
+            results[i] = Frame(definition, command, text, ids, offsets);
+        }
+
+        return results;
+    }
+
+    /// <summary>Adds framing ids, truncates to the token limit and converts offsets to code points.</summary>
+    private static TokenizeResult Frame(TokenizerDefinition definition, TokenizeCommand command, string text, List<int> content, List<Range>? offsets)
+    {
+        var prefix = command.AddSpecialTokens ? definition.PrefixIds : [];
+        var suffix = command.AddSpecialTokens ? definition.SuffixIds : [];
+        var keep = content.Count;
+        var truncated = false;
+        if (command.MaxTokens > 0 && prefix.Count + content.Count + suffix.Count > command.MaxTokens)
+        {
+            keep = Math.Max(0, command.MaxTokens - prefix.Count - suffix.Count);
+            truncated = true;
+        }
+
+        var ids = new int[prefix.Count + keep + suffix.Count];
+        for (var i = 0; i < prefix.Count; i++)
+        {
+            ids[i] = prefix[i];
+        }
+
+        content.CopyTo(0, ids, prefix.Count, keep);
+        for (var i = 0; i < suffix.Count; i++)
+        {
+            ids[prefix.Count + keep + i] = suffix[i];
+        }
+        if (command.MaxTokens > 0 && ids.Length > command.MaxTokens)
+        {
+            // The limit is smaller than the framing itself.
+            ids = ids[..command.MaxTokens];
+        }
+
+        (int, int)[]? spans = null;
+        if (offsets is not null)
+        {
+            var codePoints = new CodePointIndex(text);
+            var end = codePoints.Length;
+            spans = new (int, int)[ids.Length];
+            for (var i = 0; i < spans.Length; i++)
+            {
+                var contentIndex = i - prefix.Count;
+                if (contentIndex < 0)
+                {
+                    spans[i] = (0, 0);
+                }
+                else if (contentIndex < keep)
+                {
+                    var (offset, length) = offsets[contentIndex].GetOffsetAndLength(text.Length);
+                    spans[i] = (codePoints.FromUtf16(offset), codePoints.FromUtf16(offset + length));
+                }
+                else
+                {
+                    spans[i] = (end, end);
+                }
+            }
+        }
+
+        return new TokenizeResult(ids, spans, truncated);
+    }
+}

@@ -1,0 +1,23 @@
+namespace KazGrpc.Tokenization;
+
+/// <summary>A request to encode texts.</summary>
+public sealed record TokenizeCommand
+{
+    /// <summary>Tokenizer name.</summary>
+    public required string Tokenizer { get; init; }
+
+    /// <summary>The texts, encoded in order.</summary>
+    public required IReadOnlyList<string> Texts { get; init; }
+
+    /// <summary>Add framing tokens (BOS; [CLS]/[SEP]).</summary>
+    public bool AddSpecialTokens { get; init; }
+
+    /// <summary>Return each id's code point span.</summary>
+    public bool ReturnOffsets { get; init; }
+
+    /// <summary>Keep at most this many ids per text, framing included; 0 keeps all.</summary>
+    public int MaxTokens { get; init; }
+
+    /// <summary>Encode special-token spellings as control tokens (trusted callers only).</summary>
+    public bool AllowSpecialTokens { get; init; }
+}

@@ -1,0 +1,12 @@
+namespace KazGrpc.Tokenization.Tests;
+
+/// <summary>The shared multilingual test corpus (Kazakh, Russian, English, mixed, emoji).</summary>
+internal static class Corpus
+{
+    public static IReadOnlyList<string> Lines { get; } =
+        File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "TestData", "corpus.txt"))
+            .Where(l => l.Length > 0)
+            .ToArray();
+
+    public static string All { get; } = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "TestData", "corpus.txt"));
+}
