@@ -1,0 +1,91 @@
+using Grpc.HealthCheck;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+
+namespace KazGrpc.Hosting;
+
+/// <summary>Service defaults shared by the KazGrpc hosts.</summary>
+public static class HostingExtensions
+{
+    /// <summary>
+    /// Adds Kestrel endpoints (gRPC over HTTP/2 cleartext, Prometheus over HTTP/1.1), gRPC with the
+    /// error interceptor and message limits, health (NOT_SERVING until the host says otherwise),
+    /// reflection, metrics and graceful shutdown.
+    /// </summary>
+    /// <param name="builder">The host builder.</param>
+    /// <param name="defaultGrpcAddress">This host's gRPC address when configuration sets none.</param>
+    /// <param name="defaultMetricsAddress">This host's metrics address when configuration sets none.</param>
+    /// <param name="serviceNames">Fully-qualified names of the gRPC services the host serves, reported by health.</param>
+    public static WebApplicationBuilder AddKazGrpcHosting(this WebApplicationBuilder builder, string defaultGrpcAddress, string defaultMetricsAddress, params string[] serviceNames)
+    {
+        // Defaults go first, so that appsettings, environment variables and arguments override them.
+        builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource
+        {
+            InitialData = new Dictionary<string, string?>
+            {
+                [$"{HostingOptions.SectionName}:{nameof(HostingOptions.GrpcAddress)}"] = defaultGrpcAddress,
+                [$"{HostingOptions.SectionName}:{nameof(HostingOptions.MetricsAddress)}"] = defaultMetricsAddress,
+            },
+        });
+
+        var options = builder.Configuration.GetSection(HostingOptions.SectionName).Get<HostingOptions>() ?? new HostingOptions();
+        options.Validate();
+        builder.Services.AddOptions<HostingOptions>().Bind(builder.Configuration.GetSection(HostingOptions.SectionName)).ValidateOnStart()
+            .Validate(o => { o.Validate(); return true; });
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(EndpointAddress.Parse(options.GrpcAddress, "Hosting:GrpcAddress"), listen => listen.Protocols = HttpProtocols.Http2);
+            if (options.MetricsAddress.Length > 0)
+            {
+                kestrel.Listen(EndpointAddress.Parse(options.MetricsAddress, "Hosting:MetricsAddress"), listen => listen.Protocols = HttpProtocols.Http1);
+            }
+
+            kestrel.Limits.Http2.KeepAlivePingDelay = options.KeepAlivePingDelay;
+            kestrel.Limits.Http2.KeepAlivePingTimeout = options.KeepAlivePingTimeout;
+            kestrel.Limits.Http2.MaxStreamsPerConnection = options.MaxStreamsPerConnection;
+            kestrel.AddServerHeader = false;
+        });
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ServerMetrics>();
+        builder.Services.AddGrpc(grpc =>
+        {
+            grpc.Interceptors.Add<ErrorInterceptor>();
+            grpc.MaxReceiveMessageSize = options.MaxReceiveMessageBytes;
+            grpc.MaxSendMessageSize = options.MaxSendMessageBytes;
+            grpc.EnableDetailedErrors = false;
+        });
+        builder.Services.AddGrpcReflection();
+        builder.Services.AddSingleton<HealthServiceImpl>();
+        foreach (var name in serviceNames)
+        {
+            builder.Services.AddSingleton(new ServiceName(name));
+        }
+
+        builder.Services.AddSingleton<ReadinessReporter>();
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(ServerMetrics.MeterName)
+            .AddPrometheusExporter());
+        return builder;
+    }
+
+    /// <summary>Maps health, reflection (v1 and v1alpha) and <c>/metrics</c>.</summary>
+    public static WebApplication MapKazGrpcDefaults(this WebApplication app)
+    {
+        // Creating the reporter sets NOT_SERVING for every name before the first call can arrive.
+        _ = app.Services.GetRequiredService<ReadinessReporter>();
+        app.MapGrpcService<HealthServiceImpl>();
+        app.MapGrpcReflectionService();
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        _ = app.Services.GetRequiredService<IOptions<HostingOptions>>().Value;
+        return app;
+    }
+}

@@ -1,0 +1,19 @@
+using Grpc.Core;
+using Microsoft.Extensions.Logging;
+
+namespace KazGrpc.Hosting;
+
+internal static partial class HostingLog
+{
+    [LoggerMessage(1, LogLevel.Error, "Call {Method} failed unexpectedly; error id {ErrorId}")]
+    public static partial void Unexpected(ILogger logger, Exception exception, string method, string errorId);
+
+    [LoggerMessage(2, LogLevel.Debug, "Call {Method} ended by the caller: {StatusCode}")]
+    public static partial void CallerEnded(ILogger logger, string method, StatusCode statusCode);
+
+    [LoggerMessage(3, LogLevel.Debug, "Call {Method} rejected: {StatusCode} {Message}")]
+    public static partial void Rejected(ILogger logger, string method, StatusCode statusCode, string message);
+
+    [LoggerMessage(4, LogLevel.Error, "Execution failed in {Method}; error id {ErrorId}")]
+    public static partial void ExecutionFailed(ILogger logger, Exception exception, string method, string errorId);
+}

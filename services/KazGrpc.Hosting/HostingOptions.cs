@@ -1,0 +1,50 @@
+namespace KazGrpc.Hosting;
+
+/// <summary>Endpoints and transport limits of a KazGrpc host (section <c>Hosting</c>).</summary>
+public sealed class HostingOptions
+{
+    /// <summary>Configuration section name.</summary>
+    public const string SectionName = "Hosting";
+
+    /// <summary>gRPC endpoint, <c>host:port</c>, HTTP/2 cleartext. Default: the host's own
+    /// (inference-svc 127.0.0.1:50051, tokenizer-svc 127.0.0.1:50052). Port 0 picks a free port.</summary>
+    public string GrpcAddress { get; set; } = "127.0.0.1:0";
+
+    /// <summary>Prometheus endpoint, <c>host:port</c>, HTTP/1.1, serving <c>/metrics</c>. Default: the
+    /// host's own (9101 inference-svc, 9102 tokenizer-svc). Empty disables it.</summary>
+    public string MetricsAddress { get; set; } = string.Empty;
+
+    /// <summary>Largest message a call may receive, in bytes. Default 16 MiB.</summary>
+    public int MaxReceiveMessageBytes { get; set; } = 16 << 20;
+
+    /// <summary>Largest message a call may send, in bytes. Default 16 MiB.</summary>
+    public int MaxSendMessageBytes { get; set; } = 16 << 20;
+
+    /// <summary>Idle time after which the server pings a connection, so long streams through
+    /// proxies stay open and dead peers are noticed. Default 30 s.</summary>
+    public TimeSpan KeepAlivePingDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a ping may go unanswered before the connection is closed. Default 20 s.</summary>
+    public TimeSpan KeepAlivePingTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>How long shutdown waits for in-flight calls to finish. Default 30 s.</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Most concurrent HTTP/2 streams per connection. Default 1000.</summary>
+    public int MaxStreamsPerConnection { get; set; } = 1000;
+
+    /// <summary>Throws when a value is out of range; called at start-up.</summary>
+    public void Validate()
+    {
+        _ = EndpointAddress.Parse(GrpcAddress, $"{SectionName}:{nameof(GrpcAddress)}");
+        if (MetricsAddress.Length > 0)
+        {
+            _ = EndpointAddress.Parse(MetricsAddress, $"{SectionName}:{nameof(MetricsAddress)}");
+        }
+
+        if (MaxReceiveMessageBytes < 1024 || MaxSendMessageBytes < 1024)
+        {
+            throw new InvalidOperationException($"{SectionName}: message size limits must be at least 1024 bytes; got {MaxReceiveMessageBytes} and {MaxSendMessageBytes}");
+        }
+    }
+}

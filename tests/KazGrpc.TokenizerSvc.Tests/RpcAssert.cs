@@ -1,0 +1,28 @@
+using Google.Rpc;
+using Grpc.Core;
+
+namespace KazGrpc.TokenizerSvc.Tests;
+
+internal static class RpcAssert
+{
+    public static async Task<RpcException> ThrowsAsync(StatusCode code, Func<Task> call, params string[] words)
+    {
+        var error = await Assert.ThrowsAsync<RpcException>(call);
+        Assert.Equal(code, error.StatusCode);
+        foreach (var word in words)
+        {
+            Assert.Contains(word, error.Status.Detail, StringComparison.Ordinal);
+        }
+
+        return error;
+    }
+
+    /// <summary>Asserts an INVALID_ARGUMENT whose BadRequest names <paramref name="field"/> and whose message has the words.</summary>
+    public static async Task InvalidArgumentAsync(Func<Task> call, string field, params string[] words)
+    {
+        var error = await ThrowsAsync(StatusCode.InvalidArgument, call, words);
+        var badRequest = error.GetRpcStatus()?.GetDetail<BadRequest>();
+        Assert.NotNull(badRequest);
+        Assert.Contains(badRequest.FieldViolations, v => v.Field == field);
+    }
+}

@@ -1,0 +1,88 @@
+using KazGrpc.Contracts.Tokenizer.V1;
+using KazGrpc.Tokenization;
+using ProtoChatMessage = KazGrpc.Contracts.Tokenizer.V1.ChatMessage;
+using ProtoKind = KazGrpc.Contracts.Tokenizer.V1.TokenizerKind;
+using ProtoResult = KazGrpc.Contracts.Tokenizer.V1.TokenizeResult;
+
+namespace KazGrpc.TokenizerSvc.Grpc;
+
+/// <summary>Maps between the contract's messages and the tokenization domain.</summary>
+internal static class ProtoMapping
+{
+    public static TokenizerInfo ToProto(TokenizerDefinition definition)
+    {
+        var info = new TokenizerInfo
+        {
+            Name = definition.Name,
+            Kind = definition.Kind switch
+            {
+                Tokenization.TokenizerKind.Tiktoken => ProtoKind.Tiktoken,
+                Tokenization.TokenizerKind.SentencePiece => ProtoKind.Sentencepiece,
+                Tokenization.TokenizerKind.Bpe => ProtoKind.Bpe,
+                Tokenization.TokenizerKind.WordPiece => ProtoKind.Wordpiece,
+                _ => ProtoKind.Unspecified,
+            },
+            VocabSize = (uint)definition.VocabSize,
+            MaxTokens = (uint)definition.MaxTokens,
+            ChatTemplate = definition.ChatTemplate == ChatTemplateKind.Llama3 ? "llama3" : "plain",
+        };
+        info.SpecialTokens.Add(definition.SpecialTokens.Select(s => new Contracts.Tokenizer.V1.SpecialToken { Content = s.Content, Id = (uint)s.Id }));
+        info.EosTokenIds.Add(definition.EosIds.Select(i => (uint)i));
+        if (definition.BosId is int bos)
+        {
+            info.BosTokenId = (uint)bos;
+        }
+
+        if (definition.PadId is int pad)
+        {
+            info.PadTokenId = (uint)pad;
+        }
+
+        return info;
+    }
+
+    public static TokenizeCommand ToCommand(TokenizeRequest request) => new()
+    {
+        Tokenizer = request.Tokenizer,
+        Texts = request.Texts,
+        AddSpecialTokens = request.AddSpecialTokens,
+        ReturnOffsets = request.ReturnOffsets,
+        MaxTokens = (int)Math.Min(request.MaxTokens, int.MaxValue),
+        AllowSpecialTokens = request.AllowSpecialTokens,
+    };
+
+    public static TokenizeResponse ToResponse(Tokenization.TokenizeResult[] results, string requestId)
+    {
+        var response = new TokenizeResponse { RequestId = requestId };
+        foreach (var result in results)
+        {
+            var proto = new ProtoResult { Truncated = result.Truncated };
+            foreach (var id in result.Ids)
+            {
+                proto.Ids.Add((uint)id);
+            }
+
+            if (result.Offsets is { } offsets)
+            {
+                foreach (var (start, end) in offsets)
+                {
+                    proto.Offsets.Add(new Offset { Start = (uint)start, End = (uint)end });
+                }
+            }
+
+            response.Results.Add(proto);
+        }
+
+        return response;
+    }
+
+    public static Tokenization.ChatMessage[] ToDomain(IEnumerable<ProtoChatMessage> messages) =>
+        [.. messages.Select(m => new Tokenization.ChatMessage(m.Role, m.Content))];
+
+    public static uint[] ToArray(Google.Protobuf.Collections.RepeatedField<uint> ids)
+    {
+        var array = new uint[ids.Count];
+        ids.CopyTo(array, 0);
+        return array;
+    }
+}

@@ -1,0 +1,4 @@
+using KazGrpc.TokenizerSvc;
+
+var app = TokenizerApp.Build(args);
+await app.RunAsync();
