@@ -75,7 +75,8 @@ public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger, ServerMet
     private RpcException Fail(Exception exception, ServerCallContext context, long started)
     {
         RpcException result;
-        if (exception is OperationCanceledException or IOException && context.CancellationToken.IsCancellationRequested)
+        // A reset request stream (IOException) is the caller leaving too, even before the token flips.
+        if (exception is IOException || (exception is OperationCanceledException && context.CancellationToken.IsCancellationRequested))
         {
             var code = context.Deadline <= time.GetUtcNow().UtcDateTime ? StatusCode.DeadlineExceeded : StatusCode.Cancelled;
             HostingLog.CallerEnded(logger, context.Method, code);

@@ -17,9 +17,14 @@ public static class ModelDirectoryTokenizer
         {
             if (File.Exists(candidate))
             {
-                return TiktokenLoader.IsRankFile(candidate)
-                    ? () => TiktokenLoader.LoadLlama3(name, candidate, config.Value)
-                    : () => SentencePieceLoader.Load(name, candidate, config.Value);
+                return () =>
+                {
+                    // Read once: the bytes tell the format, and a rank file is loaded from them.
+                    var contents = File.ReadAllBytes(candidate);
+                    return TiktokenLoader.IsRankFile(contents)
+                        ? TiktokenLoader.LoadLlama3(name, contents, config.Value)
+                        : SentencePieceLoader.Load(name, candidate, config.Value);
+                };
             }
         }
 

@@ -42,12 +42,12 @@ public static class TiktokenLoader
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "not a built-in tiktoken encoding"),
     };
 
-    /// <summary>True when the file is a tiktoken rank file (lines of base64 token and rank), not a SentencePiece protobuf.</summary>
-    public static bool IsRankFile(string path)
+    /// <summary>True when the file's bytes are a tiktoken rank file (lines of base64 token and rank), not a SentencePiece protobuf.</summary>
+    public static bool IsRankFile(ReadOnlySpan<byte> contents)
     {
-        using var reader = new StreamReader(path, Encoding.ASCII);
-        var line = reader.ReadLine();
-        return line is not null && Regex.IsMatch(line, @"^[A-Za-z0-9+/]+=*\s+\d+$", RegexOptions.None, TimeSpan.FromSeconds(1));
+        var end = contents.IndexOf((byte)'\n');
+        var firstLine = Encoding.ASCII.GetString(end < 0 ? contents : contents[..end]).TrimEnd('\r');
+        return Regex.IsMatch(firstLine, @"^[A-Za-z0-9+/]+=*\s+\d+$", RegexOptions.None, TimeSpan.FromSeconds(1));
     }
 
     /// <summary>
@@ -55,9 +55,8 @@ public static class TiktokenLoader
     /// last rank (<c>&lt;|begin_of_text|&gt;</c>, <c>&lt;|eot_id|&gt;</c>, ...), as in KazLLM's
     /// <c>original/tokenizer.model</c>.
     /// </summary>
-    public static TokenizerDefinition LoadLlama3(string name, string path, ModelTokenizerConfig config)
+    public static TokenizerDefinition LoadLlama3(string name, byte[] ranks, ModelTokenizerConfig config)
     {
-        var ranks = File.ReadAllBytes(path);
         var baseCount = CountRanks(ranks);
         string[] named =
         [

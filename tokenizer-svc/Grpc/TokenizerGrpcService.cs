@@ -145,9 +145,10 @@ internal sealed class TokenizerGrpcService(TokenizerRuntime runtime, TokenizerMe
 
     private async Task<TokenizeResponse> TokenizeOne(TokenizationService service, TokenizeRequest request, CancellationToken cancellationToken)
     {
-        if (request.RequestId.Length > service.Limits.MaxIdBytes)
+        var idBytes = System.Text.Encoding.UTF8.GetByteCount(request.RequestId);
+        if (idBytes > service.Limits.MaxIdBytes)
         {
-            throw new RequestValidationException("request_id", $"`request_id` must be at most {service.Limits.MaxIdBytes} bytes; got {System.Text.Encoding.UTF8.GetByteCount(request.RequestId)}");
+            throw new RequestValidationException("request_id", $"`request_id` must be at most {service.Limits.MaxIdBytes} bytes; got {idBytes}");
         }
 
         var results = await service.TokenizeAsync(ProtoMapping.ToCommand(request), cancellationToken);

@@ -1,0 +1,92 @@
+using System.Runtime.InteropServices;
+using Grpc.Core;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
+using Grpc.Reflection.V1Alpha;
+using KazGrpc.Contracts.Tokenizer.V1;
+
+namespace KazGrpc.TokenizerSvc.Tests;
+
+[Collection(TokenizerServiceGroup.Name)]
+public sealed class HostingTests(TokenizerServiceFixture fixture)
+{
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Health_Loaded_ServingOverallAndPerService()
+    {
+        var health = new Health.HealthClient(fixture.Channel);
+        foreach (var service in new[] { "", "kazgrpc.tokenizer.v1.TokenizerService" })
+        {
+            var response = await health.CheckAsync(new HealthCheckRequest { Service = service }, cancellationToken: Token);
+            Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, response.Status);
+        }
+    }
+
+    [Fact]
+    public async Task Reflection_V1Alpha_ListsTheServices()
+    {
+        var reflection = new ServerReflection.ServerReflectionClient(fixture.Channel);
+        using var call = reflection.ServerReflectionInfo(cancellationToken: Token);
+        await call.RequestStream.WriteAsync(new ServerReflectionRequest { ListServices = "" }, Token);
+        Assert.True(await call.ResponseStream.MoveNext(Token));
+        var names = call.ResponseStream.Current.ListServicesResponse.Service.Select(s => s.Name).ToList();
+        Assert.Contains("kazgrpc.tokenizer.v1.TokenizerService", names);
+        Assert.Contains("grpc.health.v1.Health", names);
+        await call.RequestStream.CompleteAsync();
+    }
+
+    [Fact]
+    public async Task Metrics_AfterCalls_ExposeRequestCountsAndTokens()
+    {
+        await fixture.Client.TokenizeAsync(new TokenizeRequest { Tokenizer = "gpt2", Texts = { "metrics" } }, cancellationToken: Token);
+        using var http = new HttpClient();
+        var text = await http.GetStringAsync(new Uri(fixture.MetricsAddress, "/metrics"), Token);
+        Assert.Contains("kazgrpc_rpc_server_requests_total{", text, StringComparison.Ordinal);
+        Assert.Contains("rpc_method=\"/kazgrpc.tokenizer.v1.TokenizerService/Tokenize\"", text, StringComparison.Ordinal);
+        Assert.Contains("kazgrpc_tokenizer_tokens_total{", text, StringComparison.Ordinal);
+        Assert.Contains("kazgrpc_rpc_server_duration_seconds_bucket", text, StringComparison.Ordinal);
+        Assert.Contains("kazgrpc_rpc_server_active_streams", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Health_WhileTokenizersLoad_NotServingAndCallsUnavailable()
+    {
+        Assert.SkipUnless(RuntimeInformation.IsOSPlatform(OSPlatform.Linux), "needs mkfifo");
+
+        // A model directory whose tokenizer file is a named pipe: loading blocks until the test
+        // writes it, like a slow disk, so the service is observed while it loads.
+        var models = Directory.CreateTempSubdirectory("kazgrpc-slow-").FullName;
+        var slow = Path.Combine(models, "slow");
+        Directory.CreateDirectory(slow);
+        var fifo = Path.Combine(slow, "tokenizer.model");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", fifo))
+        {
+            await mkfifo.WaitForExitAsync(Token);
+        }
+
+        var (app, grpc, _) = await TokenizerServiceFixture.StartAsync(models);
+        try
+        {
+            using var channel = GrpcChannel.ForAddress(grpc);
+            var health = new Health.HealthClient(channel);
+            var client = new TokenizerService.TokenizerServiceClient(channel);
+            Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, (await health.CheckAsync(new HealthCheckRequest(), cancellationToken: Token)).Status);
+            Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing,
+                (await health.CheckAsync(new HealthCheckRequest { Service = "kazgrpc.tokenizer.v1.TokenizerService" }, cancellationToken: Token)).Status);
+            await RpcAssert.ThrowsAsync(StatusCode.Unavailable,
+                () => client.ListTokenizersAsync(new ListTokenizersRequest(), cancellationToken: Token).ResponseAsync, "loading");
+
+            await File.WriteAllBytesAsync(fifo, TestModels.Llama3Ranks(), Token);
+            await TokenizerServiceFixture.WaitServingAsync(channel, TimeSpan.FromSeconds(60));
+            var names = (await client.ListTokenizersAsync(new ListTokenizersRequest(), cancellationToken: Token)).Tokenizers.Select(t => t.Name);
+            Assert.Contains("slow", names);
+        }
+        finally
+        {
+            await app.StopAsync(Token);
+            await app.DisposeAsync();
+            Directory.Delete(models, recursive: true);
+        }
+    }
+}
