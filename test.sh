@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Installs what the tests need (Debian packages, npm packages, the default models) and runs every
+# test: the .NET suites (which start the real services on loopback) and the Node reflection check
+# against a tokenizer-svc started here. Ends with one line "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+fail() { echo "test.sh: $*" >&2; exit 1; }
+logs=$(mktemp -d)
+trap 'rm -rf "$logs"' EXIT
+
+# Debian packages the tests use (tests/apt-packages.txt), installed when missing.
+if [[ -f tests/apt-packages.txt ]]; then
+  missing=()
+  while read -r pkg; do
+    [[ -z $pkg || $pkg == \#* ]] && continue
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+  done < tests/apt-packages.txt
+  if (( ${#missing[@]} )); then
+    echo "test.sh: installing Debian packages: ${missing[*]}"
+    SUDO=; [[ $(id -u) != 0 ]] && SUDO=sudo
+    $SUDO apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null \
+      || fail "could not install ${missing[*]}"
+  fi
+fi
+
+echo "test.sh: building (Release)..."
+dotnet build KazGrpc.sln -c Release -v quiet -nologo || fail "build failed"
+dotnet tools/KazGrpc.Tools/bin/Release/net10.0/kazgrpc.dll models prepare --models-dir models || fail "models prepare failed"
+
+echo "test.sh: running .NET tests..."
+dotnet test --solution KazGrpc.sln -c Release --no-build 2>&1 | tee "$logs/dotnet.txt"
+dotnet_rc=${PIPESTATUS[0]}
+dn_passed=$(grep -E '^\s+succeeded:' "$logs/dotnet.txt" | tail -1 | awk '{print $2}')
+dn_failed=$(grep -E '^\s+failed:' "$logs/dotnet.txt" | tail -1 | awk '{print $2}')
+
+echo "test.sh: running the Node reflection check against a tokenizer-svc on loopback..."
+TOKENIZER_PORT=${KAZGRPC_TEST_TOKENIZER_PORT:-50062}
+dotnet tokenizer-svc/bin/Release/net10.0/KazGrpc.TokenizerSvc.dll \
+  --Hosting:GrpcAddress=127.0.0.1:$TOKENIZER_PORT --Hosting:MetricsAddress= \
+  --Tokenization:ModelsDirectory=models --Logging:LogLevel:Default=Warning >"$logs/tokenizer-svc.log" 2>&1 &
+svc=$!
+KAZGRPC_TOKENIZER_ADDRESS=127.0.0.1:$TOKENIZER_PORT clients/node-smoke/run.sh 2>&1 | tee "$logs/node.txt"
+node_rc=${PIPESTATUS[0]}
+kill -TERM $svc 2>/dev/null; wait $svc 2>/dev/null
+if (( node_rc != 0 )); then echo "--- tokenizer-svc log ---"; cat "$logs/tokenizer-svc.log"; fi
+nd_passed=$(grep -E '^(# |ℹ )pass ' "$logs/node.txt" | tail -1 | awk '{print $3}')
+nd_failed=$(grep -E '^(# |ℹ )fail ' "$logs/node.txt" | tail -1 | awk '{print $3}')
+
+passed=$(( ${dn_passed:-0} + ${nd_passed:-0} ))
+failed=$(( ${dn_failed:-0} + ${nd_failed:-0} ))
+if (( dotnet_rc != 0 && failed == 0 )) || (( node_rc != 0 && failed == 0 )); then failed=1; fi
+echo "test.sh: .NET ${dn_passed:-0} passed, ${dn_failed:-0} failed (exit $dotnet_rc); Node ${nd_passed:-0} passed, ${nd_failed:-0} failed (exit $node_rc)"
+echo "$passed passed, $failed failed"
+(( dotnet_rc == 0 && node_rc == 0 )) || exit 1
