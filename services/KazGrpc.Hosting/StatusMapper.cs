@@ -42,6 +42,7 @@ public static class StatusMapper
             Message = overloaded.Message,
             Details = { Any.Pack(new RetryInfo { RetryDelay = Duration.FromTimeSpan(overloaded.RetryAfter) }) },
         },
+        DeadlineExceededException deadline => new Google.Rpc.Status { Code = (int)Code.DeadlineExceeded, Message = deadline.Message },
         NotReadyException notReady => new Google.Rpc.Status { Code = (int)Code.Unavailable, Message = notReady.Message },
         ExecutionFailedException failed => new Google.Rpc.Status { Code = (int)Code.Internal, Message = $"{failed.Message} (error id {errorId})" },
         RpcException rpc => new Google.Rpc.Status { Code = (int)rpc.StatusCode, Message = rpc.Status.Detail },
@@ -50,7 +51,7 @@ public static class StatusMapper
 
     /// <summary>True for errors the caller caused or expects (logged below Error).</summary>
     public static bool IsExpected(Exception exception) =>
-        exception is RequestValidationException or ResourceNotFoundException or OverloadedException or NotReadyException or RpcException;
+        exception is RequestValidationException or ResourceNotFoundException or OverloadedException or NotReadyException or DeadlineExceededException or RpcException;
 
     /// <summary>Creates a short id that ties a wire error to its log entry.</summary>
     public static string NewErrorId() => Guid.NewGuid().ToString("N")[..12];
