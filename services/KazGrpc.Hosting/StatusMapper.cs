@@ -45,7 +45,8 @@ public static class StatusMapper
         DeadlineExceededException deadline => new Google.Rpc.Status { Code = (int)Code.DeadlineExceeded, Message = deadline.Message },
         NotReadyException notReady => new Google.Rpc.Status { Code = (int)Code.Unavailable, Message = notReady.Message },
         ExecutionFailedException failed => new Google.Rpc.Status { Code = (int)Code.Internal, Message = $"{failed.Message} (error id {errorId})" },
-        RpcException rpc => new Google.Rpc.Status { Code = (int)rpc.StatusCode, Message = rpc.Status.Detail },
+        // Errors relayed from a dependency (e.g. the tokenizer's INVALID_ARGUMENT) keep their details.
+        RpcException rpc => rpc.GetRpcStatus() ?? new Google.Rpc.Status { Code = (int)rpc.StatusCode, Message = rpc.Status.Detail },
         _ => new Google.Rpc.Status { Code = (int)Code.Internal, Message = $"internal error (error id {errorId}); the server log has the details" },
     };
 

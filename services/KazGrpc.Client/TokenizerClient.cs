@@ -1,0 +1,167 @@
+using System.Net.Http;
+using Grpc.Core;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
+using KazGrpc.Contracts.Tokenizer.V1;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace KazGrpc.Client;
+
+/// <summary>
+/// Resilient client of tokenizer-svc. Tokenize calls go over long-lived multiplexed
+/// TokenizeStreams; every call runs through one Polly pipeline, built once: retry (UNAVAILABLE and
+/// timeouts only; tokenization is idempotent) around a circuit breaker around a per-attempt
+/// timeout. A hung tokenizer (its port accepts, nothing answers) therefore costs at most
+/// (1 + MaxRetries) attempt timeouts, and nothing once the circuit is open. Thread-safe; create
+/// one per process and dispose it at shutdown.
+/// </summary>
+public sealed class TokenizerClient : IAsyncDisposable
+{
+    private readonly TokenizerClientOptions _options;
+    private readonly GrpcChannel[] _channels;
+    private readonly TokenizeStreamMultiplexer[] _streams;
+    private readonly TokenizerService.TokenizerServiceClient _unary;
+    private readonly Health.HealthClient _health;
+    private readonly ResiliencePipeline _pipeline;
+    private int _nextStream;
+
+    /// <summary>Creates the client; no connection is made until the first call.</summary>
+    public TokenizerClient(TokenizerClientOptions options, TimeProvider? timeProvider = null)
+    {
+        options.Validate();
+        _options = options;
+        _channels = [.. Enumerable.Range(0, options.Streams).Select(_ => CreateChannel(options))];
+        _streams = [.. _channels.Select(c => new TokenizeStreamMultiplexer(new TokenizerService.TokenizerServiceClient(c), options.MaxInFlightPerStream))];
+        _unary = new TokenizerService.TokenizerServiceClient(_channels[0]);
+        _health = new Health.HealthClient(_channels[0]);
+        _pipeline = BuildPipeline(options, timeProvider ?? TimeProvider.System);
+    }
+
+    /// <summary>The address calls go to.</summary>
+    public Uri Address => _options.Address;
+
+    /// <summary>State of the circuit: open means calls fail at once with UNAVAILABLE.</summary>
+    public bool CircuitOpen { get; private set; }
+
+    /// <summary>Tokenizes over a multiplexed stream with timeout, retry and circuit breaking.
+    /// Failures to reach the tokenizer surface as <see cref="RpcException"/> with UNAVAILABLE.</summary>
+    public Task<TokenizeResponse> TokenizeAsync(TokenizeRequest request, CancellationToken cancellationToken)
+    {
+        var stream = _streams[(int)((uint)Interlocked.Increment(ref _nextStream) % (uint)_streams.Length)];
+        return Execute((stream, request), static (state, token) => state.stream.TokenizeAsync(state.request, token), cancellationToken);
+    }
+
+    /// <summary>Renders a chat template (unary, with the same resilience).</summary>
+    public Task<ApplyChatTemplateResponse> ApplyChatTemplateAsync(ApplyChatTemplateRequest request, CancellationToken cancellationToken) =>
+        Execute((_unary, request), static (state, token) => state._unary.ApplyChatTemplateAsync(state.request, cancellationToken: token).ResponseAsync, cancellationToken);
+
+    /// <summary>Lists the tokenizers (unary, with the same resilience).</summary>
+    public Task<ListTokenizersResponse> ListTokenizersAsync(CancellationToken cancellationToken) =>
+        Execute(_unary, static (client, token) => client.ListTokenizersAsync(new ListTokenizersRequest(), cancellationToken: token).ResponseAsync, cancellationToken);
+
+    /// <summary>True when tokenizer-svc answers its health check with SERVING within the health timeout.</summary>
+    public async Task<bool> IsServingAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await _health.CheckAsync(
+                new HealthCheckRequest { Service = TokenizerService.Descriptor.FullName },
+                deadline: DateTime.UtcNow + _options.HealthCheckTimeout,
+                cancellationToken: cancellationToken).ConfigureAwait(false);
+            return response.Status == HealthCheckResponse.Types.ServingStatus.Serving;
+        }
+        catch (RpcException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var stream in _streams)
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
+        }
+
+        foreach (var channel in _channels)
+        {
+            channel.Dispose();
+        }
+    }
+
+    private async Task<T> Execute<TState, T>(TState state, Func<TState, CancellationToken, Task<T>> call, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _pipeline.ExecuteAsync(
+                static async (context, token) => await context.call(context.state, token).ConfigureAwait(false),
+                (state, call), cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutRejectedException ex)
+        {
+            throw Unreachable($"no answer within {_options.AttemptTimeout.TotalMilliseconds:F0} ms", ex);
+        }
+        catch (BrokenCircuitException ex)
+        {
+            throw Unreachable("recent calls failed and the circuit is open", ex);
+        }
+        catch (RpcException ex) when (ex.StatusCode is StatusCode.Unavailable && !cancellationToken.IsCancellationRequested)
+        {
+            throw Unreachable(ex.Status.Detail, ex);
+        }
+    }
+
+    private RpcException Unreachable(string why, Exception inner) =>
+        new(new Status(StatusCode.Unavailable, $"the tokenizer (tokenizer-svc at {_options.Address}) is unreachable: {why}", inner));
+
+    private ResiliencePipeline BuildPipeline(TokenizerClientOptions options, TimeProvider time)
+    {
+        static bool Transient(Outcome<object> outcome) => outcome.Exception switch
+        {
+            RpcException rpc => rpc.StatusCode is StatusCode.Unavailable,
+            TimeoutRejectedException => true,
+            _ => false,
+        };
+
+        return new ResiliencePipelineBuilder { TimeProvider = time }
+            .AddRetry(new RetryStrategyOptions
+            {
+                MaxRetryAttempts = Math.Max(options.MaxRetries, 1),
+                Delay = options.RetryBaseDelay,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                ShouldHandle = args => ValueTask.FromResult(options.MaxRetries > 0 && Transient(args.Outcome)),
+            })
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions
+            {
+                FailureRatio = options.BreakerFailureRatio,
+                MinimumThroughput = options.BreakerMinimumThroughput,
+                SamplingDuration = options.BreakerSamplingDuration,
+                BreakDuration = options.BreakerBreakDuration,
+                ShouldHandle = args => ValueTask.FromResult(Transient(args.Outcome)),
+                OnOpened = _ => { CircuitOpen = true; return ValueTask.CompletedTask; },
+                OnClosed = _ => { CircuitOpen = false; return ValueTask.CompletedTask; },
+            })
+            .AddTimeout(options.AttemptTimeout)
+            .Build();
+    }
+
+    private static GrpcChannel CreateChannel(TokenizerClientOptions options) => GrpcChannel.ForAddress(options.Address, new GrpcChannelOptions
+    {
+        HttpHandler = new SocketsHttpHandler
+        {
+            ConnectTimeout = options.AttemptTimeout,
+            KeepAlivePingDelay = TimeSpan.FromSeconds(5),
+            KeepAlivePingTimeout = TimeSpan.FromSeconds(5),
+            KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always,
+            EnableMultipleHttp2Connections = true,
+            PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+        },
+        MaxReceiveMessageSize = 64 << 20,
+        MaxSendMessageSize = 64 << 20,
+    });
+}

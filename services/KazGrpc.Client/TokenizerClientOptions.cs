@@ -1,0 +1,62 @@
+namespace KazGrpc.Client;
+
+/// <summary>How to reach tokenizer-svc and how hard to try (section <c>Tokenizer</c>).</summary>
+public sealed class TokenizerClientOptions
+{
+    /// <summary>Configuration section name.</summary>
+    public const string SectionName = "Tokenizer";
+
+    /// <summary>tokenizer-svc's address. Default <c>http://127.0.0.1:50052</c>.</summary>
+    public Uri Address { get; set; } = new("http://127.0.0.1:50052");
+
+    /// <summary>Time one attempt may take before it is abandoned. Default 1 s.</summary>
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Retries of an attempt that failed with UNAVAILABLE or timed out (tokenization is idempotent). Default 2.</summary>
+    public int MaxRetries { get; set; } = 2;
+
+    /// <summary>Base delay of the jittered exponential backoff between retries. Default 100 ms.</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Failure ratio in the sampling window that opens the circuit. Default 0.5.</summary>
+    public double BreakerFailureRatio { get; set; } = 0.5;
+
+    /// <summary>Calls in the window before the circuit may open. Default 4.</summary>
+    public int BreakerMinimumThroughput { get; set; } = 4;
+
+    /// <summary>Sampling window of the circuit breaker. Default 5 s.</summary>
+    public TimeSpan BreakerSamplingDuration { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long an open circuit fails calls at once before it lets one through. Default 1 s.</summary>
+    public TimeSpan BreakerBreakDuration { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Long-lived TokenizeStreams to spread requests over (each on its own HTTP/2
+    /// connection). Default 1.</summary>
+    public int Streams { get; set; } = 1;
+
+    /// <summary>Requests one stream may have in flight before senders wait. Default 1024.</summary>
+    public int MaxInFlightPerStream { get; set; } = 1024;
+
+    /// <summary>How often the tokenizer's health is checked in the background. Default 1 s.</summary>
+    public TimeSpan HealthCheckInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Deadline of one health check. Default 1 s.</summary>
+    public TimeSpan HealthCheckTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Throws when a value is out of range; called at start-up.</summary>
+    public void Validate()
+    {
+        if (AttemptTimeout <= TimeSpan.Zero || HealthCheckTimeout <= TimeSpan.Zero || HealthCheckInterval <= TimeSpan.Zero)
+        {
+            throw new InvalidOperationException($"{SectionName}: timeouts and intervals must be positive");
+        }
+
+        if (MaxRetries < 0 || Streams < 1 || MaxInFlightPerStream < 1 || BreakerMinimumThroughput < 2
+            || BreakerFailureRatio is <= 0 or > 1 || BreakerBreakDuration < TimeSpan.FromMilliseconds(500))
+        {
+            throw new InvalidOperationException(
+                $"{SectionName}: MaxRetries >= 0, Streams >= 1, MaxInFlightPerStream >= 1, BreakerMinimumThroughput >= 2, "
+                + "BreakerFailureRatio in (0, 1] and BreakerBreakDuration >= 500 ms are required");
+        }
+    }
+}
