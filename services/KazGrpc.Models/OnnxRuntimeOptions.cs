@@ -1,0 +1,40 @@
+namespace KazGrpc.Models;
+
+/// <summary>How models run (section <c>OnnxRuntime</c>).</summary>
+public sealed class OnnxRuntimeOptions
+{
+    /// <summary>Configuration section name.</summary>
+    public const string SectionName = "OnnxRuntime";
+
+    /// <summary><c>auto</c> (default: CUDA when it can be appended, else CPU, logged), <c>cuda</c>
+    /// (start-up fails without CUDA) or <c>cpu</c>.</summary>
+    public string ExecutionProvider { get; set; } = "auto";
+
+    /// <summary>Threads one execution uses. Default 1: on the 2-core reference machine two
+    /// single-threaded executions in parallel were steadier than one two-threaded one.</summary>
+    public int IntraOpThreads { get; set; } = 1;
+
+    /// <summary>Threads for parallel graph branches. Default 1.</summary>
+    public int InterOpThreads { get; set; } = 1;
+
+    /// <summary>Model executions that may run at once per model. Default: the processor count.</summary>
+    public int ConcurrentExecutions { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>CUDA device id. Default 0.</summary>
+    public int CudaDeviceId { get; set; }
+
+    /// <summary>Throws when a value is out of range; called at start-up.</summary>
+    public void Validate()
+    {
+        if (ExecutionProvider is not ("auto" or "cuda" or "cpu"))
+        {
+            throw new InvalidOperationException($"{SectionName}:ExecutionProvider must be auto, cuda or cpu; got '{ExecutionProvider}'");
+        }
+
+        if (IntraOpThreads < 0 || InterOpThreads < 0 || ConcurrentExecutions < 1)
+        {
+            throw new InvalidOperationException(
+                $"{SectionName}: IntraOpThreads and InterOpThreads must be >= 0 and ConcurrentExecutions >= 1; got {IntraOpThreads}, {InterOpThreads}, {ConcurrentExecutions}");
+        }
+    }
+}

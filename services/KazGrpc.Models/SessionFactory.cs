@@ -1,0 +1,51 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.ML.OnnxRuntime;
+
+namespace KazGrpc.Models;
+
+/// <summary>Creates ONNX Runtime sessions with the configured execution provider and threads.</summary>
+public sealed partial class SessionFactory(IOptions<OnnxRuntimeOptions> options, ILogger<SessionFactory> logger)
+{
+    /// <summary>Creates a session for <paramref name="modelPath"/>; returns it with the provider it runs on (<c>cuda</c> or <c>cpu</c>).
+    /// The caller disposes the session.</summary>
+    public (InferenceSession Session, string Provider) Create(string modelPath)
+    {
+        var settings = options.Value;
+        if (settings.ExecutionProvider is "auto" or "cuda")
+        {
+            try
+            {
+                return (CreateSession(modelPath, settings, cuda: true), "cuda");
+            }
+            catch (OnnxRuntimeException ex) when (settings.ExecutionProvider == "auto")
+            {
+                // Without CUDA the provider cannot be appended (or the session cannot start): auto
+                // falls back to the CPU and says so; an explicit "cuda" fails start-up.
+                CudaUnavailable(logger, ex.Message);
+            }
+        }
+
+        return (CreateSession(modelPath, settings, cuda: false), "cpu");
+    }
+
+    private static InferenceSession CreateSession(string modelPath, OnnxRuntimeOptions settings, bool cuda)
+    {
+        using var sessionOptions = new SessionOptions
+        {
+            IntraOpNumThreads = settings.IntraOpThreads,
+            InterOpNumThreads = settings.InterOpThreads,
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+        };
+        if (cuda)
+        {
+            sessionOptions.AppendExecutionProvider_CUDA(settings.CudaDeviceId);
+        }
+
+        return new InferenceSession(modelPath, sessionOptions);
+    }
+
+    [LoggerMessage(1, LogLevel.Information, "CUDA execution provider unavailable ({Reason}); running on CPU")]
+    private static partial void CudaUnavailable(ILogger logger, string reason);
+}
