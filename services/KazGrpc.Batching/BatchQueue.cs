@@ -1,0 +1,256 @@
+namespace KazGrpc.Batching;
+
+/// <summary>
+/// The waiting items of one batcher, owned by its batching loop (not thread-safe): one FIFO list per
+/// priority level and length bucket, and the requests ordered by deadline. It decides which items
+/// form the next batch and when that batch may go; the rule is described on
+/// <see cref="DynamicBatcher{TItem, TResult}"/>.
+/// </summary>
+internal sealed class BatchQueue<TItem, TResult>
+{
+    /// <summary>Buckets double from <see cref="DynamicBatcherOptions.MinLengthBucket"/>, so 32 cover every int cost.</summary>
+    private const int BucketCount = 32;
+
+    private readonly LinkedList<QueuedItem<TItem, TResult>>?[][] _lists;
+    private readonly int[] _levelCounts;
+    private readonly PriorityQueue<BatchRequest<TItem, TResult>, DateTimeOffset> _deadlines = new();
+    private readonly int _maxBatchSize;
+    private readonly int _maxBatchTokens;
+    private readonly int _minLengthBucket;
+    private readonly TimeSpan _maxQueueDelay;
+    private long _nextSequence;
+
+    public BatchQueue(DynamicBatcherOptions options)
+    {
+        _maxBatchSize = options.MaxBatchSize;
+        _maxBatchTokens = options.MaxBatchTokens;
+        _minLengthBucket = options.MinLengthBucket;
+        _maxQueueDelay = options.MaxQueueDelay;
+        _levelCounts = new int[options.PriorityLevels];
+        _lists = new LinkedList<QueuedItem<TItem, TResult>>?[options.PriorityLevels][];
+        for (var level = 0; level < _lists.Length; level++)
+        {
+            _lists[level] = new LinkedList<QueuedItem<TItem, TResult>>?[BucketCount];
+        }
+    }
+
+    /// <summary>Items waiting.</summary>
+    public int Count { get; private set; }
+
+    /// <summary>The length bucket of a cost: 0 up to <paramref name="minLengthBucket"/>, then k for
+    /// costs in (min·2^(k−1), min·2^k].</summary>
+    public static int BucketOf(int cost, int minLengthBucket)
+    {
+        var bucket = 0;
+        for (long bound = minLengthBucket; bound < cost; bound <<= 1)
+        {
+            bucket++;
+        }
+
+        return bucket;
+    }
+
+    public void Add(BatchRequest<TItem, TResult> request)
+    {
+        request.Sequence = _nextSequence++;
+        var level = request.Priority - 1;
+        var lists = _lists[level];
+        foreach (var item in request.Items)
+        {
+            item.Bucket = BucketOf(item.Cost, _minLengthBucket);
+            item.Node = (lists[item.Bucket] ??= new()).AddLast(item);
+        }
+
+        request.QueuedCount = request.Items.Length;
+        _levelCounts[level] += request.Items.Length;
+        Count += request.Items.Length;
+        _deadlines.Enqueue(request, request.Deadline);
+    }
+
+    /// <summary>Removes every item of <paramref name="request"/> that is still waiting.</summary>
+    public void Remove(BatchRequest<TItem, TResult> request)
+    {
+        if (request.QueuedCount == 0)
+        {
+            return;
+        }
+
+        foreach (var item in request.Items)
+        {
+            if (item.Node is not null)
+            {
+                RemoveItem(item);
+            }
+        }
+    }
+
+    /// <summary>Empties the queue; returns the requests that had items waiting.</summary>
+    public List<BatchRequest<TItem, TResult>> RemoveAll()
+    {
+        var requests = new List<BatchRequest<TItem, TResult>>();
+        while (_deadlines.TryDequeue(out var request, out _))
+        {
+            if (request.QueuedCount > 0)
+            {
+                requests.Add(request);
+                Remove(request);
+            }
+        }
+
+        return requests;
+    }
+
+    /// <summary>Takes the next request whose deadline is at or before <paramref name="now"/> and that
+    /// still has items waiting; null when there is none.</summary>
+    public BatchRequest<TItem, TResult>? TakeExpired(DateTimeOffset now)
+    {
+        if (NextDeadline() is { } deadline && deadline <= now)
+        {
+            return _deadlines.Dequeue();
+        }
+
+        return null;
+    }
+
+    /// <summary>The earliest deadline of a request that still has items waiting.</summary>
+    public DateTimeOffset? NextDeadline()
+    {
+        while (_deadlines.TryPeek(out var request, out var deadline))
+        {
+            if (request.QueuedCount > 0 && !request.IsCompleted)
+            {
+                return deadline;
+            }
+
+            _deadlines.Dequeue();
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Forms the next batch into <paramref name="batch"/> and removes its items when it may go now;
+    /// otherwise leaves the queue as it is, clears <paramref name="batch"/> and says in
+    /// <paramref name="readyAt"/> when it may go (null when nothing waits). Items of requests that
+    /// have completed meanwhile (cancelled, failed) are dropped on the way.
+    /// </summary>
+    public bool TryTakeBatch(DateTimeOffset now, List<QueuedItem<TItem, TResult>> batch, out DateTimeOffset? readyAt)
+    {
+        batch.Clear();
+        readyAt = null;
+        if (FindHead() is not { } head)
+        {
+            return false;
+        }
+
+        if (head.Cost > _maxBatchTokens)
+        {
+            batch.Add(head);
+            RemoveItem(head);
+            return true;
+        }
+
+        var maxCost = 0;
+        var leftOut = false;
+        var oldest = head.Request.EnqueuedAt;
+        for (var level = 0; level < _lists.Length && !(leftOut && batch.Count == _maxBatchSize); level++)
+        {
+            var node = _lists[level][head.Bucket]?.First;
+            while (node is not null)
+            {
+                var next = node.Next;
+                var item = node.Value;
+                if (item.Request.IsCompleted)
+                {
+                    RemoveItem(item);
+                }
+                else if (batch.Count == _maxBatchSize)
+                {
+                    leftOut = true;
+                    break;
+                }
+                else if ((long)Math.Max(maxCost, item.Cost) * (batch.Count + 1) > _maxBatchTokens)
+                {
+                    leftOut = true;
+                }
+                else
+                {
+                    batch.Add(item);
+                    maxCost = Math.Max(maxCost, item.Cost);
+                    if (item.Request.EnqueuedAt < oldest)
+                    {
+                        oldest = item.Request.EnqueuedAt;
+                    }
+                }
+
+                node = next;
+            }
+        }
+
+        var full = leftOut || batch.Count == _maxBatchSize || (long)maxCost * (batch.Count + 1) > _maxBatchTokens;
+        if (!full && oldest + _maxQueueDelay > now)
+        {
+            readyAt = oldest + _maxQueueDelay;
+            batch.Clear();
+            return false;
+        }
+
+        foreach (var item in batch)
+        {
+            RemoveItem(item);
+        }
+
+        return true;
+    }
+
+    /// <summary>The oldest waiting item of the highest priority level that has any.</summary>
+    private QueuedItem<TItem, TResult>? FindHead()
+    {
+        for (var level = 0; level < _lists.Length; level++)
+        {
+            QueuedItem<TItem, TResult>? head = null;
+            foreach (var list in _lists[level])
+            {
+                if (_levelCounts[level] == 0)
+                {
+                    break;
+                }
+
+                if (list is null)
+                {
+                    continue;
+                }
+
+                while (list.First is { } first && first.Value.Request.IsCompleted)
+                {
+                    RemoveItem(first.Value);
+                }
+
+                if (list.First?.Value is { } candidate && (head is null || IsOlder(candidate, head)))
+                {
+                    head = candidate;
+                }
+            }
+
+            if (head is not null)
+            {
+                return head;
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsOlder(QueuedItem<TItem, TResult> a, QueuedItem<TItem, TResult> b) =>
+        a.Request.Sequence < b.Request.Sequence || (a.Request.Sequence == b.Request.Sequence && a.Index < b.Index);
+
+    private void RemoveItem(QueuedItem<TItem, TResult> item)
+    {
+        var node = item.Node!;
+        node.List!.Remove(node);
+        item.Node = null;
+        item.Request.QueuedCount--;
+        _levelCounts[item.Request.Priority - 1]--;
+        Count--;
+    }
+}
