@@ -1,0 +1,23 @@
+namespace KazGrpc.InferenceSvc.Embeddings;
+
+/// <summary>A request to embed texts, transport-free.</summary>
+public sealed record EmbedCommand
+{
+    /// <summary>Embedding model name.</summary>
+    public required string Model { get; init; }
+
+    /// <summary>Texts, embedded in order.</summary>
+    public required IReadOnlyList<string> Inputs { get; init; }
+
+    /// <summary>L2-normalise each vector.</summary>
+    public bool Normalize { get; init; } = true;
+
+    /// <summary>Cut inputs over the model's limit instead of failing.</summary>
+    public bool Truncate { get; init; }
+
+    /// <summary>Priority level; 0 means the default.</summary>
+    public int Priority { get; init; }
+
+    /// <summary>The caller's deadline, if any.</summary>
+    public DateTimeOffset? Deadline { get; init; }
+}

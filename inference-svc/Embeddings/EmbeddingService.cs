@@ -1,0 +1,91 @@
+using KazGrpc.Batching;
+using KazGrpc.Core;
+using KazGrpc.InferenceSvc.Tokenizer;
+using KazGrpc.Models;
+using Microsoft.Extensions.Options;
+
+namespace KazGrpc.InferenceSvc.Embeddings;
+
+/// <summary>
+/// Embed, transport-free: validates, tokenizes through tokenizer-svc, queues each input on the
+/// model's dynamic batcher (cost = its token count), then normalises.
+/// </summary>
+public sealed class EmbeddingService(
+    ModelRegistry registry, EmbeddingBatchers batchers, TokenizerGateway tokenizer, InferenceMetrics metrics, IOptions<EmbeddingOptions> options)
+{
+    /// <summary>Embeds every input of <paramref name="command"/>; <paramref name="warmup"/> lets the
+    /// runtime run a model that is still Loading.</summary>
+    public async Task<EmbedResult> EmbedAsync(EmbedCommand command, CancellationToken cancellationToken, bool warmup = false)
+    {
+        var model = ResolveModel(command.Model);
+        ValidateInputs(command.Inputs);
+        if (model.State != ModelState.Ready && !(warmup && model.Encoder is not null))
+        {
+            throw NotServing(model);
+        }
+
+        var tokenized = await tokenizer.TokenizeAsync(model.Tokenizer, command.Inputs, command.Truncate ? model.MaxContextTokens : 0, model.Name, cancellationToken);
+        var items = new BatchItem<int[]>[tokenized.Count];
+        var promptTokens = 0;
+        for (var i = 0; i < items.Length; i++)
+        {
+            var ids = tokenized[i].Ids;
+            if (ids.Length > model.MaxContextTokens)
+            {
+                throw new RequestValidationException($"inputs[{i}]",
+                    $"`inputs[{i}]` has {ids.Length} tokens; model '{model.Name}' takes at most {model.MaxContextTokens} (set `truncate` to cut it)");
+            }
+
+            items[i] = new BatchItem<int[]>(ids, ids.Length);
+            promptTokens += ids.Length;
+        }
+
+        var vectors = await batchers.Get(model).EnqueueAsync(items, command.Priority, command.Deadline, cancellationToken);
+        if (command.Normalize)
+        {
+            foreach (var vector in vectors)
+            {
+                EncoderModel.Normalize(vector);
+            }
+        }
+
+        metrics.PromptTokens(model.Name, promptTokens);
+        return new EmbedResult(vectors, promptTokens);
+    }
+
+    private ModelEntry ResolveModel(string name)
+    {
+        if (string.IsNullOrEmpty(name))
+        {
+            throw new RequestValidationException("model", "`model` is required");
+        }
+
+        var model = registry.Get(name);
+        if (model.Kind != ModelKind.Embedding)
+        {
+            var embedding = registry.Models.Where(m => m.Kind == ModelKind.Embedding).Select(m => m.Name);
+            throw new RequestValidationException("model",
+                $"`model` '{name}' is a generation model; Embed needs an embedding model ({string.Join(", ", embedding)})");
+        }
+
+        return model;
+    }
+
+    private void ValidateInputs(IReadOnlyList<string> inputs)
+    {
+        var max = options.Value.MaxInputs;
+        if (inputs.Count == 0)
+        {
+            throw new RequestValidationException("inputs", "`inputs` must contain at least 1 text; got 0");
+        }
+
+        if (inputs.Count > max)
+        {
+            throw new RequestValidationException("inputs", $"`inputs` must contain at most {max} texts; got {inputs.Count}");
+        }
+    }
+
+    private static NotReadyException NotServing(ModelEntry model) => model.State == ModelState.Failed
+        ? new NotReadyException($"model '{model.Name}' failed: {model.Reason}")
+        : new NotReadyException($"model '{model.Name}' is loading; retry shortly");
+}

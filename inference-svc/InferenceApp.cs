@@ -1,0 +1,68 @@
+using KazGrpc.Batching;
+using KazGrpc.Client;
+using KazGrpc.Contracts.Inference.V1;
+using KazGrpc.Hosting;
+using KazGrpc.InferenceSvc.Embeddings;
+using KazGrpc.InferenceSvc.Grpc;
+using KazGrpc.InferenceSvc.Tokenizer;
+using KazGrpc.Models;
+using Microsoft.Extensions.Options;
+
+namespace KazGrpc.InferenceSvc;
+
+/// <summary>Composition of inference-svc, shared by <c>Program</c> and the functional tests.</summary>
+public static class InferenceApp
+{
+    /// <summary>Default gRPC address.</summary>
+    public const string DefaultGrpcAddress = "127.0.0.1:50051";
+
+    /// <summary>Default Prometheus address.</summary>
+    public const string DefaultMetricsAddress = "127.0.0.1:9101";
+
+    /// <summary>Builds the host: hosting defaults, the tokenizer hop, models, batchers, the InferenceService adapter.</summary>
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.AddKazGrpcHosting(DefaultGrpcAddress, DefaultMetricsAddress, InferenceService.Descriptor.FullName);
+        builder.AddTokenizerHop();
+        builder.AddModels();
+        builder.AddEmbeddings();
+
+        var app = builder.Build();
+        app.MapKazGrpcDefaults();
+        app.MapGrpcService<InferenceGrpcService>();
+        return app;
+    }
+
+    private static void AddTokenizerHop(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<TokenizerClientOptions>().Bind(builder.Configuration.GetSection(TokenizerClientOptions.SectionName))
+            .Validate(o => { o.Validate(); return true; }).ValidateOnStart();
+        builder.Services.AddSingleton(sp => new TokenizerClient(sp.GetRequiredService<IOptions<TokenizerClientOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton(sp => new TokenizerHealth(sp.GetRequiredService<IOptions<TokenizerClientOptions>>().Value.Address));
+        builder.Services.AddSingleton<TokenizerGateway>();
+        builder.Services.AddHostedService<TokenizerHealthMonitor>();
+    }
+
+    private static void AddModels(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<OnnxRuntimeOptions>().Bind(builder.Configuration.GetSection(OnnxRuntimeOptions.SectionName))
+            .Validate(o => { o.Validate(); return true; }).ValidateOnStart();
+        builder.Services.AddOptions<ModelRegistryOptions>().Bind(builder.Configuration.GetSection(ModelRegistryOptions.SectionName));
+        builder.Services.AddSingleton<SessionFactory>();
+        builder.Services.AddSingleton<ModelRegistry>();
+    }
+
+    private static void AddEmbeddings(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<DynamicBatcherOptions>().Bind(builder.Configuration.GetSection(DynamicBatcherOptions.SectionName))
+            .Validate(o => { o.Validate(); return true; }).ValidateOnStart();
+        builder.Services.AddOptions<EmbeddingOptions>().Bind(builder.Configuration.GetSection(EmbeddingOptions.SectionName));
+        builder.Services.AddSingleton(sp => new BatcherMetrics(sp.GetRequiredService<ServerMetrics>().Meter));
+        builder.Services.AddSingleton<InferenceMetrics>();
+        builder.Services.AddSingleton<InferenceSignals>();
+        builder.Services.AddSingleton<EmbeddingBatchers>();
+        builder.Services.AddSingleton<EmbeddingService>();
+        builder.Services.AddHostedService<InferenceRuntime>();
+    }
+}

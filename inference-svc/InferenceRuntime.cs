@@ -1,0 +1,84 @@
+using KazGrpc.Hosting;
+using KazGrpc.InferenceSvc.Embeddings;
+using KazGrpc.InferenceSvc.Tokenizer;
+using KazGrpc.Models;
+
+namespace KazGrpc.InferenceSvc;
+
+/// <summary>
+/// Loads the models, then keeps readiness true to what the service can do: a loaded model serves
+/// only after one real embedding went through the whole path (tokenizer hop, batcher, ONNX
+/// Runtime), at start-up and again after an execution failure; health reports SERVING only while
+/// the tokenizer is reachable and some model is ready.
+/// </summary>
+public sealed partial class InferenceRuntime(
+    ModelRegistry registry,
+    EmbeddingService embeddings,
+    TokenizerHealth tokenizer,
+    ReadinessReporter readiness,
+    InferenceSignals signals,
+    TimeProvider time,
+    ILogger<InferenceRuntime> logger) : BackgroundService
+{
+    private static readonly string[] WarmupText = ["Сәлем, әлем! Hello, world."];
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        tokenizer.Changed += _ => signals.Changed();
+        try
+        {
+            await registry.LoadAsync(stoppingToken);
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                if (tokenizer.Reachable)
+                {
+                    await WarmAsync(stoppingToken);
+                }
+
+                var serving = tokenizer.Reachable
+                    && registry.Models.Any(m => m.State == ModelState.Ready)
+                    && !registry.Models.Any(m => m.State == ModelState.Loading && m.Encoder is not null);
+                if (serving != readiness.IsServing)
+                {
+                    readiness.Set(serving);
+                    ServingChanged(logger, serving);
+                }
+
+                await signals.WaitAsync(TimeSpan.FromSeconds(1), time, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task WarmAsync(CancellationToken stoppingToken)
+    {
+        foreach (var model in registry.Models.Where(m => m.State == ModelState.Loading && m.Encoder is not null))
+        {
+            try
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                timeout.CancelAfter(TimeSpan.FromSeconds(30));
+                await embeddings.EmbedAsync(new EmbedCommand { Model = model.Name, Inputs = WarmupText }, timeout.Token, warmup: true);
+                model.Set(ModelState.Ready);
+                Warmed(logger, model.Name, model.Provider, model.Dimensions);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                WarmupFailed(logger, model.Name, ex.Message);
+            }
+        }
+    }
+
+    [LoggerMessage(1, LogLevel.Information, "Model {Name} warmed through the whole path on {Provider} ({Dimensions} dimensions); serving")]
+    private static partial void Warmed(ILogger logger, string name, string provider, int dimensions);
+
+    [LoggerMessage(2, LogLevel.Warning, "Warm-up of model {Name} failed ({Reason}); retrying")]
+    private static partial void WarmupFailed(ILogger logger, string name, string reason);
+
+    [LoggerMessage(3, LogLevel.Information, "Health: {Serving}")]
+    private static partial void ServingChanged(ILogger logger, bool serving);
+}

@@ -1,0 +1,31 @@
+using System.Threading.Channels;
+
+namespace KazGrpc.InferenceSvc;
+
+/// <summary>Wakes <see cref="InferenceRuntime"/> when something changed that affects readiness.</summary>
+public sealed class InferenceSignals
+{
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+
+    /// <summary>A model needs to be warmed (again) before it serves.</summary>
+    public void WarmupNeeded() => _wake.Writer.TryWrite(true);
+
+    /// <summary>Readiness inputs changed (e.g. the tokenizer came or went).</summary>
+    public void Changed() => _wake.Writer.TryWrite(true);
+
+    /// <summary>Waits for a signal or <paramref name="timeout"/>.</summary>
+    public async Task WaitAsync(TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
+    {
+        using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timer.CancelAfter(timeout);
+        try
+        {
+            await _wake.Reader.ReadAsync(timer.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+        }
+
+        _ = time;
+    }
+}

@@ -1,0 +1,54 @@
+using Grpc.Core;
+using KazGrpc.Client;
+using KazGrpc.Contracts.Tokenizer.V1;
+using KazGrpc.Core;
+
+namespace KazGrpc.InferenceSvc.Tokenizer;
+
+/// <summary>
+/// inference-svc's only way to turn text into ids: the resilient tokenizer client over
+/// long-lived streams, plus the health monitor's verdict so that calls fail fast with UNAVAILABLE
+/// while the tokenizer is known to be unreachable. Tokenizer errors about the request itself
+/// (INVALID_ARGUMENT, NOT_FOUND) pass through with their details.
+/// </summary>
+public sealed class TokenizerGateway(TokenizerClient client, TokenizerHealth health, InferenceMetrics metrics, TimeProvider time)
+{
+    /// <summary>Encodes <paramref name="texts"/> with framing tokens; with <paramref name="maxTokens"/> &gt; 0 longer inputs are cut.</summary>
+    public async Task<IReadOnlyList<(int[] Ids, bool Truncated)>> TokenizeAsync(
+        string tokenizer, IReadOnlyList<string> texts, int maxTokens, string model, CancellationToken cancellationToken)
+    {
+        health.ThrowIfUnreachable();
+        var request = new TokenizeRequest { Tokenizer = tokenizer, AddSpecialTokens = true, MaxTokens = (uint)Math.Max(0, maxTokens) };
+        request.Texts.Add(texts);
+        var started = time.GetTimestamp();
+        TokenizeResponse response;
+        try
+        {
+            response = await client.TokenizeAsync(request, cancellationToken);
+        }
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.Unavailable && !cancellationToken.IsCancellationRequested)
+        {
+            health.ReportFailure();
+            throw new NotReadyException(ex.Status.Detail, ex);
+        }
+        finally
+        {
+            metrics.TokenizerHop(model, time.GetElapsedTime(started));
+        }
+
+        var results = new (int[] Ids, bool Truncated)[response.Results.Count];
+        for (var i = 0; i < results.Length; i++)
+        {
+            var ids = response.Results[i].Ids;
+            var array = new int[ids.Count];
+            for (var t = 0; t < array.Length; t++)
+            {
+                array[t] = (int)ids[t];
+            }
+
+            results[i] = (array, response.Results[i].Truncated);
+        }
+
+        return results;
+    }
+}
