@@ -1,0 +1,182 @@
+using System.Globalization;
+
+namespace KazGrpc.Bench;
+
+/// <summary>Settings of <c>bench tokenize</c>, parsed from its command line.</summary>
+internal sealed class TokenizeBenchOptions
+{
+    /// <summary>Usage text.</summary>
+    public const string Usage = """
+        Usage: kazgrpc-bench tokenize [options]
+
+        Measures tokenizer throughput (texts/s, MB/s of UTF-8 input, tokens/s) on freshly synthesised
+        Kazakh, Russian and English sentences, in-process and through tokenizer-svc.
+
+        Options:
+          --tokenizer NAME     tokenizer to measure (default o200k_base)
+          --duration SECONDS   measurement window per mode and language (default 5)
+          --warmup SECONDS     warm-up before each window (default 1)
+          --runs N             repeat the whole set N times and report medians (default 1)
+          --concurrency N      concurrent unary callers over one channel (default 8)
+          --in-flight N        requests outstanding on the TokenizeStream (default 16)
+          --batch N            texts per batched call/stream request/in-process call (default 64)
+          --workers N          encoders per tokenizer, in-process and in the in-process host (default: cores)
+          --address HOST:PORT  measure a running tokenizer-svc instead of starting one in-process
+          --models DIR         models directory (Tokenization:ModelsDirectory) for non-built-in tokenizers
+          --languages LIST     comma-separated: kk,ru,en (default all)
+          --modes LIST         comma-separated: inproc,unary1,unary,stream,inproc-repeat
+                               (default inproc,unary1,unary,stream; inproc is always measured)
+          --seed N             base seed of the text generator (default 1)
+          --out FILE           JSON result file (default bench-results/tokenize-<timestamp>.json)
+        """;
+
+    /// <summary>Tokenizer name. Default o200k_base.</summary>
+    public string Tokenizer { get; private set; } = "o200k_base";
+
+    /// <summary>Measurement window per mode and language. Default 5 s.</summary>
+    public TimeSpan Duration { get; private set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Warm-up before each window. Default 1 s.</summary>
+    public TimeSpan Warmup { get; private set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Repetitions of the whole set. Default 1.</summary>
+    public int Runs { get; private set; } = 1;
+
+    /// <summary>Concurrent unary callers. Default 8.</summary>
+    public int Concurrency { get; private set; } = 8;
+
+    /// <summary>Requests outstanding on the stream. Default 16.</summary>
+    public int InFlight { get; private set; } = 16;
+
+    /// <summary>Texts per batched call. Default 64.</summary>
+    public int Batch { get; private set; } = 64;
+
+    /// <summary>Encoders per tokenizer. Default: the number of processors (as tokenizer-svc).</summary>
+    public int Workers { get; private set; } = Environment.ProcessorCount;
+
+    /// <summary>Address of a running tokenizer-svc; null starts one in-process. Default null.</summary>
+    public Uri? Address { get; private set; }
+
+    /// <summary>Models directory; null keeps the service default. Default null.</summary>
+    public string? ModelsDirectory { get; private set; }
+
+    /// <summary>Languages, in order. Default kk, ru, en.</summary>
+    public IReadOnlyList<Language> Languages { get; private set; } = [Language.Kazakh, Language.Russian, Language.English];
+
+    /// <summary>Modes, in order; in-process always first. Default <see cref="BenchModes.Default"/>.</summary>
+    public IReadOnlyList<BenchMode> Modes { get; private set; } = BenchModes.Default;
+
+    /// <summary>Base seed. Default 1.</summary>
+    public ulong Seed { get; private set; } = 1;
+
+    /// <summary>JSON result file. Default bench-results/tokenize-&lt;UTC timestamp&gt;.json.</summary>
+    public string Out { get; private set; } = Path.Combine("bench-results", $"tokenize-{DateTime.UtcNow:yyyyMMdd-HHmmss}.json");
+
+    /// <summary>Parses <paramref name="args"/> (the arguments after <c>tokenize</c>); throws <see cref="FormatException"/> naming the bad option.</summary>
+    public static TokenizeBenchOptions Parse(IReadOnlyList<string> args)
+    {
+        var options = new TokenizeBenchOptions();
+        for (var i = 0; i < args.Count; i++)
+        {
+            var name = args[i];
+            var inline = name.IndexOf('=', StringComparison.Ordinal);
+            string? value = null;
+            if (inline > 0)
+            {
+                value = name[(inline + 1)..];
+                name = name[..inline];
+            }
+
+            string Value() => value ?? (i + 1 < args.Count ? args[++i] : throw new FormatException($"{name} needs a value"));
+
+            switch (name)
+            {
+                case "--tokenizer":
+                    options.Tokenizer = Value();
+                    break;
+                case "--duration":
+                    options.Duration = Seconds(name, Value());
+                    break;
+                case "--warmup":
+                    options.Warmup = Seconds(name, Value(), allowZero: true);
+                    break;
+                case "--runs":
+                    options.Runs = Positive(name, Value());
+                    break;
+                case "--concurrency":
+                    options.Concurrency = Positive(name, Value());
+                    break;
+                case "--in-flight":
+                    options.InFlight = Positive(name, Value());
+                    break;
+                case "--batch":
+                    options.Batch = Positive(name, Value());
+                    break;
+                case "--workers":
+                    options.Workers = Positive(name, Value());
+                    break;
+                case "--address":
+                    options.Address = ParseAddress(Value());
+                    break;
+                case "--models":
+                    options.ModelsDirectory = Value();
+                    break;
+                case "--languages":
+                    options.Languages = List(name, Value(), ParseLanguage);
+                    break;
+                case "--modes":
+                    var modes = List(name, Value(), BenchModes.Parse);
+                    options.Modes = [BenchMode.InProcess, .. modes.Where(m => m != BenchMode.InProcess)];
+                    break;
+                case "--seed":
+                    options.Seed = ulong.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var seed)
+                        ? seed : throw new FormatException($"{name} must be a non-negative integer");
+                    break;
+                case "--out":
+                    options.Out = Value();
+                    break;
+                default:
+                    throw new FormatException($"unknown option '{args[i]}'");
+            }
+        }
+
+        return options;
+    }
+
+    private static TimeSpan Seconds(string name, string value, bool allowZero = false) =>
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && (seconds > 0 || (allowZero && seconds == 0)) && seconds <= 3600
+            ? TimeSpan.FromSeconds(seconds)
+            : throw new FormatException($"{name} must be a number of seconds{(allowZero ? " >= 0" : " > 0")} and at most 3600; got '{value}'");
+
+    private static int Positive(string name, string value) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0
+            ? number
+            : throw new FormatException($"{name} must be a positive integer; got '{value}'");
+
+    private static Language? ParseLanguage(string code) =>
+        Enum.GetValues<Language>().Cast<Language?>().FirstOrDefault(l => LanguageProfiles.For(l!.Value).Code == code);
+
+    private static List<T> List<T>(string name, string value, Func<string, T?> parse)
+        where T : struct
+    {
+        var items = new List<T>();
+        foreach (var key in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var item = parse(key) ?? throw new FormatException($"{name} does not know '{key}'");
+            if (!items.Contains(item))
+            {
+                items.Add(item);
+            }
+        }
+
+        return items.Count > 0 ? items : throw new FormatException($"{name} needs at least one item");
+    }
+
+    private static Uri ParseAddress(string value)
+    {
+        var text = value.Contains("://", StringComparison.Ordinal) ? value : "http://" + value;
+        return Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+            ? uri
+            : throw new FormatException($"--address must be host:port or an http(s) URL; got '{value}'");
+    }
+}
