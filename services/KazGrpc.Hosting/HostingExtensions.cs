@@ -31,6 +31,10 @@ public static class HostingExtensions
             {
                 [$"{HostingOptions.SectionName}:{nameof(HostingOptions.GrpcAddress)}"] = defaultGrpcAddress,
                 [$"{HostingOptions.SectionName}:{nameof(HostingOptions.MetricsAddress)}"] = defaultMetricsAddress,
+
+                // ASP.NET Core logs several lines per call at Information: too costly at thousands of calls a second.
+                ["Logging:LogLevel:Default"] = "Information",
+                ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
             },
         });
 
