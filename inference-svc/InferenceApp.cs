@@ -20,13 +20,16 @@ public static class InferenceApp
     public const string DefaultMetricsAddress = "127.0.0.1:9101";
 
     /// <summary>Builds the host: hosting defaults, the tokenizer hop, models, batchers, the InferenceService adapter.</summary>
-    public static WebApplication Build(string[] args)
+    /// <param name="args">Command-line arguments (configuration overrides).</param>
+    /// <param name="configure">Called last before building, e.g. to add a log provider in tests.</param>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.AddKazGrpcHosting(DefaultGrpcAddress, DefaultMetricsAddress, InferenceService.Descriptor.FullName);
         builder.AddTokenizerHop();
         builder.AddModels();
         builder.AddEmbeddings();
+        configure?.Invoke(builder);
 
         var app = builder.Build();
         app.MapKazGrpcDefaults();

@@ -1,0 +1,172 @@
+using Grpc.Core;
+using KazGrpc.Contracts.Inference.V1;
+
+namespace KazGrpc.InferenceSvc.Tests;
+
+[Collection(SharedInferenceGroup.Name)]
+public sealed class EmbedTests(SharedInferenceFixture fixture)
+{
+    private InferenceService.InferenceServiceClient Client => fixture.Environment.Client;
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task ListModels_Loaded_ReportsEachModel()
+    {
+        var models = (await Client.ListModelsAsync(new ListModelsRequest(), cancellationToken: Token)).Models.ToDictionary(m => m.Name);
+        Assert.Equal(["identity", "kaz-gen", "minilm"], models.Keys.Order(StringComparer.Ordinal));
+        var minilm = models["minilm"];
+        Assert.Equal(ModelKind.Embedding, minilm.Kind);
+        Assert.Equal(ModelState.Ready, minilm.State);
+        Assert.Equal("minilm", minilm.Tokenizer);
+        Assert.Equal(512u, minilm.MaxContextTokens);
+        Assert.Equal(384u, minilm.EmbeddingDimensions);
+        Assert.Equal("cpu", minilm.ExecutionProvider);
+        Assert.Equal(ModelKind.Generation, models["kaz-gen"].Kind);
+        Assert.Equal(2048u, models["kaz-gen"].MaxContextTokens);
+    }
+
+    [Fact]
+    public async Task GetModel_Unknown_NotFoundListsModels()
+    {
+        await RpcAssert.ThrowsAsync(StatusCode.NotFound,
+            () => Client.GetModelAsync(new GetModelRequest { Name = "kazllm-70b" }, cancellationToken: Token).ResponseAsync,
+            "model 'kazllm-70b' was not found; available: identity, kaz-gen, minilm");
+        var minilm = await Client.GetModelAsync(new GetModelRequest { Name = "minilm" }, cancellationToken: Token);
+        Assert.Equal(384u, minilm.EmbeddingDimensions);
+    }
+
+    [Fact]
+    public async Task Embed_MiniLm_UnitVectorsInInputOrderThatCaptureMeaning()
+    {
+        string[] inputs = ["A man is eating food.", "A man is eating a piece of bread.", "The girl is carrying a baby.", "Қазақстан Республикасы"];
+        var response = await Client.EmbedAsync(new EmbedRequest { Model = "minilm", Inputs = { inputs } }, cancellationToken: Token);
+        Assert.Equal(inputs.Length, response.Embeddings.Count);
+        Assert.Equal([0u, 1u, 2u, 3u], response.Embeddings.Select(e => e.Index));
+        Assert.All(response.Embeddings, e => Assert.Equal(384, e.Values.Count));
+        Assert.All(response.Embeddings, e => Assert.Equal(1.0, Math.Sqrt(e.Values.Sum(v => (double)v * v)), 4));
+        var v = response.Embeddings.Select(e => e.Values.ToArray()).ToArray();
+        Assert.True(Cosine(v[0], v[1]) > Cosine(v[0], v[2]) + 0.2, $"eating/eating {Cosine(v[0], v[1])} vs eating/baby {Cosine(v[0], v[2])}");
+        Assert.True(response.Usage.PromptTokens > 20);
+
+        var single = await Client.EmbedAsync(new EmbedRequest { Model = "minilm", Inputs = { inputs[2] } }, cancellationToken: Token);
+        Assert.Equal(v[2], single.Embeddings[0].Values.ToArray(), (a, b) => Math.Abs(a - b) < 1e-5);
+    }
+
+    [Fact]
+    public async Task Embed_NormalizeFalse_ReturnsRawMeanPooledVector()
+    {
+        var raw = await Client.EmbedAsync(new EmbedRequest { Model = "minilm", Inputs = { "hello world" }, Normalize = false }, cancellationToken: Token);
+        var norm = Math.Sqrt(raw.Embeddings[0].Values.Sum(v => (double)v * v));
+        Assert.True(Math.Abs(norm - 1) > 0.05, $"norm {norm}");
+    }
+
+    [Fact]
+    public async Task Embed_SharedBatchWithLongerInputs_SameVectorAsAlone()
+    {
+        const string Short = "Өтініш қабылданды.";
+        var alone = (await Client.EmbedAsync(new EmbedRequest { Model = "minilm", Inputs = { Short } }, cancellationToken: Token)).Embeddings[0].Values.ToArray();
+
+        // Padding must not leak: the short input shares batches with long ones from concurrent callers.
+        var longText = string.Join(' ', Enumerable.Repeat("Республика Казахстан утверждает себя демократическим государством.", 12));
+        var calls = Enumerable.Range(0, 8).Select(i => Client.EmbedAsync(
+            new EmbedRequest { Model = "minilm", Inputs = { longText, Short, longText + i } }, cancellationToken: Token).ResponseAsync).ToList();
+        foreach (var response in await Task.WhenAll(calls))
+        {
+            Assert.Equal(alone, response.Embeddings[1].Values.ToArray(), (a, b) => Math.Abs(a - b) < 1e-5);
+        }
+    }
+
+    [Fact]
+    public async Task Embed_IdentityEncoder_MatchesItsFormula()
+    {
+        var response = await Client.EmbedAsync(new EmbedRequest { Model = "identity", Inputs = { "hello" }, Normalize = false }, cancellationToken: Token);
+        var values = response.Embeddings[0].Values;
+        Assert.Equal(384, values.Count);
+
+        // [CLS] hello [SEP] = 101, 7592, 102: the mean of (id * scale(d) + offset(d)).
+        var mean = (101 + 7592 + 102) / 3.0;
+        for (var d = 0; d < 384; d += 37)
+        {
+            Assert.Equal(mean * KazGrpc.ModelForge.IdentityEncoder.Scale(d) + KazGrpc.ModelForge.IdentityEncoder.Offset(d), values[d], 2);
+        }
+    }
+
+    [Fact]
+    public async Task Embed_UnknownModel_NotFoundListsModels()
+    {
+        await RpcAssert.ThrowsAsync(StatusCode.NotFound,
+            () => Client.EmbedAsync(new EmbedRequest { Model = "bge-m3", Inputs = { "x" } }, cancellationToken: Token).ResponseAsync,
+            "model 'bge-m3' was not found; available: identity, kaz-gen, minilm");
+    }
+
+    [Fact]
+    public async Task Embed_GenerationModel_InvalidArgument()
+    {
+        await RpcAssert.InvalidArgumentAsync(
+            () => Client.EmbedAsync(new EmbedRequest { Model = "kaz-gen", Inputs = { "x" } }, cancellationToken: Token).ResponseAsync,
+            "model", "`model` 'kaz-gen' is a generation model; Embed needs an embedding model (identity, minilm)");
+    }
+
+    [Fact]
+    public async Task Embed_NoInputs_InvalidArgument()
+    {
+        await RpcAssert.InvalidArgumentAsync(
+            () => Client.EmbedAsync(new EmbedRequest { Model = "minilm" }, cancellationToken: Token).ResponseAsync,
+            "inputs", "`inputs` must contain at least 1 text; got 0");
+    }
+
+    [Fact]
+    public async Task Embed_TooManyInputs_InvalidArgumentNamesLimitAndCount()
+    {
+        var request = new EmbedRequest { Model = "minilm" };
+        request.Inputs.Add(Enumerable.Repeat("x", 257));
+        await RpcAssert.InvalidArgumentAsync(() => Client.EmbedAsync(request, cancellationToken: Token).ResponseAsync,
+            "inputs", "`inputs` must contain at most 256 texts; got 257");
+    }
+
+    [Fact]
+    public async Task Embed_InputOverMaxTokens_InvalidArgumentNamesIndexCountAndLimit_TruncateCuts()
+    {
+        var tooLong = string.Join(' ', Enumerable.Repeat("word", 600));
+        await RpcAssert.InvalidArgumentAsync(
+            () => Client.EmbedAsync(new EmbedRequest { Model = "minilm", Inputs = { "short", tooLong } }, cancellationToken: Token).ResponseAsync,
+            "inputs[1]", "`inputs[1]` has 602 tokens; model 'minilm' takes at most 512 (set `truncate` to cut it)");
+
+        var truncated = await Client.EmbedAsync(new EmbedRequest { Model = "minilm", Inputs = { "short", tooLong }, Truncate = true }, cancellationToken: Token);
+        Assert.Equal(2, truncated.Embeddings.Count);
+        Assert.Equal(3u + 512u, truncated.Usage.PromptTokens);
+    }
+
+    [Fact]
+    public async Task Embed_BadPriorityHeader_InvalidArgument()
+    {
+        var headers = new Metadata { { "kazgrpc-priority", "urgent" } };
+        await RpcAssert.InvalidArgumentAsync(
+            () => Client.EmbedAsync(new EmbedRequest { Model = "minilm", Inputs = { "x" } }, headers, cancellationToken: Token).ResponseAsync,
+            "kazgrpc-priority", "`kazgrpc-priority` must be an integer in [0, 2]; got 'urgent'");
+        var ok = await Client.EmbedAsync(new EmbedRequest { Model = "minilm", Inputs = { "x" } }, new Metadata { { "kazgrpc-priority", "1" } }, cancellationToken: Token);
+        Assert.Single(ok.Embeddings);
+    }
+
+    [Fact]
+    public async Task Metrics_AfterEmbed_ExposeBatchingAndHopByModel()
+    {
+        await Client.EmbedAsync(new EmbedRequest { Model = "minilm", Inputs = { "metrics" } }, cancellationToken: Token);
+        using var http = new HttpClient();
+        var text = await http.GetStringAsync(new Uri(fixture.Environment.MetricsAddress, "/metrics"), Token);
+        foreach (var name in new[]
+        {
+            "kazgrpc_batch_queue_duration_seconds_bucket{", "kazgrpc_batch_size_bucket{", "kazgrpc_batch_execution_duration_seconds_bucket{",
+            "kazgrpc_tokenizer_hop_duration_seconds_bucket{", "kazgrpc_batch_requests_total{", "kazgrpc_batch_queue_length",
+        })
+        {
+            Assert.Contains(name, text, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("model=\"minilm\"", text, StringComparison.Ordinal);
+        Assert.Contains("outcome=\"success\"", text, StringComparison.Ordinal);
+    }
+
+    private static double Cosine(float[] a, float[] b) => a.Zip(b, (x, y) => (double)x * y).Sum();
+}
