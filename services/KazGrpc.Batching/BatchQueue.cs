@@ -193,8 +193,13 @@ internal sealed class BatchQueue<TItem, TResult>
         var maxCost = 0;
         var leftOut = false;
         var oldest = head.Request.EnqueuedAt;
-        for (var level = 0; level < _lists.Length && !(leftOut && batch.Count == _maxBatchSize); level++)
+        for (var level = 0; level < _lists.Length; level++)
         {
+            if (leftOut && batch.Count == _maxBatchSize)
+            {
+                break;
+            }
+
             var node = _lists[level][head.Bucket]?.First;
             while (node is not null)
             {

@@ -94,9 +94,15 @@ public sealed class DynamicBatcher<TItem, TResult> : IAsyncDisposable
         _observer = observer ?? NullBatcherObserver.Instance;
         _reportOutcome = outcome => _observer.RequestCompleted(Model, outcome);
         _queue = new BatchQueue<TItem, TResult>(_options);
-        _timer = timeProvider.CreateTimer(static state => ((DynamicBatcher<TItem, TResult>)state!).Post(LoopMessage.Tick), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         BatchingLog.Started(logger, model, _options.MaxBatchSize, _options.MaxBatchTokens, _options.MaxQueueDelay.TotalMilliseconds, _options.MaxQueueSize, _options.ConcurrentExecutions);
-        _loop = Task.Run(RunLoopAsync);
+
+        // The loop, its timer and the batches it starts serve every caller: they must not carry the
+        // creator's execution context (its Activity, its AsyncLocals) for the batcher's whole life.
+        using (ExecutionContext.SuppressFlow())
+        {
+            _timer = timeProvider.CreateTimer(static state => ((DynamicBatcher<TItem, TResult>)state!).Post(LoopMessage.Tick), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _loop = Task.Run(RunLoopAsync);
+        }
     }
 
     /// <summary>Name of the model this batcher serves.</summary>
@@ -121,6 +127,7 @@ public sealed class DynamicBatcher<TItem, TResult> : IAsyncDisposable
     /// <exception cref="ExecutionFailedException">Its batch failed; the inner exception says why.</exception>
     /// <exception cref="NotReadyException">The batcher is stopping.</exception>
     /// <exception cref="OperationCanceledException">The caller cancelled.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The cost or the priority is out of range.</exception>
     public async ValueTask<TResult> EnqueueAsync(TItem item, int cost, int priority, DateTimeOffset? deadline, CancellationToken cancellationToken)
     {
         var results = await EnqueueAsync([new BatchItem<TItem>(item, cost)], priority, deadline, cancellationToken).ConfigureAwait(false);
@@ -147,6 +154,9 @@ public sealed class DynamicBatcher<TItem, TResult> : IAsyncDisposable
     /// exception says why.</exception>
     /// <exception cref="NotReadyException">The batcher is stopping.</exception>
     /// <exception cref="OperationCanceledException">The caller cancelled.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">Thrown by the call itself: a cost or the priority is
+    /// out of range, or there are more items than the queue can ever hold (hosts cap the inputs of a
+    /// request below <see cref="DynamicBatcherOptions.MaxQueueSize"/>).</exception>
     public ValueTask<IReadOnlyList<TResult>> EnqueueAsync(IReadOnlyList<BatchItem<TItem>> items, int priority, DateTimeOffset? deadline, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(items);
