@@ -1,10 +1,11 @@
 namespace KazGrpc.Batching;
 
 /// <summary>
-/// The waiting items of one batcher, owned by its batching loop (not thread-safe): one FIFO list per
-/// priority level and length bucket, and the requests ordered by deadline. It decides which items
-/// form the next batch and when that batch may go; the rule is described on
-/// <see cref="DynamicBatcher{TItem, TResult}"/>.
+/// The waiting items of one batcher, owned by its batching loop: one FIFO list per priority level and
+/// length bucket, and the requests ordered by deadline. It decides which items form the next batch
+/// and when that batch may go; the rule is described on <see cref="DynamicBatcher{TItem, TResult}"/>.
+/// Only the admission count (<see cref="TryAdmit"/>, <see cref="Release"/>, <see cref="Admitted"/>)
+/// is thread-safe; everything else is called by the loop alone.
 /// </summary>
 internal sealed class BatchQueue<TItem, TResult>
 {
@@ -18,7 +19,9 @@ internal sealed class BatchQueue<TItem, TResult>
     private readonly int _maxBatchTokens;
     private readonly int _minLengthBucket;
     private readonly TimeSpan _maxQueueDelay;
+    private readonly int _maxQueueSize;
     private long _nextSequence;
+    private int _admitted;
 
     public BatchQueue(DynamicBatcherOptions options)
     {
@@ -26,6 +29,7 @@ internal sealed class BatchQueue<TItem, TResult>
         _maxBatchTokens = options.MaxBatchTokens;
         _minLengthBucket = options.MinLengthBucket;
         _maxQueueDelay = options.MaxQueueDelay;
+        _maxQueueSize = options.MaxQueueSize;
         _levelCounts = new int[options.PriorityLevels];
         _lists = new LinkedList<QueuedItem<TItem, TResult>>?[options.PriorityLevels][];
         for (var level = 0; level < _lists.Length; level++)
@@ -34,8 +38,39 @@ internal sealed class BatchQueue<TItem, TResult>
         }
     }
 
-    /// <summary>Items waiting.</summary>
+    /// <summary>Items waiting in the lists.</summary>
     public int Count { get; private set; }
+
+    /// <summary>Items admitted by callers and not yet taken, expired or dropped: those waiting and
+    /// those on their way to the loop. Thread-safe.</summary>
+    public int Admitted => Volatile.Read(ref _admitted);
+
+    /// <summary>Reserves room for <paramref name="count"/> items unless that would pass the queue
+    /// size; <paramref name="waiting"/> is the admitted count it saw. Thread-safe.</summary>
+    public bool TryAdmit(int count, out int waiting)
+    {
+        var current = Volatile.Read(ref _admitted);
+        while (true)
+        {
+            if (current + count > _maxQueueSize)
+            {
+                waiting = current;
+                return false;
+            }
+
+            var seen = Interlocked.CompareExchange(ref _admitted, current + count, current);
+            if (seen == current)
+            {
+                waiting = current + count;
+                return true;
+            }
+
+            current = seen;
+        }
+    }
+
+    /// <summary>Gives back room reserved for items that never joined the lists. Thread-safe.</summary>
+    public void Release(int count) => Interlocked.Add(ref _admitted, -count);
 
     /// <summary>The length bucket of a cost: 0 up to <paramref name="minLengthBucket"/>, then k for
     /// costs in (min·2^(k−1), min·2^k].</summary>
@@ -84,19 +119,24 @@ internal sealed class BatchQueue<TItem, TResult>
         }
     }
 
-    /// <summary>Empties the queue; returns the requests that had items waiting.</summary>
+    /// <summary>Empties the queue; returns the requests that had items waiting, each once.</summary>
     public List<BatchRequest<TItem, TResult>> RemoveAll()
     {
         var requests = new List<BatchRequest<TItem, TResult>>();
-        while (_deadlines.TryDequeue(out var request, out _))
+        foreach (var lists in _lists)
         {
-            if (request.QueuedCount > 0)
+            foreach (var list in lists)
             {
-                requests.Add(request);
-                Remove(request);
+                while (list?.First is { } first)
+                {
+                    var request = first.Value.Request;
+                    requests.Add(request);
+                    Remove(request);
+                }
             }
         }
 
+        _deadlines.Clear();
         return requests;
     }
 
@@ -153,8 +193,13 @@ internal sealed class BatchQueue<TItem, TResult>
         var maxCost = 0;
         var leftOut = false;
         var oldest = head.Request.EnqueuedAt;
-        for (var level = 0; level < _lists.Length && !(leftOut && batch.Count == _maxBatchSize); level++)
+        for (var level = 0; level < _lists.Length; level++)
         {
+            if (leftOut && batch.Count == _maxBatchSize)
+            {
+                break;
+            }
+
             var node = _lists[level][head.Bucket]?.First;
             while (node is not null)
             {
@@ -252,5 +297,6 @@ internal sealed class BatchQueue<TItem, TResult>
         item.Request.QueuedCount--;
         _levelCounts[item.Request.Priority - 1]--;
         Count--;
+        Interlocked.Decrement(ref _admitted);
     }
 }

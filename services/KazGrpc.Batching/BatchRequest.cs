@@ -3,17 +3,20 @@ namespace KazGrpc.Batching;
 /// <summary>
 /// One caller's request: its items, its place in the queue, and the one completion that the caller
 /// awaits. The loop owns the queue fields; completion is shared between the loop, executing batches
-/// and the caller's cancellation, and the first of them to complete the request wins.
+/// and the caller's cancellation, and the first of them to complete the request wins. Its outcome
+/// is reported before the caller can see it, so metrics never lag behind a response.
 /// </summary>
 internal sealed class BatchRequest<TItem, TResult>
 {
     private readonly TaskCompletionSource<IReadOnlyList<TResult>> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TResult[] _results;
+    private readonly Action<BatchOutcome> _report;
     private int _remaining;
     private int _completed;
 
-    public BatchRequest(IReadOnlyList<BatchItem<TItem>> items, int priority, DateTimeOffset enqueuedAt, DateTimeOffset deadline, bool deadlineIsCallers)
+    public BatchRequest(IReadOnlyList<BatchItem<TItem>> items, int priority, DateTimeOffset enqueuedAt, DateTimeOffset deadline, bool deadlineIsCallers, Action<BatchOutcome> report)
     {
+        _report = report;
         Priority = priority;
         EnqueuedAt = enqueuedAt;
         Deadline = deadline;
@@ -60,17 +63,17 @@ internal sealed class BatchRequest<TItem, TResult>
         }
 
         _results[index] = result;
-        return Interlocked.Decrement(ref _remaining) == 0 && TryClaim(unregister: true) && _completion.TrySetResult(_results);
+        return Interlocked.Decrement(ref _remaining) == 0 && TryClaim(BatchOutcome.Success, unregister: true) && _completion.TrySetResult(_results);
     }
 
     /// <summary>Fails the request; true when this call completed it.</summary>
-    public bool TryFail(Exception error) => TryClaim(unregister: true) && _completion.TrySetException(error);
+    public bool TryFail(Exception error, BatchOutcome outcome) => TryClaim(outcome, unregister: true) && _completion.TrySetException(error);
 
     /// <summary>Completes the request as cancelled, from the token's own callback (which needs no
     /// unregistering); true when this call completed it.</summary>
-    public bool TryCancel(CancellationToken cancellationToken) => TryClaim(unregister: false) && _completion.TrySetCanceled(cancellationToken);
+    public bool TryCancel(CancellationToken cancellationToken) => TryClaim(BatchOutcome.Cancelled, unregister: false) && _completion.TrySetCanceled(cancellationToken);
 
-    private bool TryClaim(bool unregister)
+    private bool TryClaim(BatchOutcome outcome, bool unregister)
     {
         if (Interlocked.Exchange(ref _completed, 1) != 0)
         {
@@ -83,6 +86,7 @@ internal sealed class BatchRequest<TItem, TResult>
             Registration.Unregister();
         }
 
+        _report(outcome);
         return true;
     }
 }

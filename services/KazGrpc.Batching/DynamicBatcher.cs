@@ -44,6 +44,7 @@ public sealed class DynamicBatcher<TItem, TResult> : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly IBatcherObserver _observer;
+    private readonly Action<BatchOutcome> _reportOutcome;
     private readonly Channel<LoopMessage> _inbox = Channel.CreateUnbounded<LoopMessage>(new UnboundedChannelOptions { SingleReader = true });
     private readonly BatchQueue<TItem, TResult> _queue;
     private readonly ITimer _timer;
@@ -51,7 +52,6 @@ public sealed class DynamicBatcher<TItem, TResult> : IAsyncDisposable
     private readonly Task _loop;
 
     // Shared with callers and executing batches.
-    private int _admitted;
     private int _stopRequested;
     private long _meanExecutionTicks = -1;
 
@@ -59,7 +59,6 @@ public sealed class DynamicBatcher<TItem, TResult> : IAsyncDisposable
     private readonly List<QueuedItem<TItem, TResult>> _forming = [];
     private int _running;
     private bool _stopping;
-    private int _accounted;
     private int _reportedLength;
     private DateTimeOffset? _nextReadyAt;
     private DateTimeOffset? _armedFor;
@@ -93,10 +92,17 @@ public sealed class DynamicBatcher<TItem, TResult> : IAsyncDisposable
         _time = timeProvider;
         _logger = logger;
         _observer = observer ?? NullBatcherObserver.Instance;
+        _reportOutcome = outcome => _observer.RequestCompleted(Model, outcome);
         _queue = new BatchQueue<TItem, TResult>(_options);
-        _timer = timeProvider.CreateTimer(static state => ((DynamicBatcher<TItem, TResult>)state!).Post(LoopMessage.Tick), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         BatchingLog.Started(logger, model, _options.MaxBatchSize, _options.MaxBatchTokens, _options.MaxQueueDelay.TotalMilliseconds, _options.MaxQueueSize, _options.ConcurrentExecutions);
-        _loop = Task.Run(RunLoopAsync);
+
+        // The loop, its timer and the batches it starts serve every caller: they must not carry the
+        // creator's execution context (its Activity, its AsyncLocals) for the batcher's whole life.
+        using (ExecutionContext.SuppressFlow())
+        {
+            _timer = timeProvider.CreateTimer(static state => ((DynamicBatcher<TItem, TResult>)state!).Post(LoopMessage.Tick), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _loop = Task.Run(RunLoopAsync);
+        }
     }
 
     /// <summary>Name of the model this batcher serves.</summary>
@@ -104,7 +110,7 @@ public sealed class DynamicBatcher<TItem, TResult> : IAsyncDisposable
 
     /// <summary>Items admitted and not yet taken into a batch, expired or dropped; what
     /// <see cref="DynamicBatcherOptions.MaxQueueSize"/> limits.</summary>
-    public int QueueLength => Volatile.Read(ref _admitted);
+    public int QueueLength => _queue.Admitted;
 
     /// <summary>Enqueues one item and waits for its result.</summary>
     /// <param name="item">The item.</param>
@@ -121,6 +127,7 @@ public sealed class DynamicBatcher<TItem, TResult> : IAsyncDisposable
     /// <exception cref="ExecutionFailedException">Its batch failed; the inner exception says why.</exception>
     /// <exception cref="NotReadyException">The batcher is stopping.</exception>
     /// <exception cref="OperationCanceledException">The caller cancelled.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The cost or the priority is out of range.</exception>
     public async ValueTask<TResult> EnqueueAsync(TItem item, int cost, int priority, DateTimeOffset? deadline, CancellationToken cancellationToken)
     {
         var results = await EnqueueAsync([new BatchItem<TItem>(item, cost)], priority, deadline, cancellationToken).ConfigureAwait(false);
@@ -147,6 +154,9 @@ public sealed class DynamicBatcher<TItem, TResult> : IAsyncDisposable
     /// exception says why.</exception>
     /// <exception cref="NotReadyException">The batcher is stopping.</exception>
     /// <exception cref="OperationCanceledException">The caller cancelled.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">Thrown by the call itself: a cost or the priority is
+    /// out of range, or there are more items than the queue can ever hold (hosts cap the inputs of a
+    /// request below <see cref="DynamicBatcherOptions.MaxQueueSize"/>).</exception>
     public ValueTask<IReadOnlyList<TResult>> EnqueueAsync(IReadOnlyList<BatchItem<TItem>> items, int priority, DateTimeOffset? deadline, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(items);
@@ -186,7 +196,7 @@ public sealed class DynamicBatcher<TItem, TResult> : IAsyncDisposable
             return ValueTask.FromException<IReadOnlyList<TResult>>(StoppingError());
         }
 
-        if (!TryAdmit(items.Count, out var waiting))
+        if (!_queue.TryAdmit(items.Count, out var waiting))
         {
             BatchingLog.QueueFull(_logger, Model, waiting, _options.MaxQueueSize, items.Count);
             _observer.RequestCompleted(Model, BatchOutcome.Rejected);
@@ -198,7 +208,7 @@ public sealed class DynamicBatcher<TItem, TResult> : IAsyncDisposable
         var now = _time.GetUtcNow();
         var queueDeadline = now + _options.DefaultQueueTimeout;
         var callersDeadline = deadline < queueDeadline;
-        var request = new BatchRequest<TItem, TResult>(items, level, now, callersDeadline ? deadline!.Value : queueDeadline, callersDeadline);
+        var request = new BatchRequest<TItem, TResult>(items, level, now, callersDeadline ? deadline!.Value : queueDeadline, callersDeadline, _reportOutcome);
         if (cancellationToken.CanBeCanceled)
         {
             request.Registration = cancellationToken.UnsafeRegister((_, token) => OnCallerCancelled(request, token), null);
@@ -207,7 +217,7 @@ public sealed class DynamicBatcher<TItem, TResult> : IAsyncDisposable
         if (!_inbox.Writer.TryWrite(LoopMessage.Enqueued(request)))
         {
             // The loop has finished: a stop raced with this call.
-            Interlocked.Add(ref _admitted, -items.Count);
+            _queue.Release(items.Count);
             Reject(request);
         }
 
@@ -227,8 +237,15 @@ public sealed class DynamicBatcher<TItem, TResult> : IAsyncDisposable
             Post(LoopMessage.Stop);
         }
 
-        using var registration = cancellationToken.UnsafeRegister(static state => CancelQuietly((CancellationTokenSource)state!), _abort);
-        await _loop.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _loop.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            CancelQuietly(_abort);
+            throw;
+        }
     }
 
     /// <summary>Stops the batcher as <see cref="StopAsync"/> does and waits for running batches.</summary>
@@ -250,28 +267,6 @@ public sealed class DynamicBatcher<TItem, TResult> : IAsyncDisposable
         }
     }
 
-    private bool TryAdmit(int count, out int waiting)
-    {
-        var current = Volatile.Read(ref _admitted);
-        while (true)
-        {
-            if (current + count > _options.MaxQueueSize)
-            {
-                waiting = current;
-                return false;
-            }
-
-            var seen = Interlocked.CompareExchange(ref _admitted, current + count, current);
-            if (seen == current)
-            {
-                waiting = current + count;
-                return true;
-            }
-
-            current = seen;
-        }
-    }
-
     /// <summary>
     /// Estimates when <paramref name="excess"/> items will have left the queue: the batches they fill,
     /// run <see cref="DynamicBatcherOptions.ConcurrentExecutions"/> at a time, each round taking the
@@ -290,19 +285,12 @@ public sealed class DynamicBatcher<TItem, TResult> : IAsyncDisposable
     private NotReadyException StoppingError() =>
         new($"the batcher of model '{Model}' is stopping; the request did not run");
 
-    private void Reject(BatchRequest<TItem, TResult> request)
-    {
-        if (request.TryFail(StoppingError()))
-        {
-            _observer.RequestCompleted(Model, BatchOutcome.Rejected);
-        }
-    }
+    private void Reject(BatchRequest<TItem, TResult> request) => request.TryFail(StoppingError(), BatchOutcome.Rejected);
 
     private void OnCallerCancelled(BatchRequest<TItem, TResult> request, CancellationToken token)
     {
         if (request.TryCancel(token))
         {
-            _observer.RequestCompleted(Model, BatchOutcome.Cancelled);
             Post(LoopMessage.Purge(request));
         }
     }
@@ -328,7 +316,6 @@ public sealed class DynamicBatcher<TItem, TResult> : IAsyncDisposable
                     Dispatch(now);
                 }
 
-                Settle();
                 Arm(now);
                 ReportQueueLength();
                 if (_stopping && _running == 0)
@@ -350,7 +337,6 @@ public sealed class DynamicBatcher<TItem, TResult> : IAsyncDisposable
                 Reject(request);
             }
 
-            Settle();
             ReportQueueLength();
         }
         finally
@@ -361,7 +347,7 @@ public sealed class DynamicBatcher<TItem, TResult> : IAsyncDisposable
             {
                 if (message.Kind == LoopMessageKind.Enqueued)
                 {
-                    Interlocked.Add(ref _admitted, -message.Request!.Items.Length);
+                    _queue.Release(message.Request!.Items.Length);
                     Reject(message.Request);
                 }
             }
@@ -385,13 +371,12 @@ public sealed class DynamicBatcher<TItem, TResult> : IAsyncDisposable
                 var request = message.Request!;
                 if (_stopping || request.IsCompleted)
                 {
-                    Interlocked.Add(ref _admitted, -request.Items.Length);
+                    _queue.Release(request.Items.Length);
                     Reject(request);
                 }
                 else
                 {
                     _queue.Add(request);
-                    _accounted += request.Items.Length;
                 }
 
                 break;
@@ -422,17 +407,15 @@ public sealed class DynamicBatcher<TItem, TResult> : IAsyncDisposable
     {
         while (_queue.TakeExpired(now) is { } request)
         {
+            // Removed first so that the room is free before the caller hears of it.
+            _queue.Remove(request);
             var waited = now - request.EnqueuedAt;
             var limit = request.DeadlineIsCallers
                 ? "its deadline"
                 : $"the queue timeout of {_options.DefaultQueueTimeout.TotalSeconds:0.###} s";
-            if (request.TryFail(new DeadlineExceededException(
-                $"the request waited {waited.TotalMilliseconds:0} ms in the queue of model '{Model}' and reached {limit} before it could run")))
-            {
-                _observer.RequestCompleted(Model, BatchOutcome.Deadline);
-            }
-
-            _queue.Remove(request);
+            request.TryFail(
+                new DeadlineExceededException($"the request waited {waited.TotalMilliseconds:0} ms in the queue of model '{Model}' and reached {limit} before it could run"),
+                BatchOutcome.Deadline);
         }
     }
 
@@ -459,17 +442,6 @@ public sealed class DynamicBatcher<TItem, TResult> : IAsyncDisposable
             _running++;
             _observer.BatchStarted(Model, waits);
             _ = Task.Run(() => ExecuteAsync(members, values));
-        }
-    }
-
-    /// <summary>Gives the admission count back for the items that left the queue in this pass.</summary>
-    private void Settle()
-    {
-        var left = _accounted - _queue.Count;
-        if (left != 0)
-        {
-            Interlocked.Add(ref _admitted, -left);
-            _accounted = _queue.Count;
         }
     }
 
@@ -527,10 +499,7 @@ public sealed class DynamicBatcher<TItem, TResult> : IAsyncDisposable
         {
             for (var i = 0; i < members.Length; i++)
             {
-                if (members[i].Request.TrySetResult(members[i].Index, results![i]))
-                {
-                    _observer.RequestCompleted(Model, BatchOutcome.Success);
-                }
+                members[i].Request.TrySetResult(members[i].Index, results![i]);
             }
         }
         else
@@ -539,9 +508,8 @@ public sealed class DynamicBatcher<TItem, TResult> : IAsyncDisposable
             foreach (var member in members)
             {
                 var failure = new ExecutionFailedException($"model '{Model}' failed to run a batch of {values.Length} items: {error.Message}", error);
-                if (member.Request.TryFail(failure))
+                if (member.Request.TryFail(failure, BatchOutcome.Failed))
                 {
-                    _observer.RequestCompleted(Model, BatchOutcome.Failed);
                     Post(LoopMessage.Purge(member.Request));
                 }
             }

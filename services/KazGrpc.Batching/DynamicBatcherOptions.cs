@@ -10,12 +10,15 @@ public sealed class DynamicBatcherOptions
     /// <summary>Configuration section name.</summary>
     public const string SectionName = "DynamicBatching";
 
+    /// <summary>Longest delay or timeout accepted: a day keeps every deadline far from overflow.</summary>
+    private static readonly TimeSpan MaxDuration = TimeSpan.FromDays(1);
+
     /// <summary>Most items in one batch. Default 32.</summary>
     public int MaxBatchSize { get; set; } = 32;
 
     /// <summary>How long a batch that is not full waits for more items, measured from the arrival of
     /// its oldest item; a full batch goes at once. Zero sends whatever is queued as soon as an
-    /// execution slot is free. Default 2 ms.</summary>
+    /// execution slot is free. At most one day. Default 2 ms.</summary>
     public TimeSpan MaxQueueDelay { get; set; } = TimeSpan.FromMilliseconds(2);
 
     /// <summary>Most items waiting in the queue (items that are executing do not count). A request
@@ -24,7 +27,7 @@ public sealed class DynamicBatcherOptions
 
     /// <summary>How long an item may wait in the queue before it fails with
     /// <see cref="Core.DeadlineExceededException"/>; a request's own earlier deadline shortens it.
-    /// Default 30 s.</summary>
+    /// At most one day. Default 30 s.</summary>
     public TimeSpan DefaultQueueTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Number of priority levels; level 1 is the highest. Default 2.</summary>
@@ -68,14 +71,14 @@ public sealed class DynamicBatcherOptions
             throw new InvalidOperationException($"{SectionName}:{nameof(DefaultPriorityLevel)} must be in [1, {PriorityLevels}]; got {DefaultPriorityLevel}");
         }
 
-        if (MaxQueueDelay < TimeSpan.Zero)
+        if (MaxQueueDelay < TimeSpan.Zero || MaxQueueDelay > MaxDuration)
         {
-            throw new InvalidOperationException($"{SectionName}:{nameof(MaxQueueDelay)} must not be negative; got {MaxQueueDelay}");
+            throw new InvalidOperationException($"{SectionName}:{nameof(MaxQueueDelay)} must be in [0, 1 day]; got {MaxQueueDelay}");
         }
 
-        if (DefaultQueueTimeout <= TimeSpan.Zero)
+        if (DefaultQueueTimeout <= TimeSpan.Zero || DefaultQueueTimeout > MaxDuration)
         {
-            throw new InvalidOperationException($"{SectionName}:{nameof(DefaultQueueTimeout)} must be positive; got {DefaultQueueTimeout}");
+            throw new InvalidOperationException($"{SectionName}:{nameof(DefaultQueueTimeout)} must be in (0, 1 day]; got {DefaultQueueTimeout}");
         }
     }
 
