@@ -97,7 +97,7 @@ internal static class HuggingFaceBpeConverter
 
     private static void CheckModel(JsonElement model)
     {
-        var type = String(model, "type");
+        var type = ReadString(model, "type");
         if (type != "BPE")
         {
             throw new InvalidDataException(type is null
@@ -107,7 +107,7 @@ internal static class HuggingFaceBpeConverter
 
         foreach (var option in new[] { "continuing_subword_prefix", "end_of_word_suffix" })
         {
-            if (String(model, option) is { Length: > 0 } value)
+            if (ReadString(model, option) is { Length: > 0 } value)
             {
                 throw new InvalidDataException($"model.{option} is \"{value}\"; byte-level BPE has none");
             }
@@ -128,7 +128,7 @@ internal static class HuggingFaceBpeConverter
     {
         if (root.TryGetProperty("normalizer", out var normalizer) && normalizer.ValueKind != JsonValueKind.Null)
         {
-            throw new InvalidDataException($"normalizer \"{String(normalizer, "type")}\" is not supported: the loader normalizes nothing");
+            throw new InvalidDataException($"normalizer \"{ReadString(normalizer, "type")}\" is not supported: the loader normalizes nothing");
         }
     }
 
@@ -140,7 +140,7 @@ internal static class HuggingFaceBpeConverter
             throw new InvalidDataException($"there is no pre_tokenizer; {Expected}");
         }
 
-        var type = String(pre, "type");
+        var type = ReadString(pre, "type");
         if (type == "ByteLevel")
         {
             CheckByteLevel(pre, "pre_tokenizer", mustSplit: true);
@@ -148,19 +148,19 @@ internal static class HuggingFaceBpeConverter
         }
 
         if (type == "Sequence" && pre.TryGetProperty("pretokenizers", out var steps) && steps.ValueKind == JsonValueKind.Array
-            && steps.GetArrayLength() == 2 && String(steps[0], "type") == "Split" && String(steps[1], "type") == "ByteLevel")
+            && steps.GetArrayLength() == 2 && ReadString(steps[0], "type") == "Split" && ReadString(steps[1], "type") == "ByteLevel")
         {
             var split = steps[0];
             CheckByteLevel(steps[1], "pre_tokenizer.pretokenizers[1]", mustSplit: false);
-            var regex = split.TryGetProperty("pattern", out var p) && p.ValueKind == JsonValueKind.Object ? String(p, "Regex") : null;
+            var regex = split.TryGetProperty("pattern", out var p) && p.ValueKind == JsonValueKind.Object ? ReadString(p, "Regex") : null;
             if (regex is null)
             {
                 throw new InvalidDataException("pre_tokenizer Split has no \"Regex\" pattern; only regular-expression splits are supported");
             }
 
-            if (String(split, "behavior") != "Isolated" || (split.TryGetProperty("invert", out var invert) && invert.ValueKind == JsonValueKind.True))
+            if (ReadString(split, "behavior") != "Isolated" || (split.TryGetProperty("invert", out var invert) && invert.ValueKind == JsonValueKind.True))
             {
-                throw new InvalidDataException($"pre_tokenizer Split has behavior \"{String(split, "behavior")}\"; only \"Isolated\" without invert is supported");
+                throw new InvalidDataException($"pre_tokenizer Split has behavior \"{ReadString(split, "behavior")}\"; only \"Isolated\" without invert is supported");
             }
 
             try
@@ -198,7 +198,7 @@ internal static class HuggingFaceBpeConverter
 
     private static void CheckDecoder(JsonElement root)
     {
-        var type = root.TryGetProperty("decoder", out var decoder) && decoder.ValueKind == JsonValueKind.Object ? String(decoder, "type") : null;
+        var type = root.TryGetProperty("decoder", out var decoder) && decoder.ValueKind == JsonValueKind.Object ? ReadString(decoder, "type") : null;
         if (type != "ByteLevel")
         {
             throw new InvalidDataException($"decoder is \"{type ?? "none"}\", not ByteLevel; {Expected}");
@@ -215,7 +215,7 @@ internal static class HuggingFaceBpeConverter
 
         foreach (var entry in added.EnumerateArray())
         {
-            if (!entry.TryGetProperty("id", out var id) || !id.TryGetInt32(out var tokenId) || String(entry, "content") is not { Length: > 0 } content)
+            if (!entry.TryGetProperty("id", out var id) || !id.TryGetInt32(out var tokenId) || ReadString(entry, "content") is not { Length: > 0 } content)
             {
                 throw new InvalidDataException($"added_tokens entry {entry.GetRawText()} has no id or content");
             }
@@ -397,10 +397,10 @@ internal static class HuggingFaceBpeConverter
             return (null, suffix);
         }
 
-        var processors = String(post, "type") == "Sequence" && post.TryGetProperty("processors", out var list) && list.ValueKind == JsonValueKind.Array
+        var processors = ReadString(post, "type") == "Sequence" && post.TryGetProperty("processors", out var list) && list.ValueKind == JsonValueKind.Array
             ? list.EnumerateArray().ToList()
             : [post];
-        var template = processors.FirstOrDefault(p => String(p, "type") == "TemplateProcessing");
+        var template = processors.FirstOrDefault(p => ReadString(p, "type") == "TemplateProcessing");
         if (template.ValueKind != JsonValueKind.Object || !template.TryGetProperty("single", out var single) || single.ValueKind != JsonValueKind.Array)
         {
             return (null, suffix);
@@ -414,7 +414,7 @@ internal static class HuggingFaceBpeConverter
             {
                 afterText = true;
             }
-            else if (piece.TryGetProperty("SpecialToken", out var special) && String(special, "id") is { } id)
+            else if (piece.TryGetProperty("SpecialToken", out var special) && ReadString(special, "id") is { } id)
             {
                 if (afterText)
                 {
@@ -455,7 +455,7 @@ internal static class HuggingFaceBpeConverter
         File.WriteAllText(path, text.ToString());
     }
 
-    private static string? String(JsonElement element, string property) =>
+    private static string? ReadString(JsonElement element, string property) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String
             ? value.GetString()
             : null;
