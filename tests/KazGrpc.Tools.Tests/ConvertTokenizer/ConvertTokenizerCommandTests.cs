@@ -94,6 +94,33 @@ public sealed class ConvertTokenizerCommandTests : IDisposable
     }
 
     [Fact]
+    public void Convert_MergesAsPairs_WritesSameFilesAsStrings()
+    {
+        var pairs = Toy();
+        pairs["model"]!["merges"] = new JsonArray(new JsonArray("a", "b"));
+        var strings = Path.Combine(_root, "strings");
+        HuggingFaceBpeConverter.Convert(Save(Toy()), strings);
+
+        HuggingFaceBpeConverter.Convert(Save(pairs), Path.Combine(_root, "pairs"));
+
+        foreach (var file in new[] { "vocab.json", "merges.txt", "tokenizer_config.json" })
+        {
+            Assert.Equal(File.ReadAllText(Path.Combine(strings, file)), File.ReadAllText(Path.Combine(_root, "pairs", file)));
+        }
+    }
+
+    [Fact]
+    public void Convert_IgnoreMergesWithEveryTokenReachable_Converts()
+    {
+        var tokenizer = Toy();
+        tokenizer["model"]!["ignore_merges"] = true;
+
+        var result = HuggingFaceBpeConverter.Convert(Save(tokenizer), Path.Combine(_root, "out"));
+
+        Assert.Equal(1, result.MergeCount);
+    }
+
+    [Fact]
     public void Run_NonSpecialAddedToken_WarnsAndKeepsItDecodable()
     {
         var tokenizer = Toy();

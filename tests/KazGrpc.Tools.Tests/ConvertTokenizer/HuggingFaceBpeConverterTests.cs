@@ -115,20 +115,6 @@ public sealed class HuggingFaceBpeConverterTests
     }
 
     [Fact]
-    public void Convert_MergesAsPairs_WritesSameFiles()
-    {
-        var directory = Path.Combine(_gpt2.Root, "pairs");
-        var input = Gpt2TokenizerJson.Save(Gpt2TokenizerJson.Create(mergesAsPairs: true), Path.Combine(directory, "hf"));
-
-        HuggingFaceBpeConverter.Convert(input, Path.Combine(directory, "out"));
-
-        foreach (var file in new[] { "vocab.json", "merges.txt", "tokenizer_config.json" })
-        {
-            Assert.Equal(File.ReadAllBytes(Path.Combine(_gpt2.ConvertedDirectory, file)), File.ReadAllBytes(Path.Combine(directory, "out", file)));
-        }
-    }
-
-    [Fact]
     public void Convert_SplitThenByteLevelWithBosTemplate_UsesPatternAndFramesLikeHuggingFace()
     {
         // Llama 3's arrangement: its own split pattern, ByteLevel without regex, BOS added by a template.
@@ -181,18 +167,6 @@ public sealed class HuggingFaceBpeConverterTests
             var ids = definition.PrefixIds.Concat(Encode(encoder, text, allowSpecialTokens: false)).ToArray();
             Assert.True(reference.Encode(text).Select(id => (int)id).SequenceEqual(ids), $"ids differ for {System.Text.Json.JsonSerializer.Serialize(text)}");
         }
-    }
-
-    [Fact]
-    public void Convert_IgnoreMergesWithReachableTokens_Converts()
-    {
-        var tokenizer = Gpt2TokenizerJson.Create();
-        tokenizer["model"]!["ignore_merges"] = true;
-        var directory = Path.Combine(_gpt2.Root, "ignore-merges");
-
-        var result = HuggingFaceBpeConverter.Convert(Gpt2TokenizerJson.Save(tokenizer, Path.Combine(directory, "hf")), Path.Combine(directory, "out"));
-
-        Assert.Equal(50_000, result.MergeCount);
     }
 
     private static int[] Encode(TokenEncoder encoder, string text, bool allowSpecialTokens)
