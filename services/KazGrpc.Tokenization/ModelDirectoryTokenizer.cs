@@ -48,7 +48,7 @@ public static class ModelDirectoryTokenizer
         }
 
         reason = File.Exists(Path.Combine(directory, "tokenizer.json"))
-            ? "tokenizer.json cannot be read by Microsoft.ML.Tokenizers; convert it with `tools convert-tokenizer`"
+            ? "tokenizer.json cannot be read by Microsoft.ML.Tokenizers; convert it with `kazgrpc convert-tokenizer --input tokenizer.json --output <this directory>` (dotnet run --project tools/KazGrpc.Tools -- convert-tokenizer ...)"
             : "no tokenizer.model, *.tiktoken, vocab.json + merges.txt or vocab.txt";
         return null;
     }

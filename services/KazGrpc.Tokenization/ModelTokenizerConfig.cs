@@ -36,6 +36,13 @@ public sealed class ModelTokenizerConfig
     /// <summary>Extra control tokens (<c>added_tokens_decoder</c> entries marked special).</summary>
     public IReadOnlyDictionary<string, int> AddedTokens { get; init; } = new Dictionary<string, int>();
 
+    /// <summary>
+    /// Split pattern of a byte-level BPE tokenizer's pre-tokenizer (<c>pre_tokenizer_pattern</c>, a
+    /// .NET regular expression; not a Hugging Face key: <c>kazgrpc convert-tokenizer</c> writes it
+    /// when a <c>tokenizer.json</c> splits with its own pattern). Null: GPT-2's pattern.
+    /// </summary>
+    public string? PreTokenizerPattern { get; init; }
+
     /// <summary>EOS ids from genai's <c>eos_token_id</c>.</summary>
     public IReadOnlyList<int>? EosIds { get; init; }
 
@@ -43,7 +50,7 @@ public sealed class ModelTokenizerConfig
     public static ModelTokenizerConfig Read(string directory)
     {
         int? maxTokens = null;
-        string? bos = null, eos = null, pad = null;
+        string? bos = null, eos = null, pad = null, pattern = null;
         bool? addBos = null, lower = null;
         ChatTemplateKind? template = null;
         var added = new Dictionary<string, int>();
@@ -64,6 +71,11 @@ public sealed class ModelTokenizerConfig
             pad = TokenSpelling(root, "pad_token");
             addBos = root.TryGetProperty("add_bos_token", out var ab) && ab.ValueKind is JsonValueKind.True or JsonValueKind.False ? ab.GetBoolean() : null;
             lower = root.TryGetProperty("do_lower_case", out var dl) && dl.ValueKind is JsonValueKind.True or JsonValueKind.False ? dl.GetBoolean() : null;
+            if (root.TryGetProperty("pre_tokenizer_pattern", out var pp) && pp.ValueKind == JsonValueKind.String)
+            {
+                pattern = pp.GetString();
+            }
+
             if (root.TryGetProperty("chat_template", out var ct) && ct.ValueKind == JsonValueKind.String)
             {
                 template = ct.GetString()!.Contains("<|start_header_id|>", StringComparison.Ordinal) ? ChatTemplateKind.Llama3 : ChatTemplateKind.Plain;
@@ -112,6 +124,7 @@ public sealed class ModelTokenizerConfig
             ChatTemplate = template,
             AddedTokens = added,
             EosIds = eosIds,
+            PreTokenizerPattern = pattern,
         };
     }
 

@@ -1,0 +1,62 @@
+namespace KazGrpc.Tools;
+
+/// <summary>A command's <c>--name value</c> (or <c>--name=value</c>) options.</summary>
+internal sealed class CommandLineOptions
+{
+    private readonly Dictionary<string, string> _values;
+
+    private CommandLineOptions(Dictionary<string, string> values) => _values = values;
+
+    /// <summary>
+    /// Parses <paramref name="args"/>, accepting only <paramref name="names"/> (without the dashes);
+    /// null, with the reason in <paramref name="error"/>, for anything else.
+    /// </summary>
+    public static CommandLineOptions? Parse(IReadOnlyList<string> args, IReadOnlyCollection<string> names, out string error)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            if (!arg.StartsWith("--", StringComparison.Ordinal))
+            {
+                error = $"unexpected argument '{arg}'";
+                return null;
+            }
+
+            var equals = arg.IndexOf('=', StringComparison.Ordinal);
+            var name = equals < 0 ? arg[2..] : arg[2..equals];
+            if (!names.Contains(name))
+            {
+                error = $"unknown option '--{name}'; options are {string.Join(", ", names.Select(n => "--" + n))}";
+                return null;
+            }
+
+            string value;
+            if (equals >= 0)
+            {
+                value = arg[(equals + 1)..];
+            }
+            else if (i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
+            {
+                value = args[++i];
+            }
+            else
+            {
+                error = $"option '--{name}' needs a value";
+                return null;
+            }
+
+            if (!values.TryAdd(name, value))
+            {
+                error = $"option '--{name}' is given twice";
+                return null;
+            }
+        }
+
+        error = string.Empty;
+        return new CommandLineOptions(values);
+    }
+
+    /// <summary>The value of <c>--<paramref name="name"/></c>, or null when not given.</summary>
+    public string? Get(string name) => _values.GetValueOrDefault(name);
+}
