@@ -7,12 +7,15 @@ namespace KazGrpc.Models;
 /// <summary>Creates ONNX Runtime sessions with the configured execution provider and threads.</summary>
 public sealed partial class SessionFactory(IOptions<OnnxRuntimeOptions> options, ILogger<SessionFactory> logger)
 {
+    // Once CUDA failed in auto mode, later models go straight to the CPU instead of failing again.
+    private volatile bool _cudaFailed;
+
     /// <summary>Creates a session for <paramref name="modelPath"/>; returns it with the provider it runs on (<c>cuda</c> or <c>cpu</c>).
     /// The caller disposes the session.</summary>
     public (InferenceSession Session, string Provider) Create(string modelPath)
     {
         var settings = options.Value;
-        if (settings.ExecutionProvider is "auto" or "cuda")
+        if (settings.ExecutionProvider == "cuda" || (settings.ExecutionProvider == "auto" && !_cudaFailed))
         {
             try
             {
@@ -22,6 +25,7 @@ public sealed partial class SessionFactory(IOptions<OnnxRuntimeOptions> options,
             {
                 // Without CUDA the provider cannot be appended (or the session cannot start): auto
                 // falls back to the CPU and says so; an explicit "cuda" fails start-up.
+                _cudaFailed = true;
                 CudaUnavailable(logger, ex.Message);
             }
         }
