@@ -11,17 +11,21 @@ internal sealed class LibraryTokenEncoder : TokenEncoder
 {
     private readonly Tokenizer _plain;
     private readonly Lazy<Tokenizer> _special;
+    private readonly Func<string, string>? _prepare;
     private readonly int? _unknownId;
 
     /// <param name="plain">Instance for user text: special-token spellings are plain text.</param>
     /// <param name="special">Creates the instance that encodes special-token spellings as control
     /// tokens; created on first use, since few requests need it.</param>
+    /// <param name="prepare">Normalisation applied before the library's, where the library's own
+    /// is wrong; offsets still refer to the caller's text.</param>
     /// <param name="unknownId">When set, a run of this id is encoded as one token, as SentencePiece
     /// does for consecutive unknown characters; Microsoft.ML.Tokenizers 2.0.1 emits one per character.</param>
-    public LibraryTokenEncoder(Tokenizer plain, Func<Tokenizer> special, int? unknownId = null)
+    public LibraryTokenEncoder(Tokenizer plain, Func<Tokenizer> special, Func<string, string>? prepare = null, int? unknownId = null)
     {
         _plain = plain;
         _special = new Lazy<Tokenizer>(special, LazyThreadSafetyMode.ExecutionAndPublication);
+        _prepare = prepare;
         _unknownId = unknownId;
     }
 
@@ -29,9 +33,10 @@ internal sealed class LibraryTokenEncoder : TokenEncoder
     {
         var tokenizer = allowSpecialTokens ? _special.Value : _plain;
         var first = ids.Count;
+        var prepared = _prepare is null ? text : _prepare(text);
         if (offsets is null)
         {
-            foreach (var id in tokenizer.EncodeToIds(text))
+            foreach (var id in tokenizer.EncodeToIds(prepared))
             {
                 if (!ContinuesUnknownRun(ids, first, id))
                 {
@@ -42,8 +47,9 @@ internal sealed class LibraryTokenEncoder : TokenEncoder
             return;
         }
 
-        var tokens = tokenizer.EncodeToTokens(text, out var normalized);
-        var map = normalized is null || string.Equals(normalized, text, StringComparison.Ordinal)
+        var tokens = tokenizer.EncodeToTokens(prepared, out var normalized);
+        normalized ??= prepared;
+        var map = string.Equals(normalized, text, StringComparison.Ordinal)
             ? null
             : NormalizedOffsets.Create(text, normalized, tokenizer.Normalizer is BertTextNormalizer bert ? bert.Append : null);
         var rebase = new SegmentRebase((tokenizer as SentencePieceTokenizer)?.SpecialTokens);
@@ -66,7 +72,7 @@ internal sealed class LibraryTokenEncoder : TokenEncoder
     {
         if (_unknownId is null)
         {
-            return (allowSpecialTokens ? _special.Value : _plain).CountTokens(text);
+            return (allowSpecialTokens ? _special.Value : _plain).CountTokens(_prepare is null ? text : _prepare(text));
         }
 
         var ids = new List<int>();

@@ -86,7 +86,13 @@ internal sealed class NormalizedOffsets
 
                 var width = RuneAt(i, out var rune);
                 var matched = MatchLength(rune, j);
-                if (matched > 0)
+                if (matched == 1 && _expected is null && InsertedSpaces(i, j))
+                {
+                    // More spaces here than in the original (" a" -> "▁▁a"): the first is the dummy prefix.
+                    Set(j, 1, i, i);
+                    j++;
+                }
+                else if (matched > 0)
                 {
                     Set(j, matched, i, i + width);
                     i += width;
@@ -125,6 +131,23 @@ internal sealed class NormalizedOffsets
             return new NormalizedOffsets(_start, _end, _original.Length);
         }
 
+        private bool InsertedSpaces(int i, int j)
+        {
+            var original = 0;
+            while (i + original < _original.Length && char.IsWhiteSpace(_original[i + original]))
+            {
+                original++;
+            }
+
+            var normalized = 0;
+            while (j + normalized < _normalized.Length && _normalized[j + normalized] is ' ' or Metaspace)
+            {
+                normalized++;
+            }
+
+            return normalized > original;
+        }
+
         private void Set(int j, int count, int start, int end)
         {
             for (var k = j; k < j + count; k++)
@@ -151,7 +174,8 @@ internal sealed class NormalizedOffsets
             _scratch.Clear();
             if (_expected is null)
             {
-                _scratch.Append(rune.ToString());
+                Span<char> chars = stackalloc char[2];
+                _scratch.Append(chars[..rune.EncodeToUtf16(chars)]);
             }
             else
             {
