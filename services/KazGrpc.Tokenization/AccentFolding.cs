@@ -23,6 +23,13 @@ internal static class AccentFolding
     public static void Append(Rune rune, StringBuilder destination)
     {
         var value = rune.Value;
+        if (value < 0xC0)
+        {
+            // ASCII and Latin-1 up to '¿': no canonical decompositions, no marks.
+            destination.Append((char)value);
+            return;
+        }
+
         if (value is >= HangulFirst and <= HangulLast)
         {
             // Unicode's algorithmic decomposition into leading consonant, vowel and optional trailing consonant.
@@ -48,7 +55,14 @@ internal static class AccentFolding
             return;
         }
 
-        destination.Append(rune.ToString());
+        AppendRune(destination, rune);
+    }
+
+    /// <summary>Appends <paramref name="rune"/>'s UTF-16 code units without allocating.</summary>
+    public static void AppendRune(StringBuilder destination, Rune rune)
+    {
+        Span<char> chars = stackalloc char[2];
+        destination.Append(chars[..rune.EncodeToUtf16(chars)]);
     }
 
     private static FrozenDictionary<int, string> Load()

@@ -85,12 +85,13 @@ internal sealed class BertTextNormalizer : Normalizer
         {
             var start = destination.Length;
             AccentFolding.Append(rune, destination);
+            Span<char> pair = stackalloc char[2];
             for (var i = start; i < destination.Length; i++)
             {
                 if (char.IsSurrogate(destination[i]))
                 {
                     // Astral letters (Deseret, Adlam, ...) lower-case as a pair.
-                    var pair = Rune.ToLowerInvariant(new Rune(destination[i], destination[i + 1])).ToString();
+                    Rune.ToLowerInvariant(new Rune(destination[i], destination[i + 1])).EncodeToUtf16(pair);
                     destination[i] = pair[0];
                     destination[i + 1] = pair[1];
                     i++;
@@ -103,7 +104,7 @@ internal sealed class BertTextNormalizer : Normalizer
         }
         else
         {
-            destination.Append(rune.ToString());
+            AccentFolding.AppendRune(destination, rune);
         }
 
         if (cjk)

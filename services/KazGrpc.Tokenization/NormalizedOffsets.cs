@@ -88,7 +88,8 @@ internal sealed class NormalizedOffsets
                 var matched = MatchLength(rune, j);
                 if (matched == 1 && _expected is null && InsertedSpaces(i, j))
                 {
-                    // More spaces here than in the original (" a" -> "▁▁a"): the first is the dummy prefix.
+                    // More spaces here than in the original (" a" -> "▁▁a"): the first is the dummy
+                    // prefix. (A code-point normaliser's expectation already holds its inserted spaces.)
                     Set(j, 1, i, i);
                     j++;
                 }
@@ -134,13 +135,13 @@ internal sealed class NormalizedOffsets
         private bool InsertedSpaces(int i, int j)
         {
             var original = 0;
-            while (i + original < _original.Length && char.IsWhiteSpace(_original[i + original]))
+            while (i + original < _original.Length && _original[i + original] == ' ')
             {
                 original++;
             }
 
             var normalized = 0;
-            while (j + normalized < _normalized.Length && _normalized[j + normalized] is ' ' or Metaspace)
+            while (j + normalized < _normalized.Length && _normalized[j + normalized] is (' ' or Metaspace))
             {
                 normalized++;
             }
@@ -174,8 +175,7 @@ internal sealed class NormalizedOffsets
             _scratch.Clear();
             if (_expected is null)
             {
-                Span<char> chars = stackalloc char[2];
-                _scratch.Append(chars[..rune.EncodeToUtf16(chars)]);
+                AccentFolding.AppendRune(_scratch, rune);
             }
             else
             {

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace KazGrpc.Tokenization.Tests.WordPiece;
 
 public sealed class WordPieceLoaderTests : IClassFixture<MiniLmVocabulary>
