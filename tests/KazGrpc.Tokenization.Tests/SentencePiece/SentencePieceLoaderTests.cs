@@ -66,7 +66,8 @@ public sealed class SentencePieceLoaderTests : IClassFixture<SentencePieceModels
     {
         var definition = Load(model);
         var encoder = definition.CreateEncoder();
-        var library = SentencePieceTokenizer.Create(File.OpenRead(_models.PathOf(model)), addBeginningOfSentence: false, addEndOfSentence: false);
+        using var stream = File.OpenRead(_models.PathOf(model));
+        var library = SentencePieceTokenizer.Create(stream, addBeginningOfSentence: false, addEndOfSentence: false);
         var encoded = Texts.Select(t => Encode(encoder, t).ToArray()).ToList();
         var reference = _models.ReferenceDecode(model, encoded);
         var unknown = definition.FindSpecial("<unk>");
@@ -130,7 +131,8 @@ public sealed class SentencePieceLoaderTests : IClassFixture<SentencePieceModels
         Assert.Equal([2], bpe.EosIds);
         Assert.Null(bpe.PadId);
         Assert.True(bpe.Bytes.StripLeadingSpace);
-        var vocabulary = SentencePieceTokenizer.Create(File.OpenRead(_models.PathOf(SentencePieceModels.Bpe)), false, false).Vocabulary;
+        using var stream = File.OpenRead(_models.PathOf(SentencePieceModels.Bpe));
+        var vocabulary = SentencePieceTokenizer.Create(stream, addBeginningOfSentence: false, addEndOfSentence: false).Vocabulary;
         Assert.Equal([0xE2], bpe.Bytes[vocabulary["<0xE2>"]].ToArray());
         Assert.Equal(" "u8.ToArray(), bpe.Bytes[vocabulary["\u2581"]].ToArray());
         Assert.Equal("<ctrl>"u8.ToArray(), bpe.Bytes[3].ToArray());
