@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using Microsoft.ML.Tokenizers;
 
@@ -6,15 +5,21 @@ namespace KazGrpc.Tokenization;
 
 /// <summary>
 /// Builds BERT WordPiece tokenizers from <c>vocab.txt</c> that tokenize as Hugging Face's
-/// <c>BertTokenizer</c> does for uncased models: whitespace (<c>\t</c>, <c>\n</c>, <c>\r</c>)
-/// separates words (the library would delete it and merge the words around it), control
-/// characters are removed, text is lower-cased and accents are stripped.
+/// <c>tokenizer.json</c> for BERT does (BertNormalizer, BertPreTokenizer, WordPiece with
+/// <c>[UNK]</c>, <c>##</c> and at most 100 characters a word). Microsoft.ML.Tokenizers' own
+/// BertTokenizer differs in ways that change ids: it deletes <c>\t</c>, <c>\n</c> and <c>\r</c> and
+/// merges the words around them, drops symbols (<c>$ + = | ~</c>, emoji) instead of encoding them,
+/// and cannot strip accents under <c>InvariantGlobalization</c>; so the normaliser and
+/// pre-tokenizer here are this project's (<see cref="BertTextNormalizer"/>, <see cref="BertWordSplitter"/>)
+/// and only the WordPiece model is the library's. Differences that remain are listed in
+/// <c>docs/tokenizer-differences.md</c>.
 /// </summary>
 public static class WordPieceLoader
 {
     private static readonly string[] SpecialSpellings = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"];
 
-    /// <summary>Loads <paramref name="vocabPath"/>; max length defaults to 512 tokens.</summary>
+    /// <summary>Loads <paramref name="vocabPath"/>; max length defaults to 512 tokens; uncased
+    /// unless <see cref="ModelTokenizerConfig.DoLowerCase"/> is false.</summary>
     public static TokenizerDefinition Load(string name, string vocabPath, ModelTokenizerConfig config)
     {
         var vocab = File.ReadAllBytes(vocabPath);
@@ -41,6 +46,7 @@ public static class WordPieceLoader
         int? Special(string content) => specials.Find(s => s.Content == content) is { Content: not null } s ? s.Id : null;
         var cls = Special("[CLS]");
         var sep = Special("[SEP]");
+        var spellings = specials.Select(s => s.Content).ToArray();
         var definition = new TokenizerDefinition
         {
             Name = name,
@@ -53,72 +59,19 @@ public static class WordPieceLoader
             SuffixIds = sep is int s ? [s] : [],
             EosIds = sep is int e ? [e] : [],
             CreateEncoder = () => new LibraryTokenEncoder(
-                Create(vocab, lowerCase, splitOnSpecialTokens: false),
-                () => Create(vocab, lowerCase, splitOnSpecialTokens: true),
-                CleanText),
+                Create(vocab, lowerCase, specials: null),
+                () => Create(vocab, lowerCase, spellings)),
         };
         return config.ApplyTo(definition);
     }
 
-    /// <summary>
-    /// Hugging Face's BertNormalizer <c>clean_text</c>: every whitespace character becomes a space
-    /// and control characters (and U+0000, U+FFFD) are removed. Returns the same instance when
-    /// nothing changes, which keeps offsets exact for ordinary text.
-    /// </summary>
-    internal static string CleanText(string text)
-    {
-        var index = 0;
-        while (index < text.Length && !NeedsCleaning(text[index]))
+    private static WordPieceTokenizer Create(byte[] vocab, bool lowerCase, IReadOnlyList<string>? specials) =>
+        WordPieceTokenizer.Create(new MemoryStream(vocab, writable: false), new WordPieceOptions
         {
-            index++;
-        }
-
-        if (index == text.Length)
-        {
-            return text;
-        }
-
-        var builder = new StringBuilder(text.Length);
-        builder.Append(text, 0, index);
-        for (; index < text.Length; index++)
-        {
-            var ch = text[index];
-            if (IsRemoved(ch))
-            {
-                continue;
-            }
-
-            builder.Append(char.IsWhiteSpace(ch) ? ' ' : ch);
-        }
-
-        return builder.ToString();
-    }
-
-    private static bool NeedsCleaning(char ch) => (char.IsWhiteSpace(ch) && ch != ' ') || IsRemoved(ch);
-
-    private static bool IsRemoved(char ch)
-    {
-        if (ch is '\0' or '\uFFFD')
-        {
-            return true;
-        }
-
-        if (ch is '\t' or '\n' or '\r')
-        {
-            return false;
-        }
-
-        var category = char.GetUnicodeCategory(ch);
-        return category is UnicodeCategory.Control or UnicodeCategory.Format;
-    }
-
-    private static BertTokenizer Create(byte[] vocab, bool lowerCase, bool splitOnSpecialTokens) =>
-        BertTokenizer.Create(new MemoryStream(vocab, writable: false), new BertOptions
-        {
-            LowerCaseBeforeTokenization = lowerCase,
-            RemoveNonSpacingMarks = lowerCase,
-            ApplyBasicTokenization = true,
-            IndividuallyTokenizeCjk = true,
-            SplitOnSpecialTokens = splitOnSpecialTokens,
+            Normalizer = new BertTextNormalizer(lowerCase, specials),
+            PreTokenizer = new BertWordSplitter(specials),
+            UnknownToken = "[UNK]",
+            ContinuingSubwordPrefix = "##",
+            MaxInputCharsPerWord = 100,
         });
 }
