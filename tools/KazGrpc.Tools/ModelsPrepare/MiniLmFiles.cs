@@ -88,14 +88,14 @@ internal static class MiniLmFiles
 
     private static Assembly LoadResourceAssembly()
     {
-        try
-        {
-            return Assembly.Load(AssemblyName);
-        }
-        catch (FileNotFoundException e)
+        var path = Path.Combine(AppContext.BaseDirectory, AssemblyName + ".dll");
+        if (!File.Exists(path))
         {
             throw new InvalidOperationException(
-                $"{AssemblyName}.dll is not next to the tool; it comes with the NuGet package of that name that tools/KazGrpc.Tools references ({e.Message})", e);
+                $"{path} is missing; the build copies it from the NuGet package {AssemblyName} (build/MiniLm.targets)");
         }
+
+        // Read for its resources only; none of its code runs.
+        return Assembly.LoadFrom(path);
     }
 }
