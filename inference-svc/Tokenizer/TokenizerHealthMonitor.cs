@@ -22,6 +22,7 @@ public sealed partial class TokenizerHealthMonitor(
             {
                 if (serving)
                 {
+                    await client.CloseCircuitAsync(stoppingToken);
                     Reachable(logger, client.Address);
                 }
                 else

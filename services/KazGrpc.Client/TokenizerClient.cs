@@ -26,6 +26,7 @@ public sealed class TokenizerClient : IAsyncDisposable
     private readonly TokenizerService.TokenizerServiceClient _unary;
     private readonly Health.HealthClient _health;
     private readonly ResiliencePipeline _pipeline;
+    private readonly CircuitBreakerManualControl _circuit = new();
     private int _nextStream;
 
     /// <summary>Creates the client; no connection is made until the first call.</summary>
@@ -78,6 +79,12 @@ public sealed class TokenizerClient : IAsyncDisposable
             return false;
         }
     }
+
+    /// <summary>
+    /// Closes the circuit at once, e.g. when a health check shows the tokenizer is back, so the
+    /// next call does not wait out the break or hinge on one half-open trial.
+    /// </summary>
+    public Task CloseCircuitAsync(CancellationToken cancellationToken) => _circuit.CloseAsync(cancellationToken);
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
@@ -142,6 +149,7 @@ public sealed class TokenizerClient : IAsyncDisposable
                 MinimumThroughput = options.BreakerMinimumThroughput,
                 SamplingDuration = options.BreakerSamplingDuration,
                 BreakDuration = options.BreakerBreakDuration,
+                ManualControl = _circuit,
                 ShouldHandle = args => ValueTask.FromResult(Transient(args.Outcome)),
                 OnOpened = _ => { CircuitOpen = true; return ValueTask.CompletedTask; },
                 OnClosed = _ => { CircuitOpen = false; return ValueTask.CompletedTask; },
