@@ -1,6 +1,8 @@
 using KazGrpc.Tools;
 using KazGrpc.Tools.ConvertTokenizer;
+using KazGrpc.Tools.Forge;
+using KazGrpc.Tools.Health;
 using KazGrpc.Tools.ModelsPrepare;
 
-var dispatcher = new CommandDispatcher([new ConvertTokenizerCommand(), new ModelsPrepareCommand()]);
+var dispatcher = new CommandDispatcher([new ConvertTokenizerCommand(), new ModelsPrepareCommand(), new ForgeCommand(), new HealthCommand()]);
 return dispatcher.Run(args, Console.Out, Console.Error);
