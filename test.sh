@@ -35,16 +35,27 @@ dotnet_rc=${PIPESTATUS[0]}
 dn_passed=$(grep -E '^\s+succeeded:' "$logs/dotnet.txt" | tail -1 | awk '{print $2}')
 dn_failed=$(grep -E '^\s+failed:' "$logs/dotnet.txt" | tail -1 | awk '{print $2}')
 
-echo "test.sh: running the Node reflection check against a tokenizer-svc on loopback..."
+echo "test.sh: running the Node reflection checks against both services on loopback..."
 TOKENIZER_PORT=${KAZGRPC_TEST_TOKENIZER_PORT:-50062}
+INFERENCE_PORT=${KAZGRPC_TEST_INFERENCE_PORT:-50061}
 dotnet tokenizer-svc/bin/Release/net10.0/KazGrpc.TokenizerSvc.dll \
   --Hosting:GrpcAddress=127.0.0.1:$TOKENIZER_PORT --Hosting:MetricsAddress= \
   --Tokenization:ModelsDirectory=models --Logging:LogLevel:Default=Warning >"$logs/tokenizer-svc.log" 2>&1 &
-svc=$!
-KAZGRPC_TOKENIZER_ADDRESS=127.0.0.1:$TOKENIZER_PORT clients/node-smoke/run.sh 2>&1 | tee "$logs/node.txt"
+tokenizer=$!
+dotnet tools/KazGrpc.Tools/bin/Release/net10.0/kazgrpc.dll health --address 127.0.0.1:$TOKENIZER_PORT --wait 120 >/dev/null
+dotnet inference-svc/bin/Release/net10.0/KazGrpc.InferenceSvc.dll \
+  --Hosting:GrpcAddress=127.0.0.1:$INFERENCE_PORT --Hosting:MetricsAddress= \
+  --Models:ModelsDirectory=models --Tokenizer:Address=http://127.0.0.1:$TOKENIZER_PORT \
+  --Logging:LogLevel:Default=Warning >"$logs/inference-svc.log" 2>&1 &
+inference=$!
+KAZGRPC_TOKENIZER_ADDRESS=127.0.0.1:$TOKENIZER_PORT KAZGRPC_INFERENCE_ADDRESS=127.0.0.1:$INFERENCE_PORT \
+  clients/node-smoke/run.sh 2>&1 | tee "$logs/node.txt"
 node_rc=${PIPESTATUS[0]}
-kill -TERM $svc 2>/dev/null; wait $svc 2>/dev/null
-if (( node_rc != 0 )); then echo "--- tokenizer-svc log ---"; cat "$logs/tokenizer-svc.log"; fi
+kill -TERM $inference $tokenizer 2>/dev/null; wait $inference $tokenizer 2>/dev/null
+if (( node_rc != 0 )); then
+  echo "--- tokenizer-svc log ---"; cat "$logs/tokenizer-svc.log"
+  echo "--- inference-svc log ---"; cat "$logs/inference-svc.log"
+fi
 nd_passed=$(grep -E '^(# |ℹ )pass ' "$logs/node.txt" | tail -1 | awk '{print $3}')
 nd_failed=$(grep -E '^(# |ℹ )fail ' "$logs/node.txt" | tail -1 | awk '{print $3}')
 
