@@ -1,14 +1,17 @@
 using Google.Rpc;
 using Grpc.Core;
+using Xunit;
 
-namespace KazGrpc.TokenizerSvc.Tests;
+namespace KazGrpc.Testing;
 
-internal static class RpcAssert
+/// <summary>Assertions on gRPC status: the code, the words of the message, the rich details.</summary>
+public static class RpcAssert
 {
+    /// <summary>Asserts that <paramref name="call"/> fails with <paramref name="code"/> and a message containing every word.</summary>
     public static async Task<RpcException> ThrowsAsync(StatusCode code, Func<Task> call, params string[] words)
     {
         var error = await Assert.ThrowsAsync<RpcException>(call);
-        Assert.Equal(code, error.StatusCode);
+        Assert.True(code == error.StatusCode, $"expected {code}, got {error.StatusCode}: {error.Status.Detail}");
         foreach (var word in words)
         {
             Assert.Contains(word, error.Status.Detail, StringComparison.Ordinal);
