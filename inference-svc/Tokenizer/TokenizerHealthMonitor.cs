@@ -15,6 +15,18 @@ public sealed partial class TokenizerHealthMonitor(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var interval = options.Value.HealthCheckInterval;
+        try
+        {
+            await MonitorAsync(interval, stoppingToken);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or global::Grpc.Core.RpcException && stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+    }
+
+    private async Task MonitorAsync(TimeSpan interval, CancellationToken stoppingToken)
+    {
         while (!stoppingToken.IsCancellationRequested)
         {
             var serving = await client.IsServingAsync(stoppingToken);

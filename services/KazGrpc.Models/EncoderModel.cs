@@ -16,6 +16,7 @@ public sealed class EncoderModel : IDisposable
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
     private readonly bool _clsPooling;
+    private long _executedInputs;
 
     private EncoderModel(InferenceSession session, string provider, EncoderConfig config)
     {
@@ -50,6 +51,9 @@ public sealed class EncoderModel : IDisposable
 
     /// <summary>Longest input in tokens.</summary>
     public int MaxTokens { get; }
+
+    /// <summary>Inputs this model has run since it was loaded (warm-up included).</summary>
+    public long ExecutedInputs => Interlocked.Read(ref _executedInputs);
 
     /// <summary>Loads <c>model.onnx</c> of <paramref name="directory"/>.</summary>
     public static EncoderModel Load(string directory, EncoderConfig config, SessionFactory sessions)
@@ -103,6 +107,7 @@ public sealed class EncoderModel : IDisposable
             using var runOptions = new RunOptions();
             using var cancel = cancellationToken.Register(() => runOptions.Terminate = true);
             using var outputs = Run(runOptions, values, cancellationToken);
+            Interlocked.Add(ref _executedInputs, batch);
             var hidden = outputs[0];
             var outputShape = hidden.GetTensorTypeAndShape().Shape;
             var dimensions = (int)outputShape[2];

@@ -38,6 +38,11 @@ public sealed class InferenceEnvironment : IAsyncDisposable
 
     public Uri MetricsAddress { get; private set; } = null!;
 
+    /// <summary>Inputs the model has run: read from the model itself, since every host in this
+    /// process reports to the same meter name.</summary>
+    public long ExecutedInputs(string model) =>
+        _app!.Services.GetRequiredService<KazGrpc.Models.ModelRegistry>().Get(model).Encoder!.ExecutedInputs;
+
     public static async Task<InferenceEnvironment> StartAsync(CancellationToken cancellationToken, params string[] settings)
     {
         var environment = new InferenceEnvironment();

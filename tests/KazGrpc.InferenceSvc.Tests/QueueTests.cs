@@ -18,7 +18,7 @@ public sealed partial class QueueTests
     {
         // One execution at a time, one input per batch: the queue is what the last caller waits on.
         await using var environment = await InferenceEnvironment.StartAsync(Token, "--DynamicBatching:MaxBatchSize=1", "--DynamicBatching:ConcurrentExecutions=1");
-        var before = await ExecutedItemsAsync(environment);
+        var before = environment.ExecutedInputs("minilm");
         var backlog = Enumerable.Range(0, 24).Select(_ => environment.Client.EmbedAsync(
             new EmbedRequest { Model = "minilm", Inputs = { Long }, Truncate = true }, cancellationToken: Token).ResponseAsync).ToList();
         await WaitForQueueAsync(environment);
@@ -27,7 +27,7 @@ public sealed partial class QueueTests
             new EmbedRequest { Model = "minilm", Inputs = { "late" } }, deadline: DateTime.UtcNow.AddMilliseconds(150), cancellationToken: Token).ResponseAsync);
         await Task.WhenAll(backlog);
 
-        Assert.Equal(before + backlog.Count, await ExecutedItemsAsync(environment));
+        Assert.Equal(before + backlog.Count, environment.ExecutedInputs("minilm"));
         var metrics = await MetricsAsync(environment);
         Assert.Matches(OutcomeCount("(deadline|cancelled)"), metrics);
         Assert.DoesNotContain(environment.Logs.GetSnapshot(), r => r.Level >= LogLevel.Error);
@@ -37,7 +37,7 @@ public sealed partial class QueueTests
     public async Task Embed_CallerCancelsWhileQueued_NeverRunsAndNoErrorLogged()
     {
         await using var environment = await InferenceEnvironment.StartAsync(Token, "--DynamicBatching:MaxBatchSize=1", "--DynamicBatching:ConcurrentExecutions=1");
-        var before = await ExecutedItemsAsync(environment);
+        var before = environment.ExecutedInputs("minilm");
         var backlog = Enumerable.Range(0, 24).Select(_ => environment.Client.EmbedAsync(
             new EmbedRequest { Model = "minilm", Inputs = { Long }, Truncate = true }, cancellationToken: Token).ResponseAsync).ToList();
         await WaitForQueueAsync(environment);
@@ -47,7 +47,7 @@ public sealed partial class QueueTests
             new EmbedRequest { Model = "minilm", Inputs = { "cancelled" } }, cancellationToken: cancel.Token).ResponseAsync);
         await Task.WhenAll(backlog);
 
-        Assert.Equal(before + backlog.Count, await ExecutedItemsAsync(environment));
+        Assert.Equal(before + backlog.Count, environment.ExecutedInputs("minilm"));
         Assert.DoesNotContain(environment.Logs.GetSnapshot(), r => r.Level >= LogLevel.Error);
     }
 
@@ -74,19 +74,10 @@ public sealed partial class QueueTests
         return await http.GetStringAsync(new Uri(environment.MetricsAddress, "/metrics"), Token);
     }
 
-    /// <summary>Items the model has executed: the sum of the batch size histogram.</summary>
-    private static async Task<long> ExecutedItemsAsync(InferenceEnvironment environment)
-    {
-        var match = BatchSizeSum().Match(await MetricsAsync(environment));
-        return match.Success ? (long)double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
-    }
-
     private static Regex OutcomeCount(string outcome) =>
         new($"kazgrpc_batch_requests_total\\{{[^}}]*outcome=\"{outcome}\"[^}}]*\\}} [1-9]");
 
     [GeneratedRegex("kazgrpc_batch_queue_length\\{[^}]*model=\"minilm\"[^}]*\\} ([0-9.e+]+)")]
     private static partial Regex QueueLength();
 
-    [GeneratedRegex("kazgrpc_batch_size_sum\\{[^}]*model=\"minilm\"[^}]*\\} ([0-9.e+]+)")]
-    private static partial Regex BatchSizeSum();
 }
