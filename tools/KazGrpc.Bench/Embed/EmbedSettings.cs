@@ -1,0 +1,27 @@
+namespace KazGrpc.Bench.Embed;
+
+/// <summary>The settings of a <c>bench embed</c> run, as written to the JSON result.</summary>
+internal sealed record EmbedSettings(
+    string Model,
+    string Tokenizer,
+    string ExecutionProvider,
+    int Concurrency,
+    double DurationSeconds,
+    double WarmupSeconds,
+    double SweepDurationSeconds,
+    double LatencyDurationSeconds,
+    long? Count,
+    int Runs,
+    bool Quick,
+    IReadOnlyList<string> Phases,
+    IReadOnlyList<int> BatchSizes,
+    int Executions,
+    int Texts,
+    int MinTokens,
+    int MaxTokens,
+    ulong Seed,
+    IReadOnlyList<string> InferenceConfig,
+    IReadOnlyList<string> TokenizerConfig,
+    string? InferenceAddress,
+    string? TokenizerAddress,
+    string BenchBuild);

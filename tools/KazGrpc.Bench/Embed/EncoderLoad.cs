@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using KazGrpc.Models;
+
+namespace KazGrpc.Bench.Embed;
+
+/// <summary>
+/// <see cref="EncoderModel.Embed"/> called directly on pre-tokenized batches, from
+/// <c>executions</c> dedicated threads (as the batcher runs that many batches at once), each taking
+/// the next batch (wrapping around) and normalising the vectors as the service does. No gRPC, no
+/// tokenizer, no batcher: what the model alone can do on this machine.
+/// </summary>
+/// <param name="encoder">The model.</param>
+/// <param name="batches">The batches, in the order they are taken.</param>
+/// <param name="executions">Batches running at once.</param>
+internal sealed class EncoderLoad(EncoderModel encoder, IReadOnlyList<EmbedInput[]> batches, int executions) : IEmbedLoad
+{
+    /// <summary>
+    /// Batches of <paramref name="batchSize"/> as the batcher would like to form them: the corpus
+    /// sorted by length and cut in order, so that each batch pads as little as the corpus allows;
+    /// the batch order is then shuffled so that long and short batches mix in time.
+    /// </summary>
+    public static EmbedInput[][] LengthSortedBatches(IReadOnlyList<EmbedInput> inputs, int batchSize, ulong seed)
+    {
+        var batches = inputs.OrderBy(i => i.Ids.Length).Chunk(batchSize).ToArray();
+        new Random(Seeds.ToInt32(Seeds.Mix(seed, 0xBA7, (ulong)batchSize))).Shuffle(batches);
+        return batches;
+    }
+
+    /// <summary>Batches of one, in corpus order (the order the served runs take inputs in).</summary>
+    public static EmbedInput[][] Singles(IReadOnlyList<EmbedInput> inputs) => [.. inputs.Select(i => new[] { i })];
+
+    /// <inheritdoc />
+    public int Callers => executions;
+
+    /// <inheritdoc />
+    public Task RunAsync(LoadRecorder recorder, LatencyRecorder latencies, CancellationToken stop, CancellationToken abort)
+    {
+        var ids = batches.Select(b => (IReadOnlyList<int[]>)[.. b.Select(i => i.Ids)]).ToArray();
+        var bytes = batches.Select(b => b.Sum(i => (long)i.Bytes)).ToArray();
+        var tokens = batches.Select(b => b.Sum(i => (long)i.Ids.Length)).ToArray();
+        var next = -1L;
+        var loops = new Task[executions];
+        for (var i = 0; i < loops.Length; i++)
+        {
+            var execution = i;
+            loops[i] = Task.Factory.StartNew(
+                () =>
+                {
+                    while (!stop.IsCancellationRequested)
+                    {
+                        var index = (int)((ulong)Interlocked.Increment(ref next) % (ulong)ids.Length);
+                        var started = Stopwatch.GetTimestamp();
+                        var vectors = encoder.Embed(ids[index], abort);
+                        foreach (var vector in vectors)
+                        {
+                            EncoderModel.Normalize(vector);
+                        }
+
+                        latencies.Record(execution, Stopwatch.GetTimestamp() - started);
+                        recorder.Completed(vectors.Length, bytes[index], tokens[index]);
+                    }
+                },
+                abort,
+                TaskCreationOptions.LongRunning,
+                TaskScheduler.Default);
+        }
+
+        return Task.WhenAll(loops);
+    }
+}
