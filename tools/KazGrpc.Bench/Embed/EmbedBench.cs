@@ -78,7 +78,7 @@ internal static class EmbedBench
             runtime,
             new EmbedSettings(
                 workspace.Model, workspace.Tokenizer, options.ExecutionProvider, options.Concurrency, options.Duration.TotalSeconds, options.Warmup.TotalSeconds,
-                options.SweepDuration.TotalSeconds, options.LatencyDuration.TotalSeconds, options.Count, options.Runs, options.Quick,
+                options.ServiceWarmup.TotalSeconds, options.SweepTexts, options.LatencyDuration.TotalSeconds, options.Count, options.Runs, options.Quick,
                 [.. Enum.GetValues<EmbedPhase>().Where(options.Phases.Contains).Select(EmbedPhases.Key)], options.BatchSizes, options.Executions,
                 options.Texts, options.MinTokens, options.MaxTokens, options.Seed, options.InferenceConfig, options.TokenizerConfig,
                 options.InferenceAddress?.ToString(), options.TokenizerAddress?.ToString(), build),
@@ -126,18 +126,18 @@ internal static class EmbedBench
     {
         var windows = options.Count is { } count
             ? string.Format(Culture, "windows end at {0:N0} items", count)
-            : string.Format(Culture, "windows {0} s (in-process batch sizes {1} s, 1 caller {2} s)", options.Duration.TotalSeconds, options.SweepDuration.TotalSeconds, options.LatencyDuration.TotalSeconds);
+            : string.Format(Culture, "windows {0} s (1 caller {1} s)", options.Duration.TotalSeconds, options.LatencyDuration.TotalSeconds);
         output.WriteLine(string.Format(Culture,
-            "bench embed: model {0} (tokenizer {1}), {2} run(s), {3} callers, {4}, warm-up {5} s; phases {6}",
+            "bench embed: model {0} (tokenizer {1}), {2} run(s), {3} callers, {4}, warm-up {5} s (+{7} s on a fresh service); phases {6}",
             workspace.Model, workspace.Tokenizer, options.Runs, options.Concurrency, windows, options.Warmup.TotalSeconds,
-            string.Join(",", Enum.GetValues<EmbedPhase>().Where(options.Phases.Contains).Select(EmbedPhases.Key))));
+            string.Join(",", Enum.GetValues<EmbedPhase>().Where(options.Phases.Contains).Select(EmbedPhases.Key)), options.ServiceWarmup.TotalSeconds));
         output.WriteLine(string.Format(Culture, "runtime: {0}, {1} cores, server GC {2}, bench build {3}{4}",
             runtime.Framework, runtime.ProcessorCount, runtime.ServerGc ? "on" : "off", build,
             runtime.DotnetEnvironment.Count == 0 ? string.Empty : ", " + string.Join(" ", runtime.DotnetEnvironment.Select(kv => $"{kv.Key}={kv.Value}"))));
         if (encoder is not null)
         {
-            output.WriteLine(string.Format(Culture, "in-process: {0} on {1}, {2} execution(s) at once, intra-op threads {3}, batch sizes {4}",
-                workspace.Model, encoder.Provider, options.Executions, onnx.IntraOpThreads, string.Join(",", options.BatchSizes)));
+            output.WriteLine(string.Format(Culture, "in-process: {0} on {1}, {2} execution(s) at once, intra-op threads {3}, batch sizes {4}, {5} inputs each",
+                workspace.Model, encoder.Provider, options.Executions, onnx.IntraOpThreads, string.Join(",", options.BatchSizes), options.SweepTexts));
         }
 
         if (options.InferenceConfig.Count > 0)
@@ -186,11 +186,15 @@ internal static class EmbedBench
             var phases = options.Phases;
             if (encoder is not null && phases.Contains(EmbedPhase.InProcess))
             {
+                // The same inputs at every batch size, each embedded once; a warm-up on other inputs first.
+                var sweep = inputs.Take(Math.Min(options.SweepTexts, inputs.Count)).ToArray();
+                var spare = inputs.Skip(sweep.Length).Concat(inputs).Take(Math.Max(options.BatchSizes.Max() * options.Executions, 256)).ToArray();
                 foreach (var batch in options.BatchSizes)
                 {
-                    var batches = EncoderLoad.LengthSortedBatches(inputs, batch, Seeds.Mix(options.Seed, (ulong)run));
+                    await WarmAsync(new EncoderLoad(encoder, EncoderLoad.LengthSortedBatches(spare, batch), options.Executions), options.InProcessWarmup, cancellationToken);
                     results.Add(await MeasureAsync(run, EmbedSummary.InProcessPrefix + batch.ToString(Culture), $"in-process batch {batch}", encoder.Provider,
-                        new EncoderLoad(encoder, batches, options.Executions), batch, options.InProcessWarmup, options.SweepDuration, [], null, cancellationToken));
+                        new EncoderLoad(encoder, EncoderLoad.LengthSortedBatches(sweep, batch), options.Executions, once: true), batch,
+                        TimeSpan.Zero, TimeSpan.FromHours(1), [], null, cancellationToken, limit: sweep.Length));
                 }
             }
 
@@ -230,7 +234,7 @@ internal static class EmbedBench
                         ? 0
                         : throw new InvalidOperationException($"the echo answered {response.Values.Count} floats for {IdentityEncoder.DefaultDimensions}");
                 });
-                results.Add(await MeasureAsync(run, EmbedSummary.Echo, "bare gRPC echo", string.Empty, load, 0, options.Warmup, options.Duration, [echo], null, cancellationToken));
+                results.Add(await MeasureAsync(run, EmbedSummary.Echo, "bare gRPC echo", string.Empty, load, 0, WarmupFor(echo), options.Duration, [echo], null, cancellationToken));
             }
 
             return results;
@@ -262,8 +266,22 @@ internal static class EmbedBench
                     : throw new InvalidOperationException($"{inference.Name} counted {tokens} tokens for an input the corpus tokenized to {input.Ids.Length}: \"{input.Text}\"");
             });
             ServiceTarget[] involved = tokenizer is null ? [inference] : [inference, tokenizer];
-            return await MeasureAsync(run, key, label, model, load, 0, options.Warmup, duration, involved, inference.Metrics, cancellationToken);
+            var warmup = involved.Select(WarmupFor).Max();
+            return await MeasureAsync(run, key, label, model, load, 0, warmup, duration, involved, inference.Metrics, cancellationToken);
         }
+
+        /// <summary>Runs <paramref name="load"/> for <paramref name="time"/> and forgets what it did.</summary>
+        private static async Task WarmAsync(EncoderLoad load, TimeSpan time, CancellationToken cancellationToken)
+        {
+            if (time > TimeSpan.Zero)
+            {
+                var recorder = new LoadRecorder();
+                await LoadDriver.MeasureAsync(recorder, (r, stop, abort) => load.RunAsync(r, new LatencyRecorder(r, load.Callers), stop, abort), time, TimeSpan.Zero, cancellationToken);
+            }
+        }
+
+        /// <summary>The warm-up of a window on <paramref name="target"/>: longer for a process's first window.</summary>
+        private TimeSpan WarmupFor(ServiceTarget target) => options.Warmup + (services.NeedsWarmup(target) ? options.ServiceWarmup : TimeSpan.Zero);
 
         /// <summary>
         /// Measures one window of <paramref name="load"/>, with CPU snapshots of this process, the
@@ -271,9 +289,11 @@ internal static class EmbedBench
         /// </summary>
         private async Task<EmbedMeasurement> MeasureAsync(
             int run, string key, string label, string model, IEmbedLoad load, int batchSize, TimeSpan warmup, TimeSpan duration,
-            ServiceTarget[] involved, Uri? metrics, CancellationToken cancellationToken)
+            ServiceTarget[] involved, Uri? metrics, CancellationToken cancellationToken, long? limit = null)
         {
-            var recorder = new LoadRecorder(options.Count);
+            // A fixed-work window (limit) ends when its load runs out; others at --count or after their duration.
+            var count = limit ?? options.Count;
+            var recorder = new LoadRecorder(limit is null ? options.Count : null);
             var latencies = new LatencyRecorder(recorder, load.Callers);
             var processes = services.Started.Select(s => (s.Name, s.Process!.Id)).ToArray();
             var cpuBefore = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
@@ -289,13 +309,13 @@ internal static class EmbedBench
 
             var unit = key == EmbedSummary.Echo ? "replies" : "emb";
             LoadResult result;
-            await using (ProgressLine.Start(output, $"run {run} {label}", unit, recorder, latencies, duration, options.Count, live))
+            await using (ProgressLine.Start(output, $"run {run} {label}", unit, recorder, latencies, duration, count, live))
             {
                 result = await LoadDriver.MeasureAsync(
                     recorder,
                     (r, stop, abort) => load.RunAsync(r, latencies, stop, abort),
                     warmup,
-                    options.Count is null ? duration : TimeSpan.FromHours(1),
+                    count is null ? duration : TimeSpan.FromHours(1),
                     cancellationToken,
                     opening: async () =>
                     {
@@ -344,7 +364,7 @@ internal static class EmbedBench
                 Math.Max(0, machine - result.CpuCores - allServices),
                 cpuSeconds > 0 ? result.Texts / cpuSeconds : 0,
                 result.GcPauseSeconds / seconds,
-                result.PoolRanOut);
+                result.PoolRanOut && limit is null);
             WriteMeasurement(measurement, unit);
             return measurement;
         }

@@ -14,7 +14,8 @@ internal sealed class EmbedBenchOptions
           served     --concurrency callers, 1 input per Embed request (dynamic batching as configured)
           naive      the same with DynamicBatching:MaxBatchSize=1
           inproc     EncoderModel.Embed in this process on the same inputs, pre-tokenized, sorted by length
-                     into batches of each --batch-sizes, --executions at once: the best is the ceiling
+                     into batches of each --batch-sizes, --executions at once, each input once: the best
+                     batch size is the ceiling
           overhead   a forged near-free encoder served the same way, and a bare unary echo (Protos/echo.proto)
           latency    1 caller: served p50 against in-process batch-1 p50
         Services are started as `dotnet <dll>` from their Release build output on free loopback ports
@@ -24,11 +25,13 @@ internal sealed class EmbedBenchOptions
           --concurrency N          concurrent callers of the served, naive and overhead runs (default 64)
           --duration SECONDS       window of each served, naive, overhead and echo run (default 10)
           --warmup SECONDS         warm-up before each window (default 2; in-process windows: half, at most 1)
-          --sweep-duration SECONDS window of each in-process batch size (default 4)
+          --service-warmup SECS    more warm-up before the first window of each process started (default 15):
+                                   a fresh service JIT-compiles for many seconds on 2 busy cores
+          --sweep-texts N          inputs each in-process batch size embeds once, the same for every size (default 1536)
           --latency-duration SECS  window of each 1-caller run (default 5)
-          --count N                end each window after N embeddings (requests, for echo) instead of a time
+          --count N                end each served, echo and 1-caller window after N items instead of a time
           --runs N                 repeat the whole set N times and report medians (default 1)
-          --quick                  short windows (3 s, sweep 2 s, latency 2 s, warm-up 1 s) and 2000 texts
+          --quick                  short windows (3 s, latency 2 s, warm-up 1 s, service warm-up 5 s), sweep 512, 2000 texts
           --phases LIST            comma-separated: served,naive,inproc,overhead,latency (default all)
           --batch-sizes LIST       in-process batch sizes (default 1,8,16,32,64)
           --executions N           in-process executions at once (default: cores, as OnnxRuntime:ConcurrentExecutions)
@@ -57,8 +60,12 @@ internal sealed class EmbedBenchOptions
     /// <summary>Warm-up before each window. Default 2 s.</summary>
     public TimeSpan Warmup { get; private set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>Window of each in-process batch size. Default 4 s.</summary>
-    public TimeSpan SweepDuration { get; private set; } = TimeSpan.FromSeconds(4);
+    /// <summary>Extra warm-up before the first window of each started service. Default 15 s.</summary>
+    public TimeSpan ServiceWarmup { get; private set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Inputs each in-process batch size embeds once (fixed work: a few long batches in a short
+    /// window would make the rate a matter of which batches fell in it). Default 1536.</summary>
+    public int SweepTexts { get; private set; } = 1536;
 
     /// <summary>Window of each 1-caller run. Default 5 s.</summary>
     public TimeSpan LatencyDuration { get; private set; } = TimeSpan.FromSeconds(5);
@@ -132,9 +139,10 @@ internal sealed class EmbedBenchOptions
             // Quick first, so that explicit options given with it still win.
             options.Quick = true;
             options.Duration = TimeSpan.FromSeconds(3);
-            options.SweepDuration = TimeSpan.FromSeconds(2);
+            options.SweepTexts = 512;
             options.LatencyDuration = TimeSpan.FromSeconds(2);
             options.Warmup = TimeSpan.FromSeconds(1);
+            options.ServiceWarmup = TimeSpan.FromSeconds(5);
             options.Texts = 2000;
         }
 
@@ -166,8 +174,11 @@ internal sealed class EmbedBenchOptions
                 case "--warmup":
                     options.Warmup = Seconds(name, Value(), allowZero: true);
                     break;
-                case "--sweep-duration":
-                    options.SweepDuration = Seconds(name, Value());
+                case "--service-warmup":
+                    options.ServiceWarmup = Seconds(name, Value(), allowZero: true);
+                    break;
+                case "--sweep-texts":
+                    options.SweepTexts = Positive(name, Value());
                     break;
                 case "--latency-duration":
                     options.LatencyDuration = Seconds(name, Value());

@@ -18,6 +18,7 @@ internal sealed class EmbedServices(EmbedBenchOptions options, BenchWorkspace wo
     private static readonly TimeSpan ProbeDeadline = TimeSpan.FromSeconds(5);
 
     private readonly Dictionary<InferenceVariant, ServiceTarget> _inference = [];
+    private readonly HashSet<ServiceTarget> _warmed = [];
     private ServiceTarget? _tokenizer;
     private ServiceTarget? _echo;
 
@@ -33,6 +34,13 @@ internal sealed class EmbedServices(EmbedBenchOptions options, BenchWorkspace wo
 
     /// <summary>The tokenizer-svc's dll in the Release build output.</summary>
     private string TokenizerDll => Path.Combine(repositoryRoot, "tokenizer-svc", "bin", "Release", "net10.0", "KazGrpc.TokenizerSvc.dll");
+
+    /// <summary>
+    /// True the first time it is asked for a process this benchmark started: its first window needs
+    /// the long warm-up, because a fresh service JIT-compiles (tier 0, then instrumented, then
+    /// optimised code) for many seconds under load before its cost per call settles.
+    /// </summary>
+    public bool NeedsWarmup(ServiceTarget target) => target.Process is not null && _warmed.Add(target);
 
     /// <summary>The served model of <paramref name="variant"/>.</summary>
     public string ModelOf(InferenceVariant variant) => variant == InferenceVariant.Overhead ? BenchWorkspace.IdentityModel : workspace.Model;

@@ -101,6 +101,9 @@ internal static class EmbedSummary
             var value = overhead.ItemsPerSecond / echo.ItemsPerSecond;
             ratios.Add(new EmbedRatio("overhead/echo", "identity encoder through both services req/s / bare gRPC echo req/s", value,
                 PerRun(r => Divide(In(r, Overhead)?.ItemsPerSecond, In(r, Echo)?.ItemsPerSecond)), OverheadTarget, false, value >= OverheadTarget));
+            ratios.Add(new EmbedRatio("overhead/echo per cpu-s",
+                "the same per CPU-second (client + both services against client + echo server); steadier on a shared machine", overhead.ItemsPerCpuSecond / echo.ItemsPerCpuSecond,
+                PerRun(r => Divide(In(r, Overhead)?.ItemsPerCpuSecond, In(r, Echo)?.ItemsPerCpuSecond)), null, false, null));
         }
 
         if (byKey.TryGetValue(ServedSingle, out var single) && byKey.TryGetValue(InProcessSingle, out var inProcess))

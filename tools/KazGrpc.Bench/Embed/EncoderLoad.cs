@@ -6,25 +6,25 @@ namespace KazGrpc.Bench.Embed;
 /// <summary>
 /// <see cref="EncoderModel.Embed"/> called directly on pre-tokenized batches, from
 /// <c>executions</c> dedicated threads (as the batcher runs that many batches at once), each taking
-/// the next batch (wrapping around) and normalising the vectors as the service does. No gRPC, no
-/// tokenizer, no batcher: what the model alone can do on this machine.
+/// the next batch and normalising the vectors as the service does. No gRPC, no tokenizer, no
+/// batcher: what the model alone can do on this machine. With <c>once</c> every batch runs exactly
+/// once and the load reports its pool empty when the last one has completed (fixed work, so batch
+/// sizes compare on the same inputs); otherwise batches wrap around until stopped.
 /// </summary>
 /// <param name="encoder">The model.</param>
 /// <param name="batches">The batches, in the order they are taken.</param>
 /// <param name="executions">Batches running at once.</param>
-internal sealed class EncoderLoad(EncoderModel encoder, IReadOnlyList<EmbedInput[]> batches, int executions) : IEmbedLoad
+/// <param name="once">Run each batch once, then end the window.</param>
+internal sealed class EncoderLoad(EncoderModel encoder, IReadOnlyList<EmbedInput[]> batches, int executions, bool once = false) : IEmbedLoad
 {
     /// <summary>
-    /// Batches of <paramref name="batchSize"/> as the batcher would like to form them: the corpus
-    /// sorted by length and cut in order, so that each batch pads as little as the corpus allows;
-    /// the batch order is then shuffled so that long and short batches mix in time.
+    /// Batches of <paramref name="batchSize"/> as the batcher would like to form them: the inputs
+    /// sorted by length and cut in order, so that each batch pads as little as they allow; longest
+    /// batches first, so that when each runs once the last ones to finish are short and the
+    /// executions stay busy to the end.
     /// </summary>
-    public static EmbedInput[][] LengthSortedBatches(IReadOnlyList<EmbedInput> inputs, int batchSize, ulong seed)
-    {
-        var batches = inputs.OrderBy(i => i.Ids.Length).Chunk(batchSize).ToArray();
-        new Random(Seeds.ToInt32(Seeds.Mix(seed, 0xBA7, (ulong)batchSize))).Shuffle(batches);
-        return batches;
-    }
+    public static EmbedInput[][] LengthSortedBatches(IReadOnlyList<EmbedInput> inputs, int batchSize) =>
+        [.. inputs.OrderByDescending(i => i.Ids.Length).Chunk(batchSize)];
 
     /// <summary>Batches of one, in corpus order (the order the served runs take inputs in).</summary>
     public static EmbedInput[][] Singles(IReadOnlyList<EmbedInput> inputs) => [.. inputs.Select(i => new[] { i })];
@@ -39,6 +39,7 @@ internal sealed class EncoderLoad(EncoderModel encoder, IReadOnlyList<EmbedInput
         var bytes = batches.Select(b => b.Sum(i => (long)i.Bytes)).ToArray();
         var tokens = batches.Select(b => b.Sum(i => (long)i.Ids.Length)).ToArray();
         var next = -1L;
+        var completed = 0;
         var loops = new Task[executions];
         for (var i = 0; i < loops.Length; i++)
         {
@@ -48,7 +49,13 @@ internal sealed class EncoderLoad(EncoderModel encoder, IReadOnlyList<EmbedInput
                 {
                     while (!stop.IsCancellationRequested)
                     {
-                        var index = (int)((ulong)Interlocked.Increment(ref next) % (ulong)ids.Length);
+                        var taken = Interlocked.Increment(ref next);
+                        if (once && taken >= ids.Length)
+                        {
+                            return;
+                        }
+
+                        var index = (int)((ulong)taken % (ulong)ids.Length);
                         var started = Stopwatch.GetTimestamp();
                         var vectors = encoder.Embed(ids[index], abort);
                         foreach (var vector in vectors)
@@ -58,6 +65,10 @@ internal sealed class EncoderLoad(EncoderModel encoder, IReadOnlyList<EmbedInput
 
                         latencies.Record(execution, Stopwatch.GetTimestamp() - started);
                         recorder.Completed(vectors.Length, bytes[index], tokens[index]);
+                        if (once && Interlocked.Increment(ref completed) == ids.Length)
+                        {
+                            recorder.PoolEmpty();
+                        }
                     }
                 },
                 abort,
