@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
+using KazGrpc.Batching;
 using KazGrpc.Bench.Echo.V1;
 using KazGrpc.Contracts.Inference.V1;
 using KazGrpc.ModelForge;
@@ -21,6 +22,7 @@ namespace KazGrpc.Bench.Embed;
 internal static class EmbedBench
 {
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(30);
+    private static readonly int DefaultMinLengthBucket = new DynamicBatcherOptions().MinLengthBucket;
     private static readonly CultureInfo Culture = CultureInfo.InvariantCulture;
 
     /// <summary>Runs the benchmark and writes progress, the table and the JSON result file.</summary>
@@ -194,6 +196,16 @@ internal static class EmbedBench
                     await WarmAsync(new EncoderLoad(encoder, EncoderLoad.LengthSortedBatches(spare, batch), options.Executions), options.InProcessWarmup, cancellationToken);
                     results.Add(await MeasureAsync(run, EmbedSummary.InProcessPrefix + batch.ToString(Culture), $"in-process batch {batch}", encoder.Provider,
                         new EncoderLoad(encoder, EncoderLoad.LengthSortedBatches(sweep, batch), options.Executions, once: true), batch,
+                        TimeSpan.Zero, TimeSpan.FromHours(1), [], null, cancellationToken, limit: sweep.Length));
+                }
+
+                // Not a ceiling candidate: the batcher's own grouping, to tell padding from serving cost.
+                if (options.BucketedBatch > 0)
+                {
+                    var size = options.BucketedBatch;
+                    await WarmAsync(new EncoderLoad(encoder, EncoderLoad.LengthSortedBatches(spare, size), options.Executions), options.InProcessWarmup, cancellationToken);
+                    results.Add(await MeasureAsync(run, EmbedSummary.BucketedPrefix + size.ToString(Culture), $"in-process batch {size}, batcher buckets", encoder.Provider,
+                        new EncoderLoad(encoder, EncoderLoad.BucketedBatches(sweep, size, DefaultMinLengthBucket), options.Executions, once: true), size,
                         TimeSpan.Zero, TimeSpan.FromHours(1), [], null, cancellationToken, limit: sweep.Length));
                 }
             }

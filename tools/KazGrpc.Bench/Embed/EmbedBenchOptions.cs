@@ -34,6 +34,8 @@ internal sealed class EmbedBenchOptions
           --quick                  short windows (3 s, latency 2 s, warm-up 1 s, service warm-up 5 s), sweep 512, 2000 texts
           --phases LIST            comma-separated: served,naive,inproc,overhead,latency (default all)
           --batch-sizes LIST       in-process batch sizes (default 1,8,16,32,64)
+          --bucketed-batch N       also embed the sweep inputs batched by the batcher's length buckets, N a batch
+                                   (default 16; 0: not): tells padding cost from serving cost
           --executions N           in-process executions at once (default: cores, as OnnxRuntime:ConcurrentExecutions)
           --model NAME             embedding model directory under --models (default minilm)
           --models DIR             models directory (default models)
@@ -84,6 +86,9 @@ internal sealed class EmbedBenchOptions
 
     /// <summary>In-process batch sizes. Default 1, 8, 16, 32, 64.</summary>
     public IReadOnlyList<int> BatchSizes { get; private set; } = [1, 8, 16, 32, 64];
+
+    /// <summary>Batch size of the in-process run batched by the batcher's length buckets; 0 skips it. Default 16.</summary>
+    public int BucketedBatch { get; private set; } = 16;
 
     /// <summary>In-process executions at once. Default: the processor count (OnnxRuntime:ConcurrentExecutions' default).</summary>
     public int Executions { get; private set; } = Environment.ProcessorCount;
@@ -194,6 +199,10 @@ internal sealed class EmbedBenchOptions
                     break;
                 case "--batch-sizes":
                     options.BatchSizes = [.. List(name, Value(), v => int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var b) && b is > 0 and <= 1024 ? b : (int?)null).Order()];
+                    break;
+                case "--bucketed-batch":
+                    options.BucketedBatch = int.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var bucketed) && bucketed <= 1024
+                        ? bucketed : throw new FormatException($"{name} must be an integer in [0, 1024]");
                     break;
                 case "--executions":
                     options.Executions = Positive(name, Value());

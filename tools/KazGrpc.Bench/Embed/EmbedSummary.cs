@@ -30,6 +30,9 @@ internal static class EmbedSummary
     /// <summary>Key of the in-process batch-1 1-caller run.</summary>
     public const string InProcessSingle = "inproc-x1";
 
+    /// <summary>Prefix of the in-process key batched like the batcher (<c>bucketed-b16</c>); never the ceiling.</summary>
+    public const string BucketedPrefix = "bucketed-b";
+
     /// <summary>Prefix of the in-process batch-size keys (<c>inproc-b16</c>).</summary>
     public const string InProcessPrefix = "inproc-b";
 

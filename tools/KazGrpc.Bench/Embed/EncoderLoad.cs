@@ -26,6 +26,38 @@ internal sealed class EncoderLoad(EncoderModel encoder, IReadOnlyList<EmbedInput
     public static EmbedInput[][] LengthSortedBatches(IReadOnlyList<EmbedInput> inputs, int batchSize) =>
         [.. inputs.OrderByDescending(i => i.Ids.Length).Chunk(batchSize)];
 
+    /// <summary>
+    /// Batches of up to <paramref name="batchSize"/> formed as the dynamic batcher forms them when
+    /// everything is queued: inputs in corpus order go to their length bucket (lengths up to
+    /// <paramref name="minLengthBucket"/>, then buckets that double), and a bucket that fills becomes
+    /// a batch. Padding within a bucket is what separates this from <see cref="LengthSortedBatches"/>.
+    /// Longest batches first, as there.
+    /// </summary>
+    public static EmbedInput[][] BucketedBatches(IReadOnlyList<EmbedInput> inputs, int batchSize, int minLengthBucket)
+    {
+        var buckets = new Dictionary<int, List<EmbedInput>>();
+        var batches = new List<EmbedInput[]>();
+        foreach (var input in inputs)
+        {
+            var bucket = 0;
+            for (long bound = minLengthBucket; bound < input.Ids.Length; bound <<= 1)
+            {
+                bucket++;
+            }
+
+            var members = buckets.TryGetValue(bucket, out var list) ? list : buckets[bucket] = [];
+            members.Add(input);
+            if (members.Count == batchSize)
+            {
+                batches.Add([.. members]);
+                members.Clear();
+            }
+        }
+
+        batches.AddRange(buckets.Values.Where(b => b.Count > 0).Select(b => b.ToArray()));
+        return [.. batches.OrderByDescending(b => b.Length * b.Max(i => i.Ids.Length))];
+    }
+
     /// <summary>Batches of one, in corpus order (the order the served runs take inputs in).</summary>
     public static EmbedInput[][] Singles(IReadOnlyList<EmbedInput> inputs) => [.. inputs.Select(i => new[] { i })];
 
