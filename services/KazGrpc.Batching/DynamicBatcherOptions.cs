@@ -45,6 +45,11 @@ public sealed class DynamicBatcherOptions
     /// powers of two. Default 16.</summary>
     public int MinLengthBucket { get; set; } = 16;
 
+    /// <summary>Each length bucket's upper bound is the previous one times this factor (rounded up):
+    /// no item in a bucket above the smallest is padded to more than this times its cost. 2 doubles.
+    /// In [1.05, 4]. Default 2.</summary>
+    public double LengthBucketGrowth { get; set; } = 2;
+
     /// <summary>How many batches may execute at once; the batching loop forms the next batch while
     /// these run. Default 2.</summary>
     public int ConcurrentExecutions { get; set; } = 2;
@@ -66,6 +71,11 @@ public sealed class DynamicBatcherOptions
         AtLeast(MaxBatchTokens, 1, nameof(MaxBatchTokens));
         AtLeast(MinLengthBucket, 1, nameof(MinLengthBucket));
         AtLeast(ConcurrentExecutions, 1, nameof(ConcurrentExecutions));
+        if (!(LengthBucketGrowth >= 1.05 && LengthBucketGrowth <= 4))
+        {
+            throw new InvalidOperationException($"{SectionName}:{nameof(LengthBucketGrowth)} must be in [1.05, 4]; got {LengthBucketGrowth}");
+        }
+
         if (DefaultPriorityLevel < 1 || DefaultPriorityLevel > PriorityLevels)
         {
             throw new InvalidOperationException($"{SectionName}:{nameof(DefaultPriorityLevel)} must be in [1, {PriorityLevels}]; got {DefaultPriorityLevel}");

@@ -219,6 +219,23 @@ public sealed class DynamicBatcherTests
     }
 
     [Fact]
+    public async Task EnqueueAsync_LengthBucketGrowth_ItemsMoreThanTheFactorApartDoNotShareABatch()
+    {
+        // Bounds 16, 20, 25, 32: 17 and 20 share (16, 20]; 21 is in (20, 25].
+        await using var h = new BatcherHarness(o => o.LengthBucketGrowth = 1.25);
+        _ = h.Enqueue("c17", cost: 17);
+        _ = h.Enqueue("c21", cost: 21);
+        _ = h.Enqueue("c20", cost: 20);
+        await h.WaitForQueueLengthAsync(3);
+
+        h.Time.Advance(TwoMs);
+        var calls = new[] { await h.Executor.NextCallAsync(), await h.Executor.NextCallAsync() };
+
+        var batches = calls.Select(c => string.Join(",", c.Items)).Order(StringComparer.Ordinal);
+        Assert.Equal(["c17,c20", "c21"], batches);
+    }
+
+    [Fact]
     public async Task EnqueueAsync_LongItemIsOldest_RunsFirstAndAlone()
     {
         await using var h = new BatcherHarness(o => o.ConcurrentExecutions = 1);
@@ -513,6 +530,16 @@ public sealed class DynamicBatcherTests
         }));
 
         Assert.Equal("DynamicBatching:DefaultPriorityLevel must be in [1, 2]; got 3", error.Message);
+    }
+
+    [Theory]
+    [InlineData(1.0)]
+    [InlineData(4.5)]
+    public void Constructor_LengthBucketGrowthOutOfRange_ThrowsNamingTheSetting(double growth)
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => new BatcherHarness(o => o.LengthBucketGrowth = growth));
+
+        Assert.Equal($"DynamicBatching:LengthBucketGrowth must be in [1.05, 4]; got {growth}", error.Message);
     }
 
     /// <summary>Sends a full batch of two fresh items and checks that it holds only them and that no

@@ -22,7 +22,6 @@ namespace KazGrpc.Bench.Embed;
 internal static class EmbedBench
 {
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(30);
-    private static readonly int DefaultMinLengthBucket = new DynamicBatcherOptions().MinLengthBucket;
     private static readonly CultureInfo Culture = CultureInfo.InvariantCulture;
 
     /// <summary>Runs the benchmark and writes progress, the table and the JSON result file.</summary>
@@ -101,9 +100,17 @@ internal static class EmbedBench
     /// </summary>
     private static OnnxRuntimeOptions InProcessOnnxOptions(EmbedBenchOptions options)
     {
-        var settings = new OnnxRuntimeOptions { ExecutionProvider = options.ExecutionProvider };
-        new ConfigurationBuilder().AddCommandLine([.. options.InferenceConfig]).Build().GetSection(OnnxRuntimeOptions.SectionName).Bind(settings);
+        var settings = ServiceSection(options, OnnxRuntimeOptions.SectionName, new OnnxRuntimeOptions { ExecutionProvider = options.ExecutionProvider });
         settings.Validate();
+        return settings;
+    }
+
+    /// <summary>A section of inference-svc's settings as the started services get them: <paramref name="settings"/>
+    /// (defaults and the benchmark's own arguments), then <c>--inference-config</c>.</summary>
+    private static T ServiceSection<T>(EmbedBenchOptions options, string section, T settings)
+        where T : class
+    {
+        new ConfigurationBuilder().AddCommandLine([.. options.InferenceConfig]).Build().GetSection(section).Bind(settings);
         return settings;
     }
 
@@ -203,9 +210,10 @@ internal static class EmbedBench
                 if (options.BucketedBatch > 0)
                 {
                     var size = options.BucketedBatch;
+                    var batching = ServiceSection(options, DynamicBatcherOptions.SectionName, new DynamicBatcherOptions());
                     await WarmAsync(new EncoderLoad(encoder, EncoderLoad.LengthSortedBatches(spare, size), options.Executions), options.InProcessWarmup, cancellationToken);
                     results.Add(await MeasureAsync(run, EmbedSummary.BucketedPrefix + size.ToString(Culture), $"in-process batch {size}, batcher buckets", encoder.Provider,
-                        new EncoderLoad(encoder, EncoderLoad.BucketedBatches(sweep, size, DefaultMinLengthBucket), options.Executions, once: true), size,
+                        new EncoderLoad(encoder, EncoderLoad.BucketedBatches(sweep, size, batching.MinLengthBucket, batching.LengthBucketGrowth), options.Executions, once: true), size,
                         TimeSpan.Zero, TimeSpan.FromHours(1), [], null, cancellationToken, limit: sweep.Length));
                 }
             }

@@ -29,18 +29,18 @@ internal sealed class EncoderLoad(EncoderModel encoder, IReadOnlyList<EmbedInput
     /// <summary>
     /// Batches of up to <paramref name="batchSize"/> formed as the dynamic batcher forms them when
     /// everything is queued: inputs in corpus order go to their length bucket (lengths up to
-    /// <paramref name="minLengthBucket"/>, then buckets that double), and a bucket that fills becomes
-    /// a batch. Padding within a bucket is what separates this from <see cref="LengthSortedBatches"/>.
-    /// Longest batches first, as there.
+    /// <paramref name="minLengthBucket"/>, then bounds that grow by <paramref name="growth"/>, rounded
+    /// up, as the batcher's), and a bucket that fills becomes a batch. Padding within a bucket is what
+    /// separates this from <see cref="LengthSortedBatches"/>. Longest batches first, as there.
     /// </summary>
-    public static EmbedInput[][] BucketedBatches(IReadOnlyList<EmbedInput> inputs, int batchSize, int minLengthBucket)
+    public static EmbedInput[][] BucketedBatches(IReadOnlyList<EmbedInput> inputs, int batchSize, int minLengthBucket, double growth)
     {
         var buckets = new Dictionary<int, List<EmbedInput>>();
         var batches = new List<EmbedInput[]>();
         foreach (var input in inputs)
         {
             var bucket = 0;
-            for (long bound = minLengthBucket; bound < input.Ids.Length; bound <<= 1)
+            for (long bound = minLengthBucket; bound < input.Ids.Length; bound = Math.Max(bound + 1, (long)Math.Ceiling(bound * growth)))
             {
                 bucket++;
             }
