@@ -18,8 +18,10 @@ public sealed class DynamicBatcherOptions
 
     /// <summary>How long a batch that is not full waits for more items, measured from the arrival of
     /// its oldest item; a full batch goes at once. Zero sends whatever is queued as soon as an
-    /// execution slot is free. At most one day. Default 2 ms.</summary>
-    public TimeSpan MaxQueueDelay { get; set; } = TimeSpan.FromMilliseconds(2);
+    /// execution slot is free: under load the slots are busy and items batch up while they wait for
+    /// one, and a lone request does not wait at all. At most one day. Default 0 (bench embed on 2
+    /// cores: a 2 ms delay added 2 ms to the p50 of one caller and nothing to throughput at 64).</summary>
+    public TimeSpan MaxQueueDelay { get; set; } = TimeSpan.Zero;
 
     /// <summary>Most items waiting in the queue (items that are executing do not count). A request
     /// that does not fit is rejected at once with <see cref="Core.OverloadedException"/>. Default 1024.</summary>

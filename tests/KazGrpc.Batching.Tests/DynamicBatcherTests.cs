@@ -30,6 +30,20 @@ public sealed class DynamicBatcherTests
     }
 
     [Fact]
+    public async Task EnqueueAsync_DefaultQueueDelay_LoneItemGoesWithoutWaiting()
+    {
+        await using var h = new BatcherHarness(o => o.MaxQueueDelay = new DynamicBatcherOptions().MaxQueueDelay);
+        var a = h.Enqueue("a");
+
+        var call = await h.Executor.NextCallAsync();
+
+        Assert.Equal(["a"], call.Items);
+        Assert.Equal([TimeSpan.Zero], h.Observer.QueueWaits);
+        call.Succeed();
+        Assert.Equal("r:a", await a);
+    }
+
+    [Fact]
     public async Task EnqueueAsync_PartialBatch_WaitsMaxQueueDelayThenGoes()
     {
         await using var h = new BatcherHarness();
