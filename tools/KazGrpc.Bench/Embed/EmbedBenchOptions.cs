@@ -25,9 +25,9 @@ internal sealed class EmbedBenchOptions
           --concurrency N          concurrent callers of the served, naive and overhead runs (default 64)
           --duration SECONDS       window of each served, naive, overhead and echo run (default 10)
           --warmup SECONDS         warm-up before each window (default 2; in-process windows: half, at most 1)
-          --service-warmup SECS    more warm-up before the first window of each process started (default 15):
+          --service-warmup SECS    more warm-up before the first window of each process started (default 12):
                                    a fresh service JIT-compiles for many seconds on 2 busy cores
-          --sweep-texts N          inputs each in-process batch size embeds once, the same for every size (default 1536)
+          --sweep-texts N          inputs each in-process batch size embeds once, the same for every size (default 1024)
           --latency-duration SECS  window of each 1-caller run (default 5)
           --count N                end each served, echo and 1-caller window after N items instead of a time
           --runs N                 repeat the whole set N times and report medians (default 1)
@@ -62,12 +62,12 @@ internal sealed class EmbedBenchOptions
     /// <summary>Warm-up before each window. Default 2 s.</summary>
     public TimeSpan Warmup { get; private set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>Extra warm-up before the first window of each started service. Default 15 s.</summary>
-    public TimeSpan ServiceWarmup { get; private set; } = TimeSpan.FromSeconds(15);
+    /// <summary>Extra warm-up before the first window of each started service. Default 12 s.</summary>
+    public TimeSpan ServiceWarmup { get; private set; } = TimeSpan.FromSeconds(12);
 
     /// <summary>Inputs each in-process batch size embeds once (fixed work: a few long batches in a short
-    /// window would make the rate a matter of which batches fell in it). Default 1536.</summary>
-    public int SweepTexts { get; private set; } = 1536;
+    /// window would make the rate a matter of which batches fell in it). Default 1024.</summary>
+    public int SweepTexts { get; private set; } = 1024;
 
     /// <summary>Window of each 1-caller run. Default 5 s.</summary>
     public TimeSpan LatencyDuration { get; private set; } = TimeSpan.FromSeconds(5);

@@ -46,7 +46,9 @@ internal static class EmbedTablePrinter
     {
         foreach (var ratio in ratios)
         {
-            var perRun = ratio.PerRun.Count > 1 ? "   per run: " + string.Join(" ", ratio.PerRun.Select(v => v.ToString("F2", Culture))) : string.Empty;
+            var perRun = ratio.PerRun.Count > 1
+                ? string.Format(Culture, "   median of runs {0}; of the medians {1:F2}", string.Join(" ", ratio.PerRun.Select(v => v.ToString("F2", Culture))), ratio.FromMedians)
+                : string.Empty;
             var value = ratio.AtMost ? ratio.Value.ToString("+0.00;-0.00", Culture) + " ms" : ratio.Value.ToString("F2", Culture);
             var verdict = ratio.Target is { } target
                 ? string.Format(Culture, "   target {0} {1}: {2}", ratio.AtMost ? "<=" : ">=", ratio.AtMost ? target.ToString("F0", Culture) + " ms" : target.ToString("F2", Culture), ratio.Met == true ? "MET" : "NOT MET")
