@@ -81,7 +81,7 @@ internal static class EmbedBench
                 workspace.Model, workspace.Tokenizer, options.ExecutionProvider, options.Concurrency, options.Duration.TotalSeconds, options.Warmup.TotalSeconds,
                 options.ServiceWarmup.TotalSeconds, options.SweepTexts, options.LatencyDuration.TotalSeconds, options.Count, options.Runs, options.Quick,
                 [.. Enum.GetValues<EmbedPhase>().Where(options.Phases.Contains).Select(EmbedPhases.Key)], options.BatchSizes, options.Executions,
-                options.Texts, options.MinTokens, options.MaxTokens, options.Seed, options.InferenceConfig, options.TokenizerConfig,
+                options.Texts, options.MinTokens, options.MaxTokens, options.Seed, options.InferenceConfig, options.TokenizerConfig, options.ServiceEnvironment,
                 options.InferenceAddress?.ToString(), options.TokenizerAddress?.ToString(), build),
             EmbedCorpus.Method,
             corpusStatistics,
@@ -152,6 +152,11 @@ internal static class EmbedBench
         if (options.InferenceConfig.Count > 0)
         {
             output.WriteLine("inference-svc configuration: " + string.Join(" ", options.InferenceConfig));
+        }
+
+        if (options.ServiceEnvironment.Count > 0)
+        {
+            output.WriteLine("service environment: " + string.Join(" ", options.ServiceEnvironment.Select(kv => $"{kv.Key}={kv.Value}")));
         }
 
         if (build != "Release")

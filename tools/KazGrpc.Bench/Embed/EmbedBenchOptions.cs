@@ -47,6 +47,8 @@ internal sealed class EmbedBenchOptions
           --inference-config K=V   extra configuration for every started inference-svc (repeatable),
                                    e.g. DynamicBatching:MaxQueueDelay=00:00:00
           --tokenizer-config K=V   extra configuration for a started tokenizer-svc (repeatable)
+          --service-env K=V        environment variable for every started tokenizer-svc and inference-svc
+                                   (repeatable), e.g. DOTNET_gcServer=0 or DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0
           --inference-address H:P  measure a running inference-svc in the served and latency runs
           --inference-metrics H:P  its Prometheus address, for the mean batch size (optional)
           --tokenizer-address H:P  a running tokenizer-svc for every inference-svc this run starts
@@ -120,6 +122,9 @@ internal sealed class EmbedBenchOptions
     /// <summary>Extra <c>--Key=Value</c> configuration for a started tokenizer-svc. Default none.</summary>
     public IReadOnlyList<string> TokenizerConfig { get; private set; } = [];
 
+    /// <summary>Environment variables for started services (not the echo server). Default none.</summary>
+    public IReadOnlyDictionary<string, string> ServiceEnvironment { get; private set; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
     /// <summary>A running inference-svc for the served and latency runs; null starts one. Default null.</summary>
     public Uri? InferenceAddress { get; private set; }
 
@@ -153,6 +158,7 @@ internal sealed class EmbedBenchOptions
 
         var inferenceConfig = new List<string>();
         var tokenizerConfig = new List<string>();
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 0; i < args.Count; i++)
         {
             var name = args[i];
@@ -236,6 +242,11 @@ internal sealed class EmbedBenchOptions
                 case "--tokenizer-config":
                     tokenizerConfig.Add(Setting(name, Value()));
                     break;
+                case "--service-env":
+                    var variable = Value();
+                    var equals = variable.IndexOf('=', StringComparison.Ordinal);
+                    environment[equals > 0 ? variable[..equals] : throw new FormatException($"{name} must be NAME=VALUE; got '{variable}'")] = variable[(equals + 1)..];
+                    break;
                 case "--inference-address":
                     options.InferenceAddress = Address(name, Value());
                     break;
@@ -260,6 +271,7 @@ internal sealed class EmbedBenchOptions
 
         options.InferenceConfig = inferenceConfig;
         options.TokenizerConfig = tokenizerConfig;
+        options.ServiceEnvironment = environment;
         return options;
     }
 

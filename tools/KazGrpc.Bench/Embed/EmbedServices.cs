@@ -80,7 +80,7 @@ internal sealed class EmbedServices(EmbedBenchOptions options, BenchWorkspace wo
                 args.Add("--DynamicBatching:MaxBatchSize=1");
             }
 
-            var process = ServiceProcess.Start(name, InferenceDll, args, repositoryRoot);
+            var process = ServiceProcess.Start(name, InferenceDll, args, repositoryRoot, options.ServiceEnvironment);
             target = new ServiceTarget(name, new Uri($"http://127.0.0.1:{grpc}"), new Uri($"http://127.0.0.1:{metrics}"), process);
         }
 
@@ -124,7 +124,7 @@ internal sealed class EmbedServices(EmbedBenchOptions options, BenchWorkspace wo
                 "--Logging:LogLevel:Default=Warning",
                 .. options.TokenizerConfig,
             ];
-            var process = ServiceProcess.Start("tokenizer-svc", TokenizerDll, args, repositoryRoot);
+            var process = ServiceProcess.Start("tokenizer-svc", TokenizerDll, args, repositoryRoot, options.ServiceEnvironment);
             target = new ServiceTarget("tokenizer-svc", new Uri($"http://127.0.0.1:{grpc}"), null, process);
         }
 

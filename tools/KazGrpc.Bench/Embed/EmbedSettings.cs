@@ -23,6 +23,7 @@ internal sealed record EmbedSettings(
     ulong Seed,
     IReadOnlyList<string> InferenceConfig,
     IReadOnlyList<string> TokenizerConfig,
+    IReadOnlyDictionary<string, string> ServiceEnvironment,
     string? InferenceAddress,
     string? TokenizerAddress,
     string BenchBuild);

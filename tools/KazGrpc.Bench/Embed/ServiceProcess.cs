@@ -33,8 +33,9 @@ internal sealed class ServiceProcess : IAsyncDisposable
     /// <summary>True once the process has ended.</summary>
     public bool HasExited => _process.HasExited;
 
-    /// <summary>Starts <paramref name="dll"/> with the <c>dotnet</c> that runs this process.</summary>
-    public static ServiceProcess Start(string name, string dll, IEnumerable<string> args, string workingDirectory)
+    /// <summary>Starts <paramref name="dll"/> with the <c>dotnet</c> that runs this process, in this
+    /// process's environment plus <paramref name="environment"/>.</summary>
+    public static ServiceProcess Start(string name, string dll, IEnumerable<string> args, string workingDirectory, IReadOnlyDictionary<string, string>? environment = null)
     {
         if (!File.Exists(dll))
         {
@@ -49,6 +50,11 @@ internal sealed class ServiceProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var (variable, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[variable] = value;
+        }
+
         info.ArgumentList.Add(dll);
         foreach (var arg in args)
         {
