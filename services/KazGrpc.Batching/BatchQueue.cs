@@ -9,15 +9,13 @@ namespace KazGrpc.Batching;
 /// </summary>
 internal sealed class BatchQueue<TItem, TResult>
 {
-    /// <summary>Buckets double from <see cref="DynamicBatcherOptions.MinLengthBucket"/>, so 32 cover every int cost.</summary>
-    private const int BucketCount = 32;
-
     private readonly LinkedList<QueuedItem<TItem, TResult>>?[][] _lists;
     private readonly int[] _levelCounts;
     private readonly PriorityQueue<BatchRequest<TItem, TResult>, DateTimeOffset> _deadlines = new();
     private readonly int _maxBatchSize;
     private readonly int _maxBatchTokens;
     private readonly int _minLengthBucket;
+    private readonly double _lengthBucketGrowth;
     private readonly TimeSpan _maxQueueDelay;
     private readonly int _maxQueueSize;
     private long _nextSequence;
@@ -28,13 +26,15 @@ internal sealed class BatchQueue<TItem, TResult>
         _maxBatchSize = options.MaxBatchSize;
         _maxBatchTokens = options.MaxBatchTokens;
         _minLengthBucket = options.MinLengthBucket;
+        _lengthBucketGrowth = options.LengthBucketGrowth;
         _maxQueueDelay = options.MaxQueueDelay;
         _maxQueueSize = options.MaxQueueSize;
         _levelCounts = new int[options.PriorityLevels];
         _lists = new LinkedList<QueuedItem<TItem, TResult>>?[options.PriorityLevels][];
+        var buckets = BucketOf(int.MaxValue, _minLengthBucket, _lengthBucketGrowth) + 1;
         for (var level = 0; level < _lists.Length; level++)
         {
-            _lists[level] = new LinkedList<QueuedItem<TItem, TResult>>?[BucketCount];
+            _lists[level] = new LinkedList<QueuedItem<TItem, TResult>>?[buckets];
         }
     }
 
@@ -73,11 +73,12 @@ internal sealed class BatchQueue<TItem, TResult>
     public void Release(int count) => Interlocked.Add(ref _admitted, -count);
 
     /// <summary>The length bucket of a cost: 0 up to <paramref name="minLengthBucket"/>, then k for
-    /// costs in (min·2^(k−1), min·2^k].</summary>
-    public static int BucketOf(int cost, int minLengthBucket)
+    /// costs in (b(k−1), b(k)], where b(0) is the minimum and each bound is the previous one times
+    /// <paramref name="growth"/>, rounded up, and at least one more.</summary>
+    public static int BucketOf(int cost, int minLengthBucket, double growth)
     {
         var bucket = 0;
-        for (long bound = minLengthBucket; bound < cost; bound <<= 1)
+        for (long bound = minLengthBucket; bound < cost; bound = Math.Max(bound + 1, (long)Math.Ceiling(bound * growth)))
         {
             bucket++;
         }
@@ -92,7 +93,7 @@ internal sealed class BatchQueue<TItem, TResult>
         var lists = _lists[level];
         foreach (var item in request.Items)
         {
-            item.Bucket = BucketOf(item.Cost, _minLengthBucket);
+            item.Bucket = BucketOf(item.Cost, _minLengthBucket, _lengthBucketGrowth);
             item.Node = (lists[item.Bucket] ??= new()).AddLast(item);
         }
 

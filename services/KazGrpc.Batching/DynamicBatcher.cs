@@ -15,9 +15,9 @@ namespace KazGrpc.Batching;
 /// the next. Time comes only from the injected <see cref="TimeProvider"/>.</para>
 /// <para>Forming a batch. The head is the oldest waiting item of the highest priority level that has
 /// any (level 1 is the highest). Only items of the head's length bucket may join it: bucket 0 holds
-/// costs up to <see cref="DynamicBatcherOptions.MinLengthBucket"/> and bucket k the costs in
-/// (min·2^(k−1), min·2^k], so a long input never pads short ones and no item is padded to more than
-/// twice its cost (bucket 0 aside). The batch is filled from that bucket by priority, then age, up to
+/// costs up to <see cref="DynamicBatcherOptions.MinLengthBucket"/> and each later bucket the costs up
+/// to the previous bound times <see cref="DynamicBatcherOptions.LengthBucketGrowth"/> (g), so a long
+/// input never pads short ones and no item is padded to more than g times its cost (bucket 0 aside). The batch is filled from that bucket by priority, then age, up to
 /// <see cref="DynamicBatcherOptions.MaxBatchSize"/> items, skipping any item that would take the
 /// padded cost (largest cost × number of items) over <see cref="DynamicBatcherOptions.MaxBatchTokens"/>.
 /// A head whose own cost exceeds the budget runs alone.</para>

@@ -3,14 +3,16 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace KazGrpc.Batching.Tests;
 
-/// <summary>A batcher for model <c>minilm</c> on fake time, with the fake executor and a recording observer.</summary>
+/// <summary>A batcher for model <c>minilm</c> on fake time, with the fake executor and a recording observer.
+/// Its options start from a 2 ms queue delay and doubling length buckets, the values the timing and
+/// grouping tests are written around, whatever the service defaults are.</summary>
 internal sealed class BatcherHarness : IAsyncDisposable
 {
     public const string Model = "minilm";
 
     public BatcherHarness(Action<DynamicBatcherOptions>? configure = null, IBatcherObserver? inner = null)
     {
-        Options = new DynamicBatcherOptions();
+        Options = new DynamicBatcherOptions { MaxQueueDelay = TimeSpan.FromMilliseconds(2), LengthBucketGrowth = 2 };
         configure?.Invoke(Options);
         Observer = new RecordingObserver(inner);
         Batcher = new DynamicBatcher<string, string>(Model, Executor.ExecuteAsync, Options, Time, Logger, Observer);

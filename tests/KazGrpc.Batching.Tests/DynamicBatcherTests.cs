@@ -30,6 +30,20 @@ public sealed class DynamicBatcherTests
     }
 
     [Fact]
+    public async Task EnqueueAsync_DefaultQueueDelay_LoneItemGoesWithoutWaiting()
+    {
+        await using var h = new BatcherHarness(o => o.MaxQueueDelay = new DynamicBatcherOptions().MaxQueueDelay);
+        var a = h.Enqueue("a");
+
+        var call = await h.Executor.NextCallAsync();
+
+        Assert.Equal(["a"], call.Items);
+        Assert.Equal([TimeSpan.Zero], h.Observer.QueueWaits);
+        call.Succeed();
+        Assert.Equal("r:a", await a);
+    }
+
+    [Fact]
     public async Task EnqueueAsync_PartialBatch_WaitsMaxQueueDelayThenGoes()
     {
         await using var h = new BatcherHarness();
@@ -216,6 +230,40 @@ public sealed class DynamicBatcherTests
 
         var batches = calls.Select(c => string.Join(",", c.Items)).Order(StringComparer.Ordinal);
         Assert.Equal(["long", "short-a,short-b"], batches);
+    }
+
+    [Fact]
+    public async Task EnqueueAsync_LengthBucketGrowth_ItemsMoreThanTheFactorApartDoNotShareABatch()
+    {
+        // Bounds 16, 20, 25, 32: 17 and 20 share (16, 20]; 21 is in (20, 25].
+        await using var h = new BatcherHarness(o => o.LengthBucketGrowth = 1.25);
+        _ = h.Enqueue("c17", cost: 17);
+        _ = h.Enqueue("c21", cost: 21);
+        _ = h.Enqueue("c20", cost: 20);
+        await h.WaitForQueueLengthAsync(3);
+
+        h.Time.Advance(TwoMs);
+        var calls = new[] { await h.Executor.NextCallAsync(), await h.Executor.NextCallAsync() };
+
+        var batches = calls.Select(c => string.Join(",", c.Items)).Order(StringComparer.Ordinal);
+        Assert.Equal(["c17,c20", "c21"], batches);
+    }
+
+    [Fact]
+    public async Task EnqueueAsync_DefaultLengthBuckets_GrowByAQuarter()
+    {
+        // Default bounds 16, 20, 25, 32, 40: 26 and 32 share (25, 32]; 33 is in (32, 40].
+        await using var h = new BatcherHarness(o => o.LengthBucketGrowth = new DynamicBatcherOptions().LengthBucketGrowth);
+        _ = h.Enqueue("c26", cost: 26);
+        _ = h.Enqueue("c33", cost: 33);
+        _ = h.Enqueue("c32", cost: 32);
+        await h.WaitForQueueLengthAsync(3);
+
+        h.Time.Advance(TwoMs);
+        var calls = new[] { await h.Executor.NextCallAsync(), await h.Executor.NextCallAsync() };
+
+        var batches = calls.Select(c => string.Join(",", c.Items)).Order(StringComparer.Ordinal);
+        Assert.Equal(["c26,c32", "c33"], batches);
     }
 
     [Fact]
@@ -513,6 +561,16 @@ public sealed class DynamicBatcherTests
         }));
 
         Assert.Equal("DynamicBatching:DefaultPriorityLevel must be in [1, 2]; got 3", error.Message);
+    }
+
+    [Theory]
+    [InlineData(1.0)]
+    [InlineData(4.5)]
+    public void Constructor_LengthBucketGrowthOutOfRange_ThrowsNamingTheSetting(double growth)
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => new BatcherHarness(o => o.LengthBucketGrowth = growth));
+
+        Assert.Equal($"DynamicBatching:LengthBucketGrowth must be in [1.05, 4]; got {growth}", error.Message);
     }
 
     /// <summary>Sends a full batch of two fresh items and checks that it holds only them and that no

@@ -10,14 +10,35 @@ internal static class LoadDriver
     /// <paramref name="duration"/> (or until the pool runs out), then stops it and waits for work in
     /// flight. Errors of the load surface here.
     /// </summary>
-    public static async Task<LoadResult> MeasureAsync(ITokenizeLoad load, TextPool pool, TimeSpan warmup, TimeSpan duration, CancellationToken abort)
+    public static Task<LoadResult> MeasureAsync(ITokenizeLoad load, TextPool pool, TimeSpan warmup, TimeSpan duration, CancellationToken abort) =>
+        MeasureAsync(new LoadRecorder(), (recorder, stop, cancel) => load.RunAsync(pool, recorder, stop, cancel), warmup, duration, abort);
+
+    /// <summary>
+    /// Starts <paramref name="run"/> (given the recorder, a stop token and the abort token), lets it
+    /// warm up, counts into <paramref name="recorder"/> what completes during
+    /// <paramref name="duration"/> (or until the recorder's limit or the load's pool runs out), then
+    /// stops it and waits for work in flight. <paramref name="opening"/> runs just before the window
+    /// opens and <paramref name="closed"/> just after it closes, to take other snapshots (other
+    /// processes' CPU, a service's metrics) over the same window. Errors of the load surface here.
+    /// </summary>
+    public static async Task<LoadResult> MeasureAsync(
+        LoadRecorder recorder,
+        Func<LoadRecorder, CancellationToken, CancellationToken, Task> run,
+        TimeSpan warmup,
+        TimeSpan duration,
+        CancellationToken abort,
+        Func<Task>? opening = null,
+        Func<Task>? closed = null)
     {
-        var recorder = new LoadRecorder();
         using var stop = new CancellationTokenSource();
-        var running = load.RunAsync(pool, recorder, stop.Token, abort);
+        var running = run(recorder, stop.Token, abort);
         try
         {
             var ranOut = await WaitAsync(warmup, recorder, running, abort);
+            if (opening is not null)
+            {
+                await opening();
+            }
 
             var cpu = Environment.CpuUsage.TotalTime;
             var pause = GC.GetTotalPauseDuration();
@@ -31,9 +52,15 @@ internal static class LoadDriver
 
             recorder.Close();
             var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            var cpuSeconds = (Environment.CpuUsage.TotalTime - cpu).TotalSeconds;
+            if (closed is not null)
+            {
+                await closed();
+            }
+
             var result = new LoadResult(
                 recorder.Texts, recorder.Bytes, recorder.Tokens, seconds,
-                (Environment.CpuUsage.TotalTime - cpu).TotalSeconds,
+                cpuSeconds,
                 (GC.GetTotalPauseDuration() - pause).TotalSeconds,
                 GC.CollectionCount(0) - gen0,
                 GC.CollectionCount(2) - gen2,

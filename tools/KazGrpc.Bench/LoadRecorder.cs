@@ -2,9 +2,11 @@ namespace KazGrpc.Bench;
 
 /// <summary>
 /// Counts completed batches, but only while the measurement window is open: batches that complete
-/// during warm-up or after the window closes are not counted. Thread-safe.
+/// during warm-up or after the window closes are not counted. With a limit, the window closes
+/// early (as when a pool runs out) once that many texts completed in it. Thread-safe.
 /// </summary>
-internal sealed class LoadRecorder
+/// <param name="limit">Texts after which the window closes; null for none.</param>
+internal sealed class LoadRecorder(long? limit = null)
 {
     private readonly TaskCompletionSource _ranOut = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _measuring;
@@ -24,14 +26,21 @@ internal sealed class LoadRecorder
     /// <summary>Tokens returned for the texts completed inside the window.</summary>
     public long Tokens => Interlocked.Read(ref _tokens);
 
+    /// <summary>True while the measurement window is open.</summary>
+    public bool IsOpen => Volatile.Read(ref _measuring) == 1;
+
     /// <summary>Records one completed batch.</summary>
     public void Completed(int texts, long bytes, long tokens)
     {
         if (Volatile.Read(ref _measuring) == 1)
         {
-            Interlocked.Add(ref _texts, texts);
+            var total = Interlocked.Add(ref _texts, texts);
             Interlocked.Add(ref _bytes, bytes);
             Interlocked.Add(ref _tokens, tokens);
+            if (total >= limit)
+            {
+                _ranOut.TrySetResult();
+            }
         }
     }
 

@@ -1,0 +1,428 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+using System.Text.Json;
+using KazGrpc.Batching;
+using KazGrpc.Bench.Echo.V1;
+using KazGrpc.Contracts.Inference.V1;
+using KazGrpc.ModelForge;
+using KazGrpc.Models;
+using KazGrpc.Tokenization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace KazGrpc.Bench.Embed;
+
+/// <summary>
+/// <c>bench embed</c>: Embed through tokenizer-svc and inference-svc against the same model
+/// in-process, naive serving, the serving overhead against a bare echo, and latency at one caller,
+/// in one run; medians over runs and the target figures.
+/// </summary>
+internal static class EmbedBench
+{
+    private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(30);
+    private static readonly CultureInfo Culture = CultureInfo.InvariantCulture;
+
+    /// <summary>Runs the benchmark and writes progress, the table and the JSON result file.</summary>
+    public static async Task RunAsync(EmbedBenchOptions options, string commandLine, TextWriter output, CancellationToken cancellationToken)
+    {
+        var started = DateTimeOffset.UtcNow;
+        var clock = Stopwatch.StartNew();
+        var runtime = RuntimeReport.Current();
+        var build = typeof(EmbedBench).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "unknown";
+        var root = RepositoryRoot();
+        var modelsDirectory = Path.IsPathRooted(options.ModelsDirectory) || Directory.Exists(options.ModelsDirectory)
+            ? options.ModelsDirectory
+            : Path.Combine(root, options.ModelsDirectory);
+
+        using var workspace = BenchWorkspace.Create(modelsDirectory, options.Model);
+        var tokenizationOptions = Options.Create(new TokenizationOptions { ModelsDirectory = workspace.ModelsDirectory, Builtins = [] });
+        using var registry = TokenizerRegistry.Load(tokenizationOptions, NullLogger<TokenizerRegistry>.Instance, cancellationToken);
+        var tokenization = new TokenizationService(registry, tokenizationOptions);
+        var onnx = InProcessOnnxOptions(options);
+        using var encoder = options.Phases.Contains(EmbedPhase.InProcess) || options.Phases.Contains(EmbedPhase.Latency)
+            ? EncoderModel.Load(workspace.ModelDirectory, EncoderConfig.Read(workspace.ModelDirectory), new SessionFactory(Options.Create(onnx), NullLogger<SessionFactory>.Instance))
+            : null;
+        await using var services = new EmbedServices(options, workspace, root);
+        var bench = new Session(options, services, output, !Console.IsOutputRedirected && ReferenceEquals(output, Console.Out));
+
+        WriteHeader(output, options, workspace, runtime, build, onnx, encoder);
+        var measurements = new List<EmbedMeasurement>();
+        CorpusStatistics? corpusStatistics = null;
+        for (var run = 1; run <= options.Runs; run++)
+        {
+            var corpus = await EmbedCorpus.GenerateAsync(tokenization, workspace.Tokenizer, options.Texts, options.MinTokens, options.MaxTokens,
+                Seeds.Mix(options.Seed, (ulong)run), cancellationToken);
+            if (run == 1)
+            {
+                corpusStatistics = corpus.Describe();
+                WriteCorpus(output, corpus, corpusStatistics);
+            }
+
+            output.WriteLine();
+            output.WriteLine(string.Format(Culture, "run {0}/{1}", run, options.Runs));
+            measurements.AddRange(await bench.RunOnceAsync(run, corpus, encoder, cancellationToken));
+        }
+
+        var medians = EmbedSummary.Medians(measurements);
+        var ratios = EmbedSummary.Ratios(medians, measurements);
+        output.WriteLine();
+        EmbedTablePrinter.Table(output, medians, options.Runs);
+        output.WriteLine();
+        EmbedTablePrinter.Ratios(output, ratios);
+
+        var report = new EmbedReport(
+            commandLine,
+            started,
+            clock.Elapsed.TotalSeconds,
+            runtime,
+            new EmbedSettings(
+                workspace.Model, workspace.Tokenizer, options.ExecutionProvider, options.Concurrency, options.Duration.TotalSeconds, options.Warmup.TotalSeconds,
+                options.ServiceWarmup.TotalSeconds, options.SweepTexts, options.LatencyDuration.TotalSeconds, options.Count, options.Runs, options.Quick,
+                [.. Enum.GetValues<EmbedPhase>().Where(options.Phases.Contains).Select(EmbedPhases.Key)], options.BatchSizes, options.Executions,
+                options.Texts, options.MinTokens, options.MaxTokens, options.Seed, options.InferenceConfig, options.TokenizerConfig, options.ServiceEnvironment,
+                options.InferenceAddress?.ToString(), options.TokenizerAddress?.ToString(), build),
+            EmbedCorpus.Method,
+            corpusStatistics,
+            medians,
+            ratios,
+            measurements);
+        await WriteJsonAsync(options.Out, report, cancellationToken);
+        output.WriteLine();
+        output.WriteLine($"results: {options.Out} ({clock.Elapsed.TotalSeconds:F0} s)");
+    }
+
+    /// <summary>
+    /// ONNX Runtime settings of the in-process runs: the service's defaults, the execution provider
+    /// asked for, and any <c>OnnxRuntime:*</c> given to the services with <c>--inference-config</c>,
+    /// so that both sides run the model alike.
+    /// </summary>
+    private static OnnxRuntimeOptions InProcessOnnxOptions(EmbedBenchOptions options)
+    {
+        var settings = ServiceSection(options, OnnxRuntimeOptions.SectionName, new OnnxRuntimeOptions { ExecutionProvider = options.ExecutionProvider });
+        settings.Validate();
+        return settings;
+    }
+
+    /// <summary>A section of inference-svc's settings as the started services get them: <paramref name="settings"/>
+    /// (defaults and the benchmark's own arguments), then <c>--inference-config</c>.</summary>
+    private static T ServiceSection<T>(EmbedBenchOptions options, string section, T settings)
+        where T : class
+    {
+        new ConfigurationBuilder().AddCommandLine([.. options.InferenceConfig]).Build().GetSection(section).Bind(settings);
+        return settings;
+    }
+
+    /// <summary>The directory holding KazGrpc.sln: above the working directory, else above this executable.</summary>
+    private static string RepositoryRoot()
+    {
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        {
+            for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
+            {
+                if (File.Exists(Path.Combine(directory.FullName, "KazGrpc.sln")))
+                {
+                    return directory.FullName;
+                }
+            }
+        }
+
+        throw new InvalidOperationException("cannot find KazGrpc.sln above the working directory or the benchmark; run from the repository");
+    }
+
+    private static void WriteHeader(TextWriter output, EmbedBenchOptions options, BenchWorkspace workspace, RuntimeReport runtime, string build, OnnxRuntimeOptions onnx, EncoderModel? encoder)
+    {
+        var windows = options.Count is { } count
+            ? string.Format(Culture, "windows end at {0:N0} items", count)
+            : string.Format(Culture, "windows {0} s (1 caller {1} s)", options.Duration.TotalSeconds, options.LatencyDuration.TotalSeconds);
+        output.WriteLine(string.Format(Culture,
+            "bench embed: model {0} (tokenizer {1}), {2} run(s), {3} callers, {4}, warm-up {5} s (+{7} s on a fresh service); phases {6}",
+            workspace.Model, workspace.Tokenizer, options.Runs, options.Concurrency, windows, options.Warmup.TotalSeconds,
+            string.Join(",", Enum.GetValues<EmbedPhase>().Where(options.Phases.Contains).Select(EmbedPhases.Key)), options.ServiceWarmup.TotalSeconds));
+        output.WriteLine(string.Format(Culture, "runtime: {0}, {1} cores, server GC {2}, bench build {3}{4}",
+            runtime.Framework, runtime.ProcessorCount, runtime.ServerGc ? "on" : "off", build,
+            runtime.DotnetEnvironment.Count == 0 ? string.Empty : ", " + string.Join(" ", runtime.DotnetEnvironment.Select(kv => $"{kv.Key}={kv.Value}"))));
+        if (encoder is not null)
+        {
+            output.WriteLine(string.Format(Culture, "in-process: {0} on {1}, {2} execution(s) at once, intra-op threads {3}, batch sizes {4}, {5} inputs each",
+                workspace.Model, encoder.Provider, options.Executions, onnx.IntraOpThreads, string.Join(",", options.BatchSizes), options.SweepTexts));
+        }
+
+        if (options.InferenceConfig.Count > 0)
+        {
+            output.WriteLine("inference-svc configuration: " + string.Join(" ", options.InferenceConfig));
+        }
+
+        if (options.ServiceEnvironment.Count > 0)
+        {
+            output.WriteLine("service environment: " + string.Join(" ", options.ServiceEnvironment.Select(kv => $"{kv.Key}={kv.Value}")));
+        }
+
+        if (build != "Release")
+        {
+            output.WriteLine($"warning: this benchmark is a {build} build; build with -c Release for figures worth comparing");
+        }
+    }
+
+    private static void WriteCorpus(TextWriter output, EmbedCorpus corpus, CorpusStatistics statistics)
+    {
+        output.WriteLine(string.Format(Culture,
+            "corpus: {0:N0} inputs, tokens {1}-{2}, mean {3:F1}, median {4:F0}, {5:F0} UTF-8 bytes on average; by length {6}; mean tokens {7}",
+            statistics.Texts, statistics.MinTokens, statistics.MaxTokens, statistics.MeanTokens, statistics.MedianTokens, statistics.MeanBytes,
+            string.Join(" ", statistics.ShareByLength.Select(kv => string.Format(Culture, "{0}:{1:P0}", kv.Key, kv.Value))),
+            string.Join(" ", statistics.MeanTokensByLanguage.Select(kv => string.Format(Culture, "{0} {1:F1}", kv.Key, kv.Value)))));
+        foreach (var example in corpus.Inputs.GroupBy(i => i.Language).Select(g => g.First()))
+        {
+            output.WriteLine($"example {example.Language} ({example.Ids.Length} tokens): {example.Text}");
+        }
+    }
+
+    private static async Task WriteJsonAsync(string path, EmbedReport report, CancellationToken cancellationToken)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (directory is not null)
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        await using var file = File.Create(path);
+        await JsonSerializer.SerializeAsync(file, report, BenchJsonContext.Default.EmbedReport, cancellationToken);
+    }
+
+    /// <summary>The phases of one run and the measurement of one window.</summary>
+    private sealed class Session(EmbedBenchOptions options, EmbedServices services, TextWriter output, bool live)
+    {
+        public async Task<List<EmbedMeasurement>> RunOnceAsync(int run, EmbedCorpus corpus, EncoderModel? encoder, CancellationToken cancellationToken)
+        {
+            var results = new List<EmbedMeasurement>();
+            var inputs = corpus.Inputs;
+            var phases = options.Phases;
+            if (encoder is not null && phases.Contains(EmbedPhase.InProcess))
+            {
+                // The same inputs at every batch size, each embedded once; a warm-up on other inputs first.
+                var sweep = inputs.Take(Math.Min(options.SweepTexts, inputs.Count)).ToArray();
+                var spare = inputs.Skip(sweep.Length).Concat(inputs).Take(Math.Max(options.BatchSizes.Max() * options.Executions, 256)).ToArray();
+                foreach (var batch in options.BatchSizes)
+                {
+                    await WarmAsync(new EncoderLoad(encoder, EncoderLoad.LengthSortedBatches(spare, batch), options.Executions), options.InProcessWarmup, cancellationToken);
+                    results.Add(await MeasureAsync(run, EmbedSummary.InProcessPrefix + batch.ToString(Culture), $"in-process batch {batch}", encoder.Provider,
+                        new EncoderLoad(encoder, EncoderLoad.LengthSortedBatches(sweep, batch), options.Executions, once: true), batch,
+                        TimeSpan.Zero, TimeSpan.FromHours(1), [], null, cancellationToken, limit: sweep.Length));
+                }
+
+                // Not a ceiling candidate: the batcher's own grouping, to tell padding from serving cost.
+                if (options.BucketedBatch > 0)
+                {
+                    var size = options.BucketedBatch;
+                    var batching = ServiceSection(options, DynamicBatcherOptions.SectionName, new DynamicBatcherOptions());
+                    await WarmAsync(new EncoderLoad(encoder, EncoderLoad.LengthSortedBatches(spare, size), options.Executions), options.InProcessWarmup, cancellationToken);
+                    results.Add(await MeasureAsync(run, EmbedSummary.BucketedPrefix + size.ToString(Culture), $"in-process batch {size}, batcher buckets", encoder.Provider,
+                        new EncoderLoad(encoder, EncoderLoad.BucketedBatches(sweep, size, batching.MinLengthBucket, batching.LengthBucketGrowth), options.Executions, once: true), size,
+                        TimeSpan.Zero, TimeSpan.FromHours(1), [], null, cancellationToken, limit: sweep.Length));
+                }
+            }
+
+            if (encoder is not null && phases.Contains(EmbedPhase.Latency))
+            {
+                results.Add(await MeasureAsync(run, EmbedSummary.InProcessSingle, "in-process batch 1, 1 caller", encoder.Provider,
+                    new EncoderLoad(encoder, EncoderLoad.Singles(inputs), 1), 1, options.InProcessWarmup, options.LatencyDuration, [], null, cancellationToken));
+            }
+
+            if (phases.Contains(EmbedPhase.Served))
+            {
+                results.Add(await MeasureServedAsync(run, EmbedSummary.Served, $"served ({services.ModelOf(InferenceVariant.Served)})", InferenceVariant.Served,
+                    options.Concurrency, options.Duration, inputs, cancellationToken));
+            }
+
+            if (phases.Contains(EmbedPhase.Latency))
+            {
+                results.Add(await MeasureServedAsync(run, EmbedSummary.ServedSingle, "served, 1 caller", InferenceVariant.Served, 1, options.LatencyDuration, inputs, cancellationToken));
+            }
+
+            if (phases.Contains(EmbedPhase.Naive))
+            {
+                results.Add(await MeasureServedAsync(run, EmbedSummary.Naive, "naive: MaxBatchSize=1", InferenceVariant.Naive, options.Concurrency, options.Duration, inputs, cancellationToken));
+            }
+
+            if (phases.Contains(EmbedPhase.Overhead))
+            {
+                results.Add(await MeasureServedAsync(run, EmbedSummary.Overhead, "overhead: identity served", InferenceVariant.Overhead,
+                    options.Concurrency, options.Duration, inputs, cancellationToken));
+                var echo = await services.EchoAsync(cancellationToken);
+                var client = new EchoService.EchoServiceClient(echo.Channel);
+                var load = new UnaryCallLoad(options.Concurrency, inputs, async (input, token) =>
+                {
+                    var response = await client.EchoAsync(new EchoRequest { Text = input.Text, ReplyFloats = IdentityEncoder.DefaultDimensions },
+                        deadline: DateTime.UtcNow + CallTimeout, cancellationToken: token);
+                    return response.Values.Count == IdentityEncoder.DefaultDimensions
+                        ? 0
+                        : throw new InvalidOperationException($"the echo answered {response.Values.Count} floats for {IdentityEncoder.DefaultDimensions}");
+                });
+                results.Add(await MeasureAsync(run, EmbedSummary.Echo, "bare gRPC echo", string.Empty, load, 0, WarmupFor(echo), options.Duration, [echo], null, cancellationToken));
+            }
+
+            return results;
+        }
+
+        /// <summary>Embed through both services, one input per request; every answer is checked against the corpus.</summary>
+        private async Task<EmbedMeasurement> MeasureServedAsync(
+            int run, string key, string label, InferenceVariant variant, int callers, TimeSpan duration, IReadOnlyList<EmbedInput> inputs, CancellationToken cancellationToken)
+        {
+            var inference = await services.InferenceAsync(variant, cancellationToken);
+            // An external inference-svc has a tokenizer of its own, which this benchmark may not know.
+            var tokenizer = variant == InferenceVariant.Served && options.InferenceAddress is not null ? null : services.Tokenizer;
+            var model = services.ModelOf(variant);
+            var client = new InferenceService.InferenceServiceClient(inference.Channel);
+            var load = new UnaryCallLoad(callers, inputs, async (input, token) =>
+            {
+                var request = new EmbedRequest { Model = model };
+                request.Inputs.Add(input.Text);
+                var response = await client.EmbedAsync(request, deadline: DateTime.UtcNow + CallTimeout, cancellationToken: token);
+                if (response.Embeddings.Count != 1 || response.Embeddings[0].Values.Count == 0)
+                {
+                    throw new InvalidOperationException($"{inference.Name} answered one input with {response.Embeddings.Count} embeddings");
+                }
+
+                // The in-process runs embed the ids this corpus holds: the service must have seen the same.
+                var tokens = response.Usage?.PromptTokens ?? 0;
+                return tokens == input.Ids.Length
+                    ? tokens
+                    : throw new InvalidOperationException($"{inference.Name} counted {tokens} tokens for an input the corpus tokenized to {input.Ids.Length}: \"{input.Text}\"");
+            });
+            ServiceTarget[] involved = tokenizer is null ? [inference] : [inference, tokenizer];
+            var warmup = involved.Select(WarmupFor).Max();
+            return await MeasureAsync(run, key, label, model, load, 0, warmup, duration, involved, inference.Metrics, cancellationToken);
+        }
+
+        /// <summary>Runs <paramref name="load"/> for <paramref name="time"/> and forgets what it did.</summary>
+        private static async Task WarmAsync(EncoderLoad load, TimeSpan time, CancellationToken cancellationToken)
+        {
+            if (time > TimeSpan.Zero)
+            {
+                var recorder = new LoadRecorder();
+                await LoadDriver.MeasureAsync(recorder, (r, stop, abort) => load.RunAsync(r, new LatencyRecorder(r, load.Callers), stop, abort), time, TimeSpan.Zero, cancellationToken);
+            }
+        }
+
+        /// <summary>The warm-up of a window on <paramref name="target"/>: longer for a process's first window.</summary>
+        private TimeSpan WarmupFor(ServiceTarget target) => options.Warmup + (services.NeedsWarmup(target) ? options.ServiceWarmup : TimeSpan.Zero);
+
+        /// <summary>
+        /// Measures one window of <paramref name="load"/>, with CPU snapshots of this process, the
+        /// services and the machine, and inference-svc's metrics, taken at the window's edges.
+        /// </summary>
+        private async Task<EmbedMeasurement> MeasureAsync(
+            int run, string key, string label, string model, IEmbedLoad load, int batchSize, TimeSpan warmup, TimeSpan duration,
+            ServiceTarget[] involved, Uri? metrics, CancellationToken cancellationToken, long? limit = null)
+        {
+            // A fixed-work window (limit) ends when its load runs out; others at --count or after their duration.
+            var count = limit ?? options.Count;
+            var recorder = new LoadRecorder(limit is null ? options.Count : null);
+            var latencies = new LatencyRecorder(recorder, load.Callers);
+            var processes = services.Started.Select(s => (s.Name, s.Process!.Id)).ToArray();
+            var cpuBefore = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
+            var cpuAfter = new Dictionary<string, (TimeSpan Cpu, int Threads)>(StringComparer.Ordinal);
+            var machineBefore = TimeSpan.Zero;
+            var machineAfter = TimeSpan.Zero;
+            MetricsSnapshot? metricsBefore = null;
+            MetricsSnapshot? metricsAfter = null;
+
+            // Start every window from a compacted heap, not with the previous window's garbage.
+            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+            GC.WaitForPendingFinalizers();
+
+            var unit = key == EmbedSummary.Echo ? "replies" : "emb";
+            LoadResult result;
+            await using (ProgressLine.Start(output, $"run {run} {label}", unit, recorder, latencies, duration, count, live))
+            {
+                result = await LoadDriver.MeasureAsync(
+                    recorder,
+                    (r, stop, abort) => load.RunAsync(r, latencies, stop, abort),
+                    warmup,
+                    count is null ? duration : TimeSpan.FromHours(1),
+                    cancellationToken,
+                    opening: async () =>
+                    {
+                        metricsBefore = await ScrapeAsync(metrics, cancellationToken);
+                        foreach (var (name, pid) in processes)
+                        {
+                            cpuBefore[name] = ProcessStat.Read(pid).Cpu;
+                        }
+
+                        machineBefore = ProcessStat.MachineBusy();
+                    },
+                    closed: async () =>
+                    {
+                        machineAfter = ProcessStat.MachineBusy();
+                        foreach (var (name, pid) in processes)
+                        {
+                            cpuAfter[name] = ProcessStat.Read(pid);
+                        }
+
+                        metricsAfter = await ScrapeAsync(metrics, cancellationToken);
+                    });
+            }
+
+            // A service that died in the window makes its CPU figures and the window meaningless.
+            foreach (var target in involved)
+            {
+                target.Process?.ThrowIfExited();
+            }
+
+            var seconds = Math.Max(result.Seconds, 1e-9);
+            double Cores(string name) => (cpuAfter[name].Cpu - cpuBefore[name]).TotalSeconds / seconds;
+            var serviceCores = involved.Where(t => t.Process is not null).ToDictionary(t => t.Name, t => Cores(t.Name), StringComparer.Ordinal);
+            var threads = involved.Where(t => t.Process is not null).ToDictionary(t => t.Name, t => cpuAfter[t.Name].Threads, StringComparer.Ordinal);
+            var allServices = processes.Sum(p => Cores(p.Name));
+            var machine = (machineAfter - machineBefore).TotalSeconds / seconds;
+            var (p50, p95, p99, mean) = latencies.Percentiles();
+            var cpuSeconds = result.CpuSeconds + serviceCores.Values.Sum() * seconds;
+            var measurement = new EmbedMeasurement(
+                run, key, label, model, load.Callers, batchSize, result.Texts, result.Tokens, result.Seconds, result.TextsPerSecond, result.TokensPerSecond,
+                p50, p95, p99, mean,
+                metricsBefore is not null && metricsAfter is not null ? MetricsSnapshot.Delta(metricsBefore, metricsAfter) : null,
+                latencies.Errors,
+                result.CpuCores,
+                serviceCores,
+                threads,
+                Math.Max(0, machine - result.CpuCores - allServices),
+                cpuSeconds > 0 ? result.Texts / cpuSeconds : 0,
+                result.GcPauseSeconds / seconds,
+                result.PoolRanOut && limit is null);
+            WriteMeasurement(measurement, unit);
+            return measurement;
+        }
+
+        private static async Task<MetricsSnapshot?> ScrapeAsync(Uri? address, CancellationToken cancellationToken)
+        {
+            if (address is null)
+            {
+                return null;
+            }
+
+            try
+            {
+                return await MetricsSnapshot.ScrapeAsync(address, cancellationToken);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                return null;
+            }
+        }
+
+        private void WriteMeasurement(EmbedMeasurement m, string unit)
+        {
+            var service = m.Service is { } s
+                ? string.Format(Culture, "  batch {0} queue {1} ms exec {2} ms hop {3} ms", Format(s.MeanBatchSize, "F1"), Format(s.MeanQueueMs, "F2"), Format(s.MeanExecutionMs, "F2"), Format(s.MeanTokenizerHopMs, "F2"))
+                : string.Empty;
+            var cpu = string.Join(" ", new[] { ("bench", m.BenchCpuCores) }.Concat(m.ServiceCpuCores.Select(kv => (kv.Key, kv.Value))).Append(("other", m.OtherCpuCores))
+                .Select(c => string.Format(Culture, "{0} {1:F2}", c.Item1, c.Item2)));
+            var errors = m.Errors.Count > 0 ? "  FAILED " + string.Join(" ", m.Errors.Select(kv => $"{kv.Key} {kv.Value}")) : string.Empty;
+            output.WriteLine(string.Format(Culture, "  {0,-30} {1,9:N1} {2}/s  p50 {3,7:F2}  p95 {4,7:F2}  p99 {5,7:F2} ms{6}  cpu {7}{8}{9}",
+                m.Label, m.ItemsPerSecond, unit, m.P50Ms, m.P95Ms, m.P99Ms, service, cpu, errors, m.CountReached ? "  (count reached)" : string.Empty));
+        }
+
+        private static string Format(double? value, string format) => value is { } v ? v.ToString(format, Culture) : "-";
+    }
+}

@@ -1,0 +1,128 @@
+namespace KazGrpc.Bench.Embed;
+
+/// <summary>Medians over runs and the target figures of <c>bench embed</c>.</summary>
+internal static class EmbedSummary
+{
+    /// <summary>Served throughput at full concurrency as a share of the in-process ceiling: at least this.</summary>
+    public const double ServedTarget = 0.85;
+
+    /// <summary>Requests/s of the identity encoder through both services as a share of the bare echo: at least this.</summary>
+    public const double OverheadTarget = 0.5;
+
+    /// <summary>Served p50 minus in-process batch-1 p50 at one caller, in milliseconds: at most this.</summary>
+    public const double LatencyTargetMs = 1.0;
+
+    /// <summary>Key of the served run.</summary>
+    public const string Served = "served";
+
+    /// <summary>Key of the naive run.</summary>
+    public const string Naive = "naive";
+
+    /// <summary>Key of the served identity-encoder run.</summary>
+    public const string Overhead = "overhead";
+
+    /// <summary>Key of the echo run.</summary>
+    public const string Echo = "echo";
+
+    /// <summary>Key of the served 1-caller run.</summary>
+    public const string ServedSingle = "served-x1";
+
+    /// <summary>Key of the in-process batch-1 1-caller run.</summary>
+    public const string InProcessSingle = "inproc-x1";
+
+    /// <summary>Prefix of the in-process key batched like the batcher (<c>bucketed-b16</c>); never the ceiling.</summary>
+    public const string BucketedPrefix = "bucketed-b";
+
+    /// <summary>Prefix of the in-process batch-size keys (<c>inproc-b16</c>).</summary>
+    public const string InProcessPrefix = "inproc-b";
+
+    /// <summary>One row per key, in the order first measured.</summary>
+    public static IReadOnlyList<EmbedSummaryRow> Medians(IReadOnlyList<EmbedMeasurement> measurements) =>
+    [
+        .. measurements.GroupBy(m => m.Key).Select(cell =>
+        {
+            var first = cell.First();
+            double Median(Func<EmbedMeasurement, double> value) => BenchSummary.Median(cell.Select(value));
+            double? MedianOf(Func<EmbedMeasurement, double?> value)
+            {
+                var values = cell.Select(value).OfType<double>().ToList();
+                return values.Count > 0 ? BenchSummary.Median(values) : null;
+            }
+
+            return new EmbedSummaryRow(
+                cell.Key,
+                first.Label,
+                cell.Count(),
+                first.Callers,
+                first.BatchSize,
+                Median(m => m.ItemsPerSecond),
+                Median(m => m.TokensPerSecond),
+                Median(m => m.P50Ms),
+                Median(m => m.P95Ms),
+                Median(m => m.P99Ms),
+                MedianOf(m => m.Service?.MeanBatchSize),
+                MedianOf(m => m.Service?.MeanQueueMs),
+                MedianOf(m => m.Service?.MeanExecutionMs),
+                MedianOf(m => m.Service?.MeanTokenizerHopMs),
+                Median(m => m.BenchCpuCores),
+                Median(m => m.ServiceCpuCores.Values.Sum()),
+                Median(m => m.OtherCpuCores),
+                Median(m => m.ItemsPerCpuSecond),
+                cell.Sum(m => m.Errors.Values.Sum()));
+        }),
+    ];
+
+    /// <summary>The in-process row with the most embeddings/s: the ceiling; null without in-process rows.</summary>
+    public static EmbedSummaryRow? Ceiling(IReadOnlyList<EmbedSummaryRow> rows) =>
+        rows.Where(r => r.Key.StartsWith(InProcessPrefix, StringComparison.Ordinal)).MaxBy(r => r.ItemsPerSecond);
+
+    /// <summary>The targets' figures (where their measurements exist) and informational ones: each the
+    /// median of the runs' own figures, with the figure of the medians beside it.</summary>
+    public static IReadOnlyList<EmbedRatio> Ratios(IReadOnlyList<EmbedSummaryRow> rows, IReadOnlyList<EmbedMeasurement> measurements)
+    {
+        var ratios = new List<EmbedRatio>();
+        var byKey = rows.ToDictionary(r => r.Key, StringComparer.Ordinal);
+        var runs = measurements.Select(m => m.Run).Distinct().Order().ToArray();
+        EmbedMeasurement? In(int run, string key) => measurements.FirstOrDefault(m => m.Run == run && m.Key == key);
+        EmbedMeasurement? CeilingIn(int run) => measurements.Where(m => m.Run == run && m.Key.StartsWith(InProcessPrefix, StringComparison.Ordinal)).MaxBy(m => m.ItemsPerSecond);
+        List<double> PerRun(Func<int, double?> figure) => [.. runs.Select(figure).OfType<double>()];
+        static double? Divide(double? a, double? b) => a is { } x && b is { } y && y > 0 ? x / y : null;
+        void Add(string key, string description, double fromMedians, List<double> perRun, double? target, bool atMost)
+        {
+            var value = perRun.Count > 0 ? BenchSummary.Median(perRun) : fromMedians;
+            bool? met = target is { } t ? (atMost ? value <= t : value >= t) : null;
+            ratios.Add(new EmbedRatio(key, description, value, fromMedians, perRun, target, atMost, met));
+        }
+
+        var ceiling = Ceiling(rows);
+        if (byKey.TryGetValue(Served, out var served) && ceiling is not null)
+        {
+            Add("served/ceiling", $"{served.Label} emb/s / in-process ceiling (best batch size of each run; of the medians: batch {ceiling.BatchSize}) emb/s",
+                served.ItemsPerSecond / ceiling.ItemsPerSecond, PerRun(r => Divide(In(r, Served)?.ItemsPerSecond, CeilingIn(r)?.ItemsPerSecond)), ServedTarget, false);
+            Add("served/ceiling per cpu-s", "the same per CPU-second (client + services against the in-process model alone); steadier on a shared machine",
+                served.ItemsPerCpuSecond / ceiling.ItemsPerCpuSecond, PerRun(r => Divide(In(r, Served)?.ItemsPerCpuSecond, CeilingIn(r)?.ItemsPerCpuSecond)), null, false);
+        }
+
+        if (byKey.TryGetValue(Overhead, out var overhead) && byKey.TryGetValue(Echo, out var echo))
+        {
+            Add("overhead/echo", "identity encoder through both services req/s / bare gRPC echo req/s",
+                overhead.ItemsPerSecond / echo.ItemsPerSecond, PerRun(r => Divide(In(r, Overhead)?.ItemsPerSecond, In(r, Echo)?.ItemsPerSecond)), OverheadTarget, false);
+            Add("overhead/echo per cpu-s", "the same per CPU-second (client + both services against client + echo server); steadier on a shared machine",
+                overhead.ItemsPerCpuSecond / echo.ItemsPerCpuSecond, PerRun(r => Divide(In(r, Overhead)?.ItemsPerCpuSecond, In(r, Echo)?.ItemsPerCpuSecond)), null, false);
+        }
+
+        if (byKey.TryGetValue(ServedSingle, out var single) && byKey.TryGetValue(InProcessSingle, out var inProcess))
+        {
+            Add("p50-difference", "served p50 at 1 caller - in-process batch-1 p50 at 1 caller (ms)",
+                single.P50Ms - inProcess.P50Ms, PerRun(r => In(r, ServedSingle)?.P50Ms - In(r, InProcessSingle)?.P50Ms), LatencyTargetMs, true);
+        }
+
+        if (served is not null && byKey.TryGetValue(Naive, out var naive))
+        {
+            Add("served/naive", "dynamic batching's gain: served emb/s / MaxBatchSize=1 emb/s",
+                served.ItemsPerSecond / naive.ItemsPerSecond, PerRun(r => Divide(In(r, Served)?.ItemsPerSecond, In(r, Naive)?.ItemsPerSecond)), null, false);
+        }
+
+        return ratios;
+    }
+}

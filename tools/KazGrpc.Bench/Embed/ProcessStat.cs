@@ -1,0 +1,58 @@
+using System.Globalization;
+
+namespace KazGrpc.Bench.Embed;
+
+/// <summary>
+/// CPU time and threads of a process, and the busy time of the whole machine, from Linux's
+/// <c>/proc</c>: enough to see where the CPU of a served run goes (client, inference-svc,
+/// tokenizer-svc, other work on the machine). Zero where <c>/proc</c> is not there.
+/// </summary>
+internal static class ProcessStat
+{
+    // USER_HZ, the unit of /proc times: 100 on every Linux architecture .NET runs on.
+    private const double TicksPerSecond = 100;
+
+    /// <summary>User plus system CPU time of process <paramref name="pid"/>, and its thread count.</summary>
+    public static (TimeSpan Cpu, int Threads) Read(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            // The command name may hold spaces and parentheses: fields start after the last ')'.
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            var user = long.Parse(fields[11], CultureInfo.InvariantCulture);
+            var system = long.Parse(fields[12], CultureInfo.InvariantCulture);
+            var threads = int.Parse(fields[17], CultureInfo.InvariantCulture);
+            return (TimeSpan.FromSeconds((user + system) / TicksPerSecond), threads);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return (TimeSpan.Zero, 0);
+        }
+    }
+
+    /// <summary>CPU time all cores of the machine spent busy (not idle, not waiting for I/O) since boot.</summary>
+    public static TimeSpan MachineBusy()
+    {
+        try
+        {
+            using var reader = new StreamReader("/proc/stat");
+            var fields = (reader.ReadLine() ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            long busy = 0;
+            // cpu user nice system idle iowait irq softirq steal: idle (4) and iowait (5) are not busy.
+            for (var i = 1; i < Math.Min(fields.Length, 9); i++)
+            {
+                if (i is not (4 or 5))
+                {
+                    busy += long.Parse(fields[i], CultureInfo.InvariantCulture);
+                }
+            }
+
+            return TimeSpan.FromSeconds(busy / TicksPerSecond);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return TimeSpan.Zero;
+        }
+    }
+}
