@@ -11,14 +11,12 @@ public sealed class OnnxRuntimeOptions
     public string ExecutionProvider { get; set; } = "auto";
 
     /// <summary>Threads one execution uses. Default 1: on the 2-core reference machine two
-    /// single-threaded executions in parallel were steadier than one two-threaded one.</summary>
+    /// single-threaded executions in parallel were steadier than one two-threaded one. How many
+    /// executions run at once is the batcher's <c>DynamicBatching:ConcurrentExecutions</c>.</summary>
     public int IntraOpThreads { get; set; } = 1;
 
     /// <summary>Threads for parallel graph branches. Default 1.</summary>
     public int InterOpThreads { get; set; } = 1;
-
-    /// <summary>Model executions that may run at once per model. Default: the processor count.</summary>
-    public int ConcurrentExecutions { get; set; } = Environment.ProcessorCount;
 
     /// <summary>CUDA device id. Default 0.</summary>
     public int CudaDeviceId { get; set; }
@@ -31,10 +29,9 @@ public sealed class OnnxRuntimeOptions
             throw new InvalidOperationException($"{SectionName}:ExecutionProvider must be auto, cuda or cpu; got '{ExecutionProvider}'");
         }
 
-        if (IntraOpThreads < 0 || InterOpThreads < 0 || ConcurrentExecutions < 1)
+        if (IntraOpThreads < 0 || InterOpThreads < 0)
         {
-            throw new InvalidOperationException(
-                $"{SectionName}: IntraOpThreads and InterOpThreads must be >= 0 and ConcurrentExecutions >= 1; got {IntraOpThreads}, {InterOpThreads}, {ConcurrentExecutions}");
+            throw new InvalidOperationException($"{SectionName}: IntraOpThreads and InterOpThreads must be >= 0; got {IntraOpThreads}, {InterOpThreads}");
         }
     }
 }
