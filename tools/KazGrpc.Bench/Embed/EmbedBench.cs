@@ -70,7 +70,7 @@ internal static class EmbedBench
         output.WriteLine();
         EmbedTablePrinter.Table(output, medians, options.Runs);
         output.WriteLine();
-        EmbedTablePrinter.Ratios(output, ratios);
+        EmbedTablePrinter.Ratios(output, ratios, measurements);
 
         var report = new EmbedReport(
             commandLine,

@@ -31,7 +31,8 @@ internal sealed class EmbedBenchOptions
           --latency-duration SECS  window of each 1-caller run (default 5)
           --count N                end each served, echo and 1-caller window after N items instead of a time
           --runs N                 repeat the whole set N times and report medians (default 1)
-          --quick                  short windows (3 s, latency 2 s, warm-up 1 s, service warm-up 5 s), sweep 512, 2000 texts
+          --quick                  a smoke test: short windows (3 s, latency 2 s, warm-up 1 s, service warm-up
+                                   8 s), sweep 512, 2000 texts; its figures read low (services still JIT-compile)
           --phases LIST            comma-separated: served,naive,inproc,overhead,latency (default all)
           --batch-sizes LIST       in-process batch sizes (default 1,8,16,32,64)
           --bucketed-batch N       also embed the sweep inputs batched by the batcher's length buckets, N a batch
@@ -152,7 +153,7 @@ internal sealed class EmbedBenchOptions
             options.SweepTexts = 512;
             options.LatencyDuration = TimeSpan.FromSeconds(2);
             options.Warmup = TimeSpan.FromSeconds(1);
-            options.ServiceWarmup = TimeSpan.FromSeconds(5);
+            options.ServiceWarmup = TimeSpan.FromSeconds(8);
             options.Texts = 2000;
         }
 

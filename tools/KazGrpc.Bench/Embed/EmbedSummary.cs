@@ -12,6 +12,10 @@ internal static class EmbedSummary
     /// <summary>Served p50 minus in-process batch-1 p50 at one caller, in milliseconds: at most this.</summary>
     public const double LatencyTargetMs = 1.0;
 
+    /// <summary>Cores of other work on the machine above which a window counts as contended: its
+    /// run is left out of the figures that depend on it, while some run was not contended.</summary>
+    public const double ContentionCores = 0.25;
+
     /// <summary>Key of the served run.</summary>
     public const string Served = "served";
 
@@ -77,7 +81,8 @@ internal static class EmbedSummary
         rows.Where(r => r.Key.StartsWith(InProcessPrefix, StringComparison.Ordinal)).MaxBy(r => r.ItemsPerSecond);
 
     /// <summary>The targets' figures (where their measurements exist) and informational ones: each the
-    /// median of the runs' own figures, with the figure of the medians beside it.</summary>
+    /// median of the runs' own figures, leaving out runs in which a window the figure depends on ran
+    /// beside other load (unless all did), with the figure of the medians beside it.</summary>
     public static IReadOnlyList<EmbedRatio> Ratios(IReadOnlyList<EmbedSummaryRow> rows, IReadOnlyList<EmbedMeasurement> measurements)
     {
         var ratios = new List<EmbedRatio>();
@@ -85,42 +90,48 @@ internal static class EmbedSummary
         var runs = measurements.Select(m => m.Run).Distinct().Order().ToArray();
         EmbedMeasurement? In(int run, string key) => measurements.FirstOrDefault(m => m.Run == run && m.Key == key);
         EmbedMeasurement? CeilingIn(int run) => measurements.Where(m => m.Run == run && m.Key.StartsWith(InProcessPrefix, StringComparison.Ordinal)).MaxBy(m => m.ItemsPerSecond);
-        List<double> PerRun(Func<int, double?> figure) => [.. runs.Select(figure).OfType<double>()];
+        bool Contended(int run, Func<string, bool> keys) => measurements.Any(m => m.Run == run && keys(m.Key) && m.OtherCpuCores > ContentionCores);
         static double? Divide(double? a, double? b) => a is { } x && b is { } y && y > 0 ? x / y : null;
-        void Add(string key, string description, double fromMedians, List<double> perRun, double? target, bool atMost)
+        void Add(string key, string description, double fromMedians, Func<int, double?> figure, Func<string, bool> keys, double? target, bool atMost)
         {
+            var clean = runs.Where(r => !Contended(r, keys)).ToList();
+            var used = clean.Count > 0 ? clean : [.. runs];
+            List<double> perRun = [.. used.Select(figure).OfType<double>()];
             var value = perRun.Count > 0 ? BenchSummary.Median(perRun) : fromMedians;
             bool? met = target is { } t ? (atMost ? value <= t : value >= t) : null;
-            ratios.Add(new EmbedRatio(key, description, value, fromMedians, perRun, target, atMost, met));
+            ratios.Add(new EmbedRatio(key, description, value, fromMedians, perRun, [.. runs.Except(used)], target, atMost, met));
         }
+
+        static Func<string, bool> Keys(params string[] keys) => k => keys.Contains(k);
+        static bool ServedOrInProcess(string k) => k == Served || k.StartsWith(InProcessPrefix, StringComparison.Ordinal);
 
         var ceiling = Ceiling(rows);
         if (byKey.TryGetValue(Served, out var served) && ceiling is not null)
         {
             Add("served/ceiling", $"{served.Label} emb/s / in-process ceiling (best batch size of each run; of the medians: batch {ceiling.BatchSize}) emb/s",
-                served.ItemsPerSecond / ceiling.ItemsPerSecond, PerRun(r => Divide(In(r, Served)?.ItemsPerSecond, CeilingIn(r)?.ItemsPerSecond)), ServedTarget, false);
+                served.ItemsPerSecond / ceiling.ItemsPerSecond, r => Divide(In(r, Served)?.ItemsPerSecond, CeilingIn(r)?.ItemsPerSecond), ServedOrInProcess, ServedTarget, false);
             Add("served/ceiling per cpu-s", "the same per CPU-second (client + services against the in-process model alone); steadier on a shared machine",
-                served.ItemsPerCpuSecond / ceiling.ItemsPerCpuSecond, PerRun(r => Divide(In(r, Served)?.ItemsPerCpuSecond, CeilingIn(r)?.ItemsPerCpuSecond)), null, false);
+                served.ItemsPerCpuSecond / ceiling.ItemsPerCpuSecond, r => Divide(In(r, Served)?.ItemsPerCpuSecond, CeilingIn(r)?.ItemsPerCpuSecond), ServedOrInProcess, null, false);
         }
 
         if (byKey.TryGetValue(Overhead, out var overhead) && byKey.TryGetValue(Echo, out var echo))
         {
             Add("overhead/echo", "identity encoder through both services req/s / bare gRPC echo req/s",
-                overhead.ItemsPerSecond / echo.ItemsPerSecond, PerRun(r => Divide(In(r, Overhead)?.ItemsPerSecond, In(r, Echo)?.ItemsPerSecond)), OverheadTarget, false);
+                overhead.ItemsPerSecond / echo.ItemsPerSecond, r => Divide(In(r, Overhead)?.ItemsPerSecond, In(r, Echo)?.ItemsPerSecond), Keys(Overhead, Echo), OverheadTarget, false);
             Add("overhead/echo per cpu-s", "the same per CPU-second (client + both services against client + echo server); steadier on a shared machine",
-                overhead.ItemsPerCpuSecond / echo.ItemsPerCpuSecond, PerRun(r => Divide(In(r, Overhead)?.ItemsPerCpuSecond, In(r, Echo)?.ItemsPerCpuSecond)), null, false);
+                overhead.ItemsPerCpuSecond / echo.ItemsPerCpuSecond, r => Divide(In(r, Overhead)?.ItemsPerCpuSecond, In(r, Echo)?.ItemsPerCpuSecond), Keys(Overhead, Echo), null, false);
         }
 
         if (byKey.TryGetValue(ServedSingle, out var single) && byKey.TryGetValue(InProcessSingle, out var inProcess))
         {
             Add("p50-difference", "served p50 at 1 caller - in-process batch-1 p50 at 1 caller (ms)",
-                single.P50Ms - inProcess.P50Ms, PerRun(r => In(r, ServedSingle)?.P50Ms - In(r, InProcessSingle)?.P50Ms), LatencyTargetMs, true);
+                single.P50Ms - inProcess.P50Ms, r => In(r, ServedSingle)?.P50Ms - In(r, InProcessSingle)?.P50Ms, Keys(ServedSingle, InProcessSingle), LatencyTargetMs, true);
         }
 
         if (served is not null && byKey.TryGetValue(Naive, out var naive))
         {
             Add("served/naive", "dynamic batching's gain: served emb/s / MaxBatchSize=1 emb/s",
-                served.ItemsPerSecond / naive.ItemsPerSecond, PerRun(r => Divide(In(r, Served)?.ItemsPerSecond, In(r, Naive)?.ItemsPerSecond)), null, false);
+                served.ItemsPerSecond / naive.ItemsPerSecond, r => Divide(In(r, Served)?.ItemsPerSecond, In(r, Naive)?.ItemsPerSecond), Keys(Served, Naive), null, false);
         }
 
         return ratios;

@@ -42,12 +42,20 @@ internal static class EmbedTablePrinter
     }
 
     /// <summary>Writes each target figure with its verdict, and the informational ones.</summary>
-    public static void Ratios(TextWriter output, IReadOnlyList<EmbedRatio> ratios)
+    public static void Ratios(TextWriter output, IReadOnlyList<EmbedRatio> ratios, IReadOnlyList<EmbedMeasurement> measurements)
     {
+        var contended = measurements.Where(m => m.OtherCpuCores > EmbedSummary.ContentionCores).ToList();
+        if (contended.Count > 0)
+        {
+            output.WriteLine(string.Format(Culture, "note: {0} of {1} windows ran beside other load of more than {2:F2} cores (max {3:F2}); figures leave their runs out where a clean run exists",
+                contended.Count, measurements.Count, EmbedSummary.ContentionCores, contended.Max(m => m.OtherCpuCores)));
+        }
+
         foreach (var ratio in ratios)
         {
-            var perRun = ratio.PerRun.Count > 1
-                ? string.Format(Culture, "   median of runs {0}; of the medians {1:F2}", string.Join(" ", ratio.PerRun.Select(v => v.ToString("F2", Culture))), ratio.FromMedians)
+            var perRun = ratio.PerRun.Count + ratio.LeftOutRuns.Count > 1
+                ? string.Format(Culture, "   median of runs {0}{1}; of the medians {2:F2}", string.Join(" ", ratio.PerRun.Select(v => v.ToString("F2", Culture))),
+                    ratio.LeftOutRuns.Count > 0 ? $" (left out, other load: run {string.Join(", ", ratio.LeftOutRuns)})" : string.Empty, ratio.FromMedians)
                 : string.Empty;
             var value = ratio.AtMost ? ratio.Value.ToString("+0.00;-0.00", Culture) + " ms" : ratio.Value.ToString("F2", Culture);
             var verdict = ratio.Target is { } target
