@@ -13,6 +13,7 @@ internal sealed class LoadRecorder(long? limit = null)
     private long _texts;
     private long _bytes;
     private long _tokens;
+    private long _openedAt;
 
     /// <summary>Completes when a load found its text pool empty.</summary>
     public Task RanOut => _ranOut.Task;
@@ -47,8 +48,15 @@ internal sealed class LoadRecorder(long? limit = null)
     /// <summary>Says that the pool is empty; the driver closes the window early.</summary>
     public void PoolEmpty() => _ranOut.TrySetResult();
 
+    /// <summary>When the window opened (a <see cref="System.Diagnostics.Stopwatch"/> timestamp); 0 before.</summary>
+    public long OpenedAt => Interlocked.Read(ref _openedAt);
+
     /// <summary>Opens the measurement window.</summary>
-    public void Open() => Volatile.Write(ref _measuring, 1);
+    public void Open()
+    {
+        Interlocked.Exchange(ref _openedAt, System.Diagnostics.Stopwatch.GetTimestamp());
+        Volatile.Write(ref _measuring, 1);
+    }
 
     /// <summary>Closes the measurement window.</summary>
     public void Close() => Volatile.Write(ref _measuring, 2);

@@ -50,13 +50,13 @@ internal sealed class ProgressLine : IAsyncDisposable
     private async Task RunAsync()
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
-        long opened = 0;
         long lastItems = 0;
-        var lastTime = Stopwatch.GetTimestamp();
+        long lastTime = 0;
         try
         {
             while (await timer.WaitForNextTickAsync(_stop.Token))
             {
+                var opened = _recorder.OpenedAt;
                 string text;
                 if (!_recorder.IsOpen)
                 {
@@ -65,15 +65,10 @@ internal sealed class ProgressLine : IAsyncDisposable
                 else
                 {
                     var now = Stopwatch.GetTimestamp();
-                    if (opened == 0)
-                    {
-                        opened = now;
-                        lastTime = now;
-                    }
-
                     var items = _recorder.Texts;
                     var seconds = Stopwatch.GetElapsedTime(opened, now).TotalSeconds;
-                    var last = (items - lastItems) / Math.Max(Stopwatch.GetElapsedTime(lastTime, now).TotalSeconds, 1e-3);
+                    var since = lastTime == 0 ? opened : lastTime;
+                    var last = (items - lastItems) / Math.Max(Stopwatch.GetElapsedTime(since, now).TotalSeconds, 1e-3);
                     var errors = _latencies.Errors.Values.Sum();
                     text = string.Format(Culture, "{0}: {1:F0}{2}  {3:N0} {4}  {5:N1} {4}/s (last second {6:N1})  mean {7:F1} ms{8}",
                         _label, seconds, _goal, items, _unit, seconds > 0 ? items / seconds : 0, last, _latencies.MeanMilliseconds,
