@@ -95,25 +95,25 @@ internal sealed class TokenizeBenchOptions
                     options.Tokenizer = Value();
                     break;
                 case "--duration":
-                    options.Duration = Seconds(name, Value());
+                    options.Duration = OptionValues.Seconds(name, Value());
                     break;
                 case "--warmup":
-                    options.Warmup = Seconds(name, Value(), allowZero: true);
+                    options.Warmup = OptionValues.Seconds(name, Value(), allowZero: true);
                     break;
                 case "--runs":
-                    options.Runs = Positive(name, Value());
+                    options.Runs = OptionValues.Positive(name, Value());
                     break;
                 case "--concurrency":
-                    options.Concurrency = Positive(name, Value());
+                    options.Concurrency = OptionValues.Positive(name, Value());
                     break;
                 case "--in-flight":
-                    options.InFlight = Positive(name, Value());
+                    options.InFlight = OptionValues.Positive(name, Value());
                     break;
                 case "--batch":
-                    options.Batch = Positive(name, Value());
+                    options.Batch = OptionValues.Positive(name, Value());
                     break;
                 case "--workers":
-                    options.Workers = Positive(name, Value());
+                    options.Workers = OptionValues.Positive(name, Value());
                     break;
                 case "--address":
                     options.Address = ParseAddress(Value());
@@ -142,16 +142,6 @@ internal sealed class TokenizeBenchOptions
 
         return options;
     }
-
-    private static TimeSpan Seconds(string name, string value, bool allowZero = false) =>
-        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && (seconds > 0 || (allowZero && seconds == 0)) && seconds <= 3600
-            ? TimeSpan.FromSeconds(seconds)
-            : throw new FormatException($"{name} must be a number of seconds{(allowZero ? " >= 0" : " > 0")} and at most 3600; got '{value}'");
-
-    private static int Positive(string name, string value) =>
-        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0
-            ? number
-            : throw new FormatException($"{name} must be a positive integer; got '{value}'");
 
     private static Language? ParseLanguage(string code) =>
         Enum.GetValues<Language>().Cast<Language?>().FirstOrDefault(l => LanguageProfiles.For(l!.Value).Code == code);

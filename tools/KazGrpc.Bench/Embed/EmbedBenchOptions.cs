@@ -178,28 +178,28 @@ internal sealed class EmbedBenchOptions
                 case "--quick":
                     break;
                 case "--concurrency":
-                    options.Concurrency = Positive(name, Value());
+                    options.Concurrency = OptionValues.Positive(name, Value());
                     break;
                 case "--duration":
-                    options.Duration = Seconds(name, Value());
+                    options.Duration = OptionValues.Seconds(name, Value());
                     break;
                 case "--warmup":
-                    options.Warmup = Seconds(name, Value(), allowZero: true);
+                    options.Warmup = OptionValues.Seconds(name, Value(), allowZero: true);
                     break;
                 case "--service-warmup":
-                    options.ServiceWarmup = Seconds(name, Value(), allowZero: true);
+                    options.ServiceWarmup = OptionValues.Seconds(name, Value(), allowZero: true);
                     break;
                 case "--sweep-texts":
-                    options.SweepTexts = Positive(name, Value());
+                    options.SweepTexts = OptionValues.Positive(name, Value());
                     break;
                 case "--latency-duration":
-                    options.LatencyDuration = Seconds(name, Value());
+                    options.LatencyDuration = OptionValues.Seconds(name, Value());
                     break;
                 case "--count":
-                    options.Count = Positive(name, Value());
+                    options.Count = OptionValues.Positive(name, Value());
                     break;
                 case "--runs":
-                    options.Runs = Positive(name, Value());
+                    options.Runs = OptionValues.Positive(name, Value());
                     break;
                 case "--phases":
                     options.Phases = new HashSet<EmbedPhase>(List(name, Value(), EmbedPhases.Parse));
@@ -212,7 +212,7 @@ internal sealed class EmbedBenchOptions
                         ? bucketed : throw new FormatException($"{name} must be an integer in [0, 1024]");
                     break;
                 case "--executions":
-                    options.Executions = Positive(name, Value());
+                    options.Executions = OptionValues.Positive(name, Value());
                     break;
                 case "--model":
                     options.Model = Value();
@@ -225,13 +225,13 @@ internal sealed class EmbedBenchOptions
                     options.ExecutionProvider = provider is "auto" or "cpu" or "cuda" ? provider : throw new FormatException($"{name} must be auto, cpu or cuda; got '{provider}'");
                     break;
                 case "--texts":
-                    options.Texts = Positive(name, Value());
+                    options.Texts = OptionValues.Positive(name, Value());
                     break;
                 case "--min-tokens":
-                    options.MinTokens = Positive(name, Value());
+                    options.MinTokens = OptionValues.Positive(name, Value());
                     break;
                 case "--max-tokens":
-                    options.MaxTokens = Positive(name, Value());
+                    options.MaxTokens = OptionValues.Positive(name, Value());
                     break;
                 case "--seed":
                     options.Seed = ulong.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var seed)
@@ -275,16 +275,6 @@ internal sealed class EmbedBenchOptions
         options.ServiceEnvironment = environment;
         return options;
     }
-
-    private static TimeSpan Seconds(string name, string value, bool allowZero = false) =>
-        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && (seconds > 0 || (allowZero && seconds == 0)) && seconds <= 3600
-            ? TimeSpan.FromSeconds(seconds)
-            : throw new FormatException($"{name} must be a number of seconds{(allowZero ? " >= 0" : " > 0")} and at most 3600; got '{value}'");
-
-    private static int Positive(string name, string value) =>
-        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0
-            ? number
-            : throw new FormatException($"{name} must be a positive integer; got '{value}'");
 
     /// <summary>A configuration override as the services take it on their command line: <c>--Key=Value</c>.</summary>
     private static string Setting(string name, string value)
