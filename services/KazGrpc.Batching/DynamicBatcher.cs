@@ -94,6 +94,9 @@ public sealed class DynamicBatcher<TItem, TResult> : IAsyncDisposable
         _observer = observer ?? NullBatcherObserver.Instance;
         _reportOutcome = outcome => _observer.RequestCompleted(Model, outcome);
         _queue = new BatchQueue<TItem, TResult>(_options);
+
+        // The queue-length gauge exists from the start, not from the first time a batch had to wait.
+        _observer.QueueLengthChanged(Model, 0);
         BatchingLog.Started(logger, model, _options.MaxBatchSize, _options.MaxBatchTokens, _options.MaxQueueDelay.TotalMilliseconds, _options.MaxQueueSize, _options.ConcurrentExecutions);
 
         // The loop, its timer and the batches it starts serve every caller: they must not carry the

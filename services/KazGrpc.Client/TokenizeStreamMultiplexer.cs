@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Threading.Channels;
 using Grpc.Core;
 using KazGrpc.Contracts.Tokenizer.V1;
 
@@ -10,12 +9,25 @@ namespace KazGrpc.Client;
 /// Many Tokenize requests over one long-lived TokenizeStream, matched to their answers by
 /// request id. The stream opens on first use and again after it breaks; requests that were in
 /// flight when it broke fail with UNAVAILABLE (they are idempotent, so the caller's retry policy
-/// may send them again). One writer task owns the request stream; one reader task dispatches answers.
+/// may send them again).
 /// </summary>
+/// <remarks>
+/// <para>Coalescing. Requests that wait for the stream together and ask the same thing of the same
+/// tokenizer (every field but the texts and the request id equal) go as one message whose texts are
+/// theirs in order, up to <see cref="MultiplexerLimits.MaxTextsPerMessage"/> texts and
+/// <see cref="MultiplexerLimits.MaxBytesPerMessage"/> bytes of text; the answer's results are split
+/// back. Nothing waits to be merged: a request that finds the stream idle is written at once, and
+/// only those that arrive while a write is under way share the next message. If a merged message is
+/// answered with an error, each of its requests is sent again on its own, so that one bad text
+/// fails only its own request.</para>
+/// <para>Writing. There is no writer task: the caller that finds no write under way writes, and
+/// goes on writing what the others queued meanwhile (at most a few messages, then a thread-pool
+/// item takes over). One reader task dispatches the answers.</para>
+/// </remarks>
 public sealed class TokenizeStreamMultiplexer : IAsyncDisposable
 {
     private readonly TokenizerService.TokenizerServiceClient _client;
-    private readonly int _maxInFlight;
+    private readonly MultiplexerLimits _limits;
     private readonly Lock _gate = new();
     private Session? _session;
     private long _nextId;
@@ -23,58 +35,49 @@ public sealed class TokenizeStreamMultiplexer : IAsyncDisposable
 
     /// <summary>Creates the multiplexer; nothing is opened until the first request.</summary>
     /// <param name="client">Client over the channel the stream uses; the caller disposes the channel.</param>
-    /// <param name="maxInFlight">Requests in flight before senders wait.</param>
-    public TokenizeStreamMultiplexer(TokenizerService.TokenizerServiceClient client, int maxInFlight)
+    /// <param name="limits">Requests in flight and the size of merged messages.</param>
+    public TokenizeStreamMultiplexer(TokenizerService.TokenizerServiceClient client, MultiplexerLimits limits)
     {
+        limits.Validate();
         _client = client;
-        _maxInFlight = maxInFlight;
+        _limits = limits;
     }
 
-    /// <summary>Requests sent and not yet answered.</summary>
+    /// <summary>Messages sent and not yet answered.</summary>
     public int InFlight => _session?.Pending.Count ?? 0;
 
+    /// <summary>Messages written since the multiplexer was created (a merged message counts once).</summary>
+    public long MessagesSent => Interlocked.Read(ref _nextId);
+
     /// <summary>
-    /// Sends <paramref name="request"/> (its request_id is replaced by the multiplexer's own) and
-    /// returns the answer. An in-band error becomes an <see cref="RpcException"/> with the
-    /// tokenizer's status and details. Cancelling forgets the request; its late answer is dropped.
+    /// Sends <paramref name="request"/> (possibly merged with others; its request_id is kept for
+    /// the answer only) and returns the answer. An in-band error becomes an
+    /// <see cref="RpcException"/> with the tokenizer's status and details. Cancelling forgets the
+    /// request; its late answer is dropped.
     /// </summary>
     public async Task<TokenizeResponse> TokenizeAsync(TokenizeRequest request, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var session = GetSession();
-        var id = Interlocked.Increment(ref _nextId).ToString(CultureInfo.InvariantCulture);
-        var outgoing = request.Clone();
-        outgoing.RequestId = id;
-        var answer = new TaskCompletionSource<TokenizeResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
-        session.Pending[id] = answer;
-        await using var registration = cancellationToken.Register(() =>
-        {
-            session.Pending.TryRemove(id, out _);
-            answer.TrySetCanceled(cancellationToken);
-        });
-        if (session.Broken is { } broken)
-        {
-            session.Pending.TryRemove(id, out _);
-            throw broken;
-        }
-
+        var call = new PendingCall(request, session.TextBytes(request));
+        await session.Window.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await session.Outgoing.Writer.WriteAsync(outgoing, cancellationToken).ConfigureAwait(false);
-        }
-        catch (ChannelClosedException)
-        {
-            session.Pending.TryRemove(id, out _);
-            throw session.Broken ?? new RpcException(new Status(StatusCode.Unavailable, "the tokenizer stream was closed"));
-        }
+            await using var registration = cancellationToken.Register(
+                static (state, token) => ((PendingCall)state!).TrySetCanceled(token), call).ConfigureAwait(false);
+            session.Send(call);
+            var response = await call.Task.ConfigureAwait(false);
+            if (response.Error is { } error)
+            {
+                throw error.ToRpcException();
+            }
 
-        var response = await answer.Task.ConfigureAwait(false);
-        if (response.Error is { } error)
-        {
-            throw error.ToRpcException();
+            return response;
         }
-
-        response.RequestId = request.RequestId;
-        return response;
+        finally
+        {
+            session.Window.Release();
+        }
     }
 
     /// <inheritdoc />
@@ -104,7 +107,7 @@ public sealed class TokenizeStreamMultiplexer : IAsyncDisposable
                 return live;
             }
 
-            _session = new Session(_client.TokenizeStream(), _maxInFlight, this);
+            _session = new Session(_client.TokenizeStream(), this);
             return _session;
         }
     }
@@ -120,52 +123,217 @@ public sealed class TokenizeStreamMultiplexer : IAsyncDisposable
         }
     }
 
-    /// <summary>One open stream: its call, its outgoing queue, and the requests awaiting answers.</summary>
+    private string NextId() => Interlocked.Increment(ref _nextId).ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>One caller's request, waiting for its share of an answer.</summary>
+    private sealed class PendingCall(TokenizeRequest request, long textBytes)
+        : TaskCompletionSource<TokenizeResponse>(TaskCreationOptions.RunContinuationsAsynchronously)
+    {
+        public TokenizeRequest Request { get; } = request;
+
+        public long TextBytes { get; } = textBytes;
+
+        /// <summary>Set when a merged message failed: the request goes again, alone.</summary>
+        public bool Alone { get; set; }
+    }
+
+    /// <summary>A message on the wire and the calls whose texts it carries, in order.</summary>
+    private sealed record Message(TokenizeRequest Request, PendingCall[] Calls);
+
+    /// <summary>One open stream: its call, its queue of calls to write, and the messages awaiting answers.</summary>
     private sealed class Session
     {
+        private const int MessagesPerTurn = 4;
         private readonly AsyncDuplexStreamingCall<TokenizeRequest, TokenizeResponse> _call;
         private readonly TokenizeStreamMultiplexer _owner;
-        private readonly Task _writer;
+        private readonly ConcurrentQueue<PendingCall> _queue = new();
         private readonly Task _reader;
+        private int _writing;
+        private Task _writer = Task.CompletedTask;
 
-        public Session(AsyncDuplexStreamingCall<TokenizeRequest, TokenizeResponse> call, int maxInFlight, TokenizeStreamMultiplexer owner)
+        public Session(AsyncDuplexStreamingCall<TokenizeRequest, TokenizeResponse> call, TokenizeStreamMultiplexer owner)
         {
             _call = call;
             _owner = owner;
-            Outgoing = Channel.CreateBounded<TokenizeRequest>(new BoundedChannelOptions(maxInFlight) { SingleReader = true });
-            _writer = Task.Run(WriteAsync);
+            Window = new SemaphoreSlim(owner._limits.MaxInFlight, owner._limits.MaxInFlight);
             _reader = Task.Run(ReadAsync);
         }
 
-        public Channel<TokenizeRequest> Outgoing { get; }
+        public SemaphoreSlim Window { get; }
 
-        public ConcurrentDictionary<string, TaskCompletionSource<TokenizeResponse>> Pending { get; } = new(StringComparer.Ordinal);
+        public ConcurrentDictionary<string, Message> Pending { get; } = new(StringComparer.Ordinal);
 
         public volatile RpcException? Broken;
 
+        public long TextBytes(TokenizeRequest request)
+        {
+            if (_owner._limits.MaxTextsPerMessage == 1)
+            {
+                return 0;
+            }
+
+            long bytes = 0;
+            foreach (var text in request.Texts)
+            {
+                bytes += text.Length;
+            }
+
+            return bytes * 3; // UTF-8 bytes of UTF-16 text, at most
+        }
+
+        /// <summary>Queues <paramref name="call"/> and, when no write is under way, writes.</summary>
+        public void Send(PendingCall call)
+        {
+            if (Broken is { } broken)
+            {
+                call.TrySetException(broken);
+                return;
+            }
+
+            _queue.Enqueue(call);
+            if (Broken is { } late)
+            {
+                // Failed between the check and the enqueue: its drain of the queue may have missed this call.
+                while (_queue.TryDequeue(out var queued))
+                {
+                    queued.TrySetException(late);
+                }
+
+                return;
+            }
+
+            if (Interlocked.CompareExchange(ref _writing, 1, 0) == 0)
+            {
+                _writer = WriteAsync(MessagesPerTurn);
+            }
+        }
+
         public async Task CloseAsync()
         {
-            Outgoing.Writer.TryComplete();
             Fail(new RpcException(new Status(StatusCode.Unavailable, "the tokenizer stream was closed")));
             _call.Dispose();
             await Task.WhenAll(_writer, _reader).ConfigureAwait(false);
         }
 
-        private async Task WriteAsync()
+        /// <summary>Writes queued calls while holding the write turn (<c>_writing</c> is 1).</summary>
+        private async Task WriteAsync(int turn)
         {
             try
             {
-                await foreach (var request in Outgoing.Reader.ReadAllAsync().ConfigureAwait(false))
+                while (true)
                 {
-                    await _call.RequestStream.WriteAsync(request).ConfigureAwait(false);
-                }
+                    while (TakeMessage() is { } message)
+                    {
+                        if (turn-- == 0)
+                        {
+                            // Hand the turn to the thread pool rather than keep this caller writing for others.
+                            _ = Task.Run(() => WriteFromAsync(message));
+                            return;
+                        }
 
-                await _call.RequestStream.CompleteAsync().ConfigureAwait(false);
+                        await WriteMessageAsync(message).ConfigureAwait(false);
+                    }
+
+                    Volatile.Write(ref _writing, 0);
+                    if (_queue.IsEmpty || Interlocked.CompareExchange(ref _writing, 1, 0) != 0)
+                    {
+                        return;
+                    }
+                }
             }
-            catch (Exception ex) when (ex is RpcException or IOException or InvalidOperationException or ObjectDisposedException or OperationCanceledException)
+            catch (Exception ex) when (IsStreamFailure(ex))
             {
                 Fail(ToUnavailable(ex));
             }
+        }
+
+        private async Task WriteFromAsync(Message first)
+        {
+            try
+            {
+                await WriteMessageAsync(first).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (IsStreamFailure(ex))
+            {
+                Fail(ToUnavailable(ex));
+                return;
+            }
+
+            await WriteAsync(MessagesPerTurn).ConfigureAwait(false);
+        }
+
+        private async Task WriteMessageAsync(Message message)
+        {
+            Pending[message.Request.RequestId] = message;
+            if (Broken is { } broken)
+            {
+                Complete(message, broken);
+                return;
+            }
+
+            await _call.RequestStream.WriteAsync(message.Request).ConfigureAwait(false);
+        }
+
+        /// <summary>The next message: the oldest live call and those after it that can share its message.</summary>
+        private Message? TakeMessage()
+        {
+            PendingCall? first;
+            do
+            {
+                if (!_queue.TryDequeue(out first))
+                {
+                    return null;
+                }
+            }
+            while (first.Task.IsCompleted);
+
+            var limits = _owner._limits;
+            if (first.Alone || limits.MaxTextsPerMessage == 1 || !_queue.TryPeek(out var next) || !CanJoin(first, next, first.Request.Texts.Count, first.TextBytes))
+            {
+                var single = first.Request.Clone();
+                single.RequestId = _owner.NextId();
+                return new Message(single, [first]);
+            }
+
+            var merged = first.Request.Clone();
+            merged.RequestId = _owner.NextId();
+            var calls = new List<PendingCall> { first };
+            var texts = first.Request.Texts.Count;
+            var bytes = first.TextBytes;
+            while (_queue.TryPeek(out next) && CanJoin(first, next, texts, bytes) && _queue.TryDequeue(out next))
+            {
+                if (next.Task.IsCompleted)
+                {
+                    continue;
+                }
+
+                merged.Texts.Add(next.Request.Texts);
+                calls.Add(next);
+                texts += next.Request.Texts.Count;
+                bytes += next.TextBytes;
+            }
+
+            return new Message(merged, [.. calls]);
+        }
+
+        /// <summary>
+        /// Whether <paramref name="next"/> may join a message that starts with <paramref name="first"/>
+        /// and has <paramref name="texts"/> texts of <paramref name="bytes"/> bytes so far: it asks the
+        /// same of the same tokenizer (every TokenizeRequest field but texts and request_id; a field
+        /// added to the message must be added here, which a test checks) and the message stays in its limits.
+        /// </summary>
+        private bool CanJoin(PendingCall first, PendingCall next, int texts, long bytes)
+        {
+            var limits = _owner._limits;
+            if (next.Alone || texts + next.Request.Texts.Count > limits.MaxTextsPerMessage || bytes + next.TextBytes > limits.MaxBytesPerMessage)
+            {
+                return false;
+            }
+
+            var a = first.Request;
+            var b = next.Request;
+            return a.AddSpecialTokens == b.AddSpecialTokens && a.ReturnOffsets == b.ReturnOffsets && a.MaxTokens == b.MaxTokens
+                && a.AllowSpecialTokens == b.AllowSpecialTokens && string.Equals(a.Tokenizer, b.Tokenizer, StringComparison.Ordinal);
         }
 
         private async Task ReadAsync()
@@ -174,17 +342,68 @@ public sealed class TokenizeStreamMultiplexer : IAsyncDisposable
             {
                 await foreach (var response in _call.ResponseStream.ReadAllAsync().ConfigureAwait(false))
                 {
-                    if (Pending.TryRemove(response.RequestId, out var answer))
+                    if (Pending.TryRemove(response.RequestId, out var message))
                     {
-                        answer.TrySetResult(response);
+                        Answer(message, response);
                     }
                 }
 
                 Fail(new RpcException(new Status(StatusCode.Unavailable, "tokenizer-svc ended the TokenizeStream")));
             }
-            catch (Exception ex) when (ex is RpcException or IOException or InvalidOperationException or ObjectDisposedException or OperationCanceledException)
+            catch (Exception ex) when (IsStreamFailure(ex))
             {
                 Fail(ToUnavailable(ex));
+            }
+        }
+
+        private void Answer(Message message, TokenizeResponse response)
+        {
+            var calls = message.Calls;
+            if (calls.Length == 1)
+            {
+                response.RequestId = calls[0].Request.RequestId;
+                calls[0].TrySetResult(response);
+                return;
+            }
+
+            if (response.Error is not null)
+            {
+                // Which text was at fault is not known: each request goes again, on its own.
+                foreach (var call in calls)
+                {
+                    call.Alone = true;
+                    Send(call);
+                }
+
+                return;
+            }
+
+            var expected = calls.Sum(c => c.Request.Texts.Count);
+            if (response.Results.Count != expected)
+            {
+                Complete(message, new RpcException(new Status(StatusCode.Internal,
+                    $"tokenizer-svc answered {response.Results.Count} results to a request of {expected} texts")));
+                return;
+            }
+
+            var next = 0;
+            foreach (var call in calls)
+            {
+                var share = new TokenizeResponse { RequestId = call.Request.RequestId };
+                for (var i = 0; i < call.Request.Texts.Count; i++)
+                {
+                    share.Results.Add(response.Results[next++]);
+                }
+
+                call.TrySetResult(share);
+            }
+        }
+
+        private static void Complete(Message message, RpcException error)
+        {
+            foreach (var call in message.Calls)
+            {
+                call.TrySetException(error);
             }
         }
 
@@ -192,15 +411,22 @@ public sealed class TokenizeStreamMultiplexer : IAsyncDisposable
         {
             Broken ??= error;
             _owner.Forget(this);
-            Outgoing.Writer.TryComplete();
             foreach (var id in Pending.Keys)
             {
-                if (Pending.TryRemove(id, out var answer))
+                if (Pending.TryRemove(id, out var message))
                 {
-                    answer.TrySetException(error);
+                    Complete(message, error);
                 }
             }
+
+            while (_queue.TryDequeue(out var call))
+            {
+                call.TrySetException(error);
+            }
         }
+
+        private static bool IsStreamFailure(Exception ex) =>
+            ex is RpcException or IOException or InvalidOperationException or ObjectDisposedException or OperationCanceledException;
 
         private static RpcException ToUnavailable(Exception ex) => ex is RpcException { StatusCode: StatusCode.Unavailable } rpc
             ? rpc

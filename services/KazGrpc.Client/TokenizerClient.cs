@@ -35,7 +35,9 @@ public sealed class TokenizerClient : IAsyncDisposable
         options.Validate();
         _options = options;
         _channels = [.. Enumerable.Range(0, options.Streams).Select(_ => CreateChannel(options))];
-        _streams = [.. _channels.Select(c => new TokenizeStreamMultiplexer(new TokenizerService.TokenizerServiceClient(c), options.MaxInFlightPerStream))];
+        _streams = [.. _channels.Select(c => new TokenizeStreamMultiplexer(
+            new TokenizerService.TokenizerServiceClient(c),
+            new MultiplexerLimits(options.MaxInFlightPerStream, options.MaxTextsPerMessage, options.MaxBytesPerMessage)))];
         _unary = new TokenizerService.TokenizerServiceClient(_channels[0]);
         _health = new Health.HealthClient(_channels[0]);
         _pipeline = BuildPipeline(options, timeProvider ?? TimeProvider.System);

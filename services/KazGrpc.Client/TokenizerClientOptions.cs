@@ -37,6 +37,15 @@ public sealed class TokenizerClientOptions
     /// <summary>Requests one stream may have in flight before senders wait. Default 1024.</summary>
     public int MaxInFlightPerStream { get; set; } = 1024;
 
+    /// <summary>Texts one TokenizeStream message may carry when concurrent requests are merged
+    /// (requests that wait for the stream together and ask the same of the same tokenizer go as one
+    /// message); 1 turns merging off. Keep it within tokenizer-svc's Tokenization:MaxTexts. Default 256.</summary>
+    public int MaxTextsPerMessage { get; set; } = 256;
+
+    /// <summary>Bytes of text one merged message may carry; keep it within tokenizer-svc's
+    /// Tokenization:MaxRequestBytes. Default 1 MiB.</summary>
+    public long MaxBytesPerMessage { get; set; } = 1 << 20;
+
     /// <summary>How often the tokenizer's health is checked in the background. Default 1 s.</summary>
     public TimeSpan HealthCheckInterval { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -51,11 +60,12 @@ public sealed class TokenizerClientOptions
             throw new InvalidOperationException($"{SectionName}: timeouts and intervals must be positive");
         }
 
-        if (MaxRetries < 0 || Streams < 1 || MaxInFlightPerStream < 1 || BreakerMinimumThroughput < 2
+        if (MaxRetries < 0 || Streams < 1 || MaxInFlightPerStream < 1 || MaxTextsPerMessage < 1 || MaxBytesPerMessage < 1 || BreakerMinimumThroughput < 2
             || BreakerFailureRatio is <= 0 or > 1 || BreakerBreakDuration < TimeSpan.FromMilliseconds(500))
         {
             throw new InvalidOperationException(
-                $"{SectionName}: MaxRetries >= 0, Streams >= 1, MaxInFlightPerStream >= 1, BreakerMinimumThroughput >= 2, "
+                $"{SectionName}: MaxRetries >= 0, Streams >= 1, MaxInFlightPerStream >= 1, MaxTextsPerMessage >= 1, MaxBytesPerMessage >= 1, "
+                + "BreakerMinimumThroughput >= 2, "
                 + "BreakerFailureRatio in (0, 1] and BreakerBreakDuration >= 500 ms are required");
         }
     }

@@ -129,12 +129,14 @@ public sealed class IdentityEncoderTests
         Assert.Equal(GraphBuilder.DefaultIrVersion, model.IrVersion);
         var opset = Assert.Single(model.OpsetImport);
         Assert.Equal(("", 17L), (opset.Domain, opset.Version));
-        var scale = model.Graph.Initializer.Single(t => t.Name == "scale");
-        Assert.Equal([384L], scale.Dims);
-        Assert.Equal((int)TensorProto.Types.DataType.Float, scale.DataType);
-        Assert.Equal(384 * sizeof(float), scale.RawData.Length);
-        Assert.Equal(1f / 4096, BitConverter.ToSingle(scale.RawData.Span));
-        Assert.Empty(scale.FloatData);
+        var weights = model.Graph.Initializer.Single(t => t.Name == "weights");
+        Assert.Equal([2L, 384], weights.Dims);
+        Assert.Equal((int)TensorProto.Types.DataType.Float, weights.DataType);
+        Assert.Equal(2 * 384 * sizeof(float), weights.RawData.Length);
+        Assert.Equal(1f / 4096, BitConverter.ToSingle(weights.RawData.Span));
+        Assert.Equal(IdentityEncoder.Offset(0), BitConverter.ToSingle(weights.RawData.Span[(384 * sizeof(float))..]));
+        Assert.Empty(weights.FloatData);
+        Assert.Single(model.Graph.Node, n => n.OpType == "MatMul");
     }
 
     private static (long[] Shape, float[] Values) RunEncoder(string modelPath, long[] ids, long[] mask, int batch, int sequence)
