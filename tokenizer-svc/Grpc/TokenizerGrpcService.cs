@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Grpc.Core;
 using KazGrpc.Contracts.Tokenizer.V1;
 using KazGrpc.Core;
@@ -63,18 +62,12 @@ internal sealed class TokenizerGrpcService(TokenizerRuntime runtime, TokenizerMe
     {
         var service = runtime.Service;
         var cancellation = context.CancellationToken;
-        var responses = Channel.CreateBounded<TokenizeResponse>(new BoundedChannelOptions(StreamWindow) { SingleReader = true });
         using var window = new SemaphoreSlim(StreamWindow, StreamWindow);
+        using var writing = new SemaphoreSlim(1, 1);
 
-        // One writer owns the response stream; requests are encoded concurrently and may finish out of order.
-        var writer = Task.Run(async () =>
-        {
-            await foreach (var response in responses.Reader.ReadAllAsync(cancellation))
-            {
-                await responseStream.WriteAsync(response, cancellation);
-            }
-        }, cancellation);
-
+        // Requests are answered concurrently and may finish out of order; whichever answer is ready
+        // writes itself, one at a time. An answer that is ready at once (the usual case) is written
+        // by the read loop itself, with no hop to another task.
         var inFlight = new List<Task>();
         try
         {
@@ -84,36 +77,43 @@ internal sealed class TokenizerGrpcService(TokenizerRuntime runtime, TokenizerMe
                 inFlight.RemoveAll(t => t.IsCompleted);
                 inFlight.Add(Answer(request));
             }
-
-            await Task.WhenAll(inFlight);
         }
         finally
         {
-            responses.Writer.TryComplete();
+            // The answers use the semaphores: they end (at once, when the call was cancelled) before those are disposed.
+            await Task.WhenAll(inFlight).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
-        await writer;
+        await Task.WhenAll(inFlight);
 
         async Task Answer(TokenizeRequest request)
         {
-            TokenizeResponse response;
             try
             {
-                if (request.RequestId.Length == 0)
+                TokenizeResponse response;
+                try
                 {
-                    throw new RequestValidationException("request_id", "`request_id` is required on TokenizeStream");
+                    if (request.RequestId.Length == 0)
+                    {
+                        throw new RequestValidationException("request_id", "`request_id` is required on TokenizeStream");
+                    }
+
+                    response = await TokenizeOne(service, request, cancellation);
+                }
+                catch (Exception ex) when (ex is KazGrpcException)
+                {
+                    response = new TokenizeResponse { RequestId = request.RequestId, Error = StatusMapper.ToStatus(ex, StatusMapper.NewErrorId()) };
                 }
 
-                response = await TokenizeOne(service, request, cancellation);
-            }
-            catch (Exception ex) when (ex is KazGrpcException)
-            {
-                response = new TokenizeResponse { RequestId = request.RequestId, Error = StatusMapper.ToStatus(ex, StatusMapper.NewErrorId()) };
-            }
-
-            try
-            {
-                await responses.Writer.WriteAsync(response, cancellation);
+                await writing.WaitAsync(cancellation);
+                try
+                {
+                    await responseStream.WriteAsync(response, cancellation);
+                }
+                finally
+                {
+                    writing.Release();
+                }
             }
             finally
             {
