@@ -21,6 +21,14 @@ internal sealed class BertWordSplitter : PreTokenizer
     public override IEnumerable<(int Offset, int Length)> PreTokenize(ReadOnlySpan<char> text)
     {
         var words = new List<(int Offset, int Length)>();
+        Split(text, words);
+        return words;
+    }
+
+    /// <summary>Appends the words of <paramref name="text"/> to <paramref name="words"/>, which the
+    /// caller may reuse from text to text.</summary>
+    public void Split(ReadOnlySpan<char> text, List<(int Offset, int Length)> words)
+    {
         var wordStart = -1;
         var index = 0;
         while (index < text.Length)
@@ -57,7 +65,6 @@ internal sealed class BertWordSplitter : PreTokenizer
         }
 
         Flush(words, ref wordStart, index);
-        return words;
     }
 
     private static void Flush(List<(int Offset, int Length)> words, ref int wordStart, int end)

@@ -1,5 +1,4 @@
 using System.Text;
-using Microsoft.ML.Tokenizers;
 
 namespace KazGrpc.Tokenization;
 
@@ -10,9 +9,11 @@ namespace KazGrpc.Tokenization;
 /// BertTokenizer differs in ways that change ids: it deletes <c>\t</c>, <c>\n</c> and <c>\r</c> and
 /// merges the words around them, drops symbols (<c>$ + = | ~</c>, emoji) instead of encoding them,
 /// and cannot strip accents under <c>InvariantGlobalization</c>; so the normaliser and
-/// pre-tokenizer here are this project's (<see cref="BertTextNormalizer"/>, <see cref="BertWordSplitter"/>)
-/// and only the WordPiece model is the library's. Differences that remain are listed in
-/// <c>docs/tokenizer-differences.md</c>.
+/// pre-tokenizer here are this project's (<see cref="BertTextNormalizer"/>, <see cref="BertWordSplitter"/>).
+/// So is the WordPiece model (<see cref="WordPieceModel"/>): the library's hashes every substring
+/// of a word from the longest down, which made it a third of tokenizer-svc's CPU time on Kazakh
+/// and Russian text, split by an English vocabulary into many short pieces. Differences that
+/// remain are listed in <c>docs/tokenizer-differences.md</c>.
 /// </summary>
 public static class WordPieceLoader
 {
@@ -26,10 +27,12 @@ public static class WordPieceLoader
         var lines = Encoding.UTF8.GetString(vocab).Split('\n');
         var count = lines.Length > 0 && lines[^1].Length == 0 ? lines.Length - 1 : lines.Length;
         var table = new byte[]?[count];
+        var tokens = new string[count];
         var specials = new List<SpecialToken>();
         for (var id = 0; id < count; id++)
         {
             var token = lines[id].TrimEnd('\r');
+            tokens[id] = token;
             if (Array.IndexOf(SpecialSpellings, token) >= 0)
             {
                 specials.Add(new SpecialToken(token, id));
@@ -47,6 +50,8 @@ public static class WordPieceLoader
         var cls = Special("[CLS]");
         var sep = Special("[SEP]");
         var spellings = specials.Select(s => s.Content).ToArray();
+        // Built once for the vocabulary and shared by every encoder: it is immutable.
+        var model = WordPieceModel.Create(tokens);
         var definition = new TokenizerDefinition
         {
             Name = name,
@@ -58,20 +63,8 @@ public static class WordPieceLoader
             PrefixIds = cls is int c ? [c] : [],
             SuffixIds = sep is int s ? [s] : [],
             EosIds = sep is int e ? [e] : [],
-            CreateEncoder = () => new LibraryTokenEncoder(
-                Create(vocab, lowerCase, specials: null),
-                () => Create(vocab, lowerCase, spellings)),
+            CreateEncoder = () => new WordPieceTokenEncoder(model, lowerCase, spellings),
         };
         return config.ApplyTo(definition);
     }
-
-    private static WordPieceTokenizer Create(byte[] vocab, bool lowerCase, IReadOnlyList<string>? specials) =>
-        WordPieceTokenizer.Create(new MemoryStream(vocab, writable: false), new WordPieceOptions
-        {
-            Normalizer = new BertTextNormalizer(lowerCase, specials),
-            PreTokenizer = new BertWordSplitter(specials),
-            UnknownToken = "[UNK]",
-            ContinuingSubwordPrefix = "##",
-            MaxInputCharsPerWord = 100,
-        });
 }

@@ -56,8 +56,9 @@ public sealed class MiniLmVocabulary : IDisposable
     /// BERT uncased as Hugging Face's converter writes it: BertNormalizer (clean_text,
     /// handle_chinese_chars, strip_accents following lowercase, lowercase), BertPreTokenizer,
     /// WordPiece with [UNK], "##" and 100 characters a word; no post-processor, so nothing frames the ids.
+    /// <paramref name="tokens"/> must hold [PAD], [UNK], [CLS], [SEP] and [MASK].
     /// </summary>
-    private static string TokenizerJson(IReadOnlyList<string> tokens, bool addedTokens)
+    public static string TokenizerJson(IReadOnlyList<string> tokens, bool addedTokens)
     {
         var vocab = new JsonObject();
         for (var id = 0; id < tokens.Count; id++)
