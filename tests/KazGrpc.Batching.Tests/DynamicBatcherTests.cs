@@ -250,20 +250,20 @@ public sealed class DynamicBatcherTests
     }
 
     [Fact]
-    public async Task EnqueueAsync_DefaultLengthBuckets_GrowByATenth()
+    public async Task EnqueueAsync_DefaultLengthBuckets_GrowByAQuarter()
     {
-        // Default bounds 16, 18, 20, 22, 25, 28, 31: 26 and 28 share (25, 28]; 29 is in (28, 31].
+        // Default bounds 16, 20, 25, 32, 40: 26 and 32 share (25, 32]; 33 is in (32, 40].
         await using var h = new BatcherHarness(o => o.LengthBucketGrowth = new DynamicBatcherOptions().LengthBucketGrowth);
         _ = h.Enqueue("c26", cost: 26);
-        _ = h.Enqueue("c29", cost: 29);
-        _ = h.Enqueue("c28", cost: 28);
+        _ = h.Enqueue("c33", cost: 33);
+        _ = h.Enqueue("c32", cost: 32);
         await h.WaitForQueueLengthAsync(3);
 
         h.Time.Advance(TwoMs);
         var calls = new[] { await h.Executor.NextCallAsync(), await h.Executor.NextCallAsync() };
 
         var batches = calls.Select(c => string.Join(",", c.Items)).Order(StringComparer.Ordinal);
-        Assert.Equal(["c26,c28", "c29"], batches);
+        Assert.Equal(["c26,c32", "c33"], batches);
     }
 
     [Fact]
