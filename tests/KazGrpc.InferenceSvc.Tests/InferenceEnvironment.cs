@@ -43,11 +43,16 @@ public sealed class InferenceEnvironment : IAsyncDisposable
     public long ExecutedInputs(string model) =>
         _app!.Services.GetRequiredService<KazGrpc.Models.ModelRegistry>().Get(model).Encoder!.ExecutedInputs;
 
-    public static async Task<InferenceEnvironment> StartAsync(CancellationToken cancellationToken, params string[] settings)
+    public static Task<InferenceEnvironment> StartAsync(CancellationToken cancellationToken, params string[] settings) =>
+        StartAsync(_ => { }, cancellationToken, settings);
+
+    /// <summary>Starts both services after <paramref name="addModels"/> has added model directories to the models directory it is given.</summary>
+    public static async Task<InferenceEnvironment> StartAsync(Action<string> addModels, CancellationToken cancellationToken, params string[] settings)
     {
         var environment = new InferenceEnvironment();
         try
         {
+            addModels(environment._models);
             await environment.InitializeAsync(settings, cancellationToken);
             return environment;
         }

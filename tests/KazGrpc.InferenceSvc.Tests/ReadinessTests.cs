@@ -1,0 +1,50 @@
+using Grpc.Core;
+using Grpc.Health.V1;
+using KazGrpc.Contracts.Inference.V1;
+
+namespace KazGrpc.InferenceSvc.Tests;
+
+public sealed class ReadinessTests
+{
+    private const string Model = "minilm-unbounded";
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task ExecutionFailure_ModelIsWarmedThroughTheWholePathAgain_ThenServes()
+    {
+        // The real MiniLM with a kazgrpc.json that claims more positions than BERT has (512): a long
+        // input passes validation and then fails inside ONNX Runtime (position ids out of range).
+        await using var environment = await InferenceEnvironment.StartAsync(models =>
+        {
+            var directory = Directory.CreateDirectory(Path.Combine(models, Model)).FullName;
+            File.CreateSymbolicLink(Path.Combine(directory, "model.onnx"), Path.Combine(Repository.MiniLmDirectory, "model.onnx"));
+            File.WriteAllText(Path.Combine(directory, "kazgrpc.json"), """{"kind":"embedding","tokenizer":"minilm","max_tokens":1024}""");
+        }, Token);
+        var client = environment.Client;
+        Assert.Equal(ModelState.Ready, (await client.GetModelAsync(new GetModelRequest { Name = Model }, cancellationToken: Token)).State);
+        var executed = environment.ExecutedInputs(Model);
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => client.EmbedAsync(
+            new EmbedRequest { Model = Model, Inputs = { string.Join(' ', Enumerable.Repeat("word", 600)) } }, cancellationToken: Token).ResponseAsync);
+
+        Assert.Equal(StatusCode.Internal, error.StatusCode);
+        Assert.Contains($"model '{Model}' failed to run a batch of 1 items", error.Status.Detail, StringComparison.Ordinal);
+
+        // Ready again only once one real embedding (the warm-up; the failed input is not counted) has
+        // gone through tokenizer-svc, the batcher and the model. That happens at once, so the
+        // Loading state in between is not asserted.
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(Token);
+        wait.CancelAfter(TimeSpan.FromSeconds(60));
+        while ((await client.GetModelAsync(new GetModelRequest { Name = Model }, cancellationToken: wait.Token)).State != ModelState.Ready)
+        {
+            await Task.Delay(50, wait.Token);
+        }
+
+        Assert.Equal(executed + 1, environment.ExecutedInputs(Model));
+        await environment.WaitForHealthAsync(HealthCheckResponse.Types.ServingStatus.Serving, TimeSpan.FromSeconds(30), Token);
+        var embedded = await client.EmbedAsync(new EmbedRequest { Model = Model, Inputs = { "back in service" } }, cancellationToken: Token);
+        Assert.Single(embedded.Embeddings);
+        Assert.Equal(384, embedded.Embeddings[0].Values.Count);
+    }
+}
