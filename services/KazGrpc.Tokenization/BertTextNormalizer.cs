@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using Microsoft.ML.Tokenizers;
@@ -14,6 +15,11 @@ internal sealed class BertTextNormalizer : Normalizer
 {
     private readonly bool _lowerCase;
     private readonly IReadOnlyList<string> _verbatim;
+    private readonly SearchValues<char> _verbatimStarts;
+
+    // What each BMP character normalises to, filled on first sight; one table per casing.
+    private static readonly string?[] LowerCaseMap = new string?[char.MaxValue + 1];
+    private static readonly string?[] CasedMap = new string?[char.MaxValue + 1];
 
     /// <param name="lowerCase">Uncased model: strip accents and lower-case.</param>
     /// <param name="verbatim">Spellings copied unchanged (special tokens, when they are allowed), as
@@ -22,6 +28,7 @@ internal sealed class BertTextNormalizer : Normalizer
     {
         _lowerCase = lowerCase;
         _verbatim = verbatim ?? [];
+        _verbatimStarts = SearchValues.Create([.. _verbatim.Where(v => v.Length > 0).Select(v => v[0]).Distinct()]);
     }
 
     public override string Normalize(string original) => Normalize(original.AsSpan());
@@ -29,14 +36,37 @@ internal sealed class BertTextNormalizer : Normalizer
     public override string Normalize(ReadOnlySpan<char> original)
     {
         var builder = new StringBuilder(original.Length + 16);
+        var map = _lowerCase ? LowerCaseMap : CasedMap;
         var index = 0;
         while (index < original.Length)
         {
-            var kept = MatchVerbatim(original[index..]);
-            if (kept > 0)
+            var c = original[index];
+            if (_verbatimStarts.Contains(c))
             {
-                builder.Append(original.Slice(index, kept));
-                index += kept;
+                var kept = MatchVerbatim(original[index..]);
+                if (kept > 0)
+                {
+                    builder.Append(original.Slice(index, kept));
+                    index += kept;
+                    continue;
+                }
+            }
+
+            if (!char.IsSurrogate(c))
+            {
+                // A character of the Basic Multilingual Plane always normalises the same way: once
+                // worked out, its result is kept (a benign race: every thread computes the same string).
+                var mapped = map[c] ??= Map(new Rune(c));
+                if (mapped.Length == 1)
+                {
+                    builder.Append(mapped[0]);
+                }
+                else
+                {
+                    builder.Append(mapped);
+                }
+
+                index++;
                 continue;
             }
 
@@ -54,7 +84,13 @@ internal sealed class BertTextNormalizer : Normalizer
         return builder.ToString();
     }
 
-    /// <summary>Appends the normalised form of one code point.</summary>
+    private string Map(Rune rune)
+    {
+        var builder = new StringBuilder(4);
+        Append(rune, builder);
+        return builder.ToString();
+    }
+
     public void Append(Rune rune, StringBuilder destination)
     {
         var value = rune.Value;
