@@ -222,6 +222,13 @@ public sealed class TokenizeStreamMultiplexer : IAsyncDisposable
             {
                 while (true)
                 {
+                    if (!Pending.IsEmpty)
+                    {
+                        // Under load (answers outstanding), let the calls that are about to be sent
+                        // reach the queue first, so that they share this message.
+                        await Task.Yield();
+                    }
+
                     while (TakeMessage() is { } message)
                     {
                         if (turn-- == 0)
