@@ -66,8 +66,7 @@ internal sealed class TokenizerGrpcService(TokenizerRuntime runtime, TokenizerMe
         using var writing = new SemaphoreSlim(1, 1);
 
         // Requests are answered concurrently and may finish out of order; whichever answer is ready
-        // writes itself, one at a time. An answer that is ready at once (the usual case) is written
-        // by the read loop itself, with no hop to another task.
+        // writes itself, one at a time.
         var inFlight = new List<Task>();
         try
         {
@@ -75,7 +74,10 @@ internal sealed class TokenizerGrpcService(TokenizerRuntime runtime, TokenizerMe
             {
                 await window.WaitAsync(cancellation);
                 inFlight.RemoveAll(t => t.IsCompleted);
-                inFlight.Add(Answer(request));
+
+                // Alone, a request is answered here, with no hop; while others are still being
+                // answered it goes to the thread pool, so that one busy stream uses every core.
+                inFlight.Add(inFlight.Count == 0 ? Answer(request) : Task.Run(() => Answer(request), CancellationToken.None));
             }
         }
         finally
