@@ -59,7 +59,7 @@ public sealed class TokenizeStreamMultiplexer : IAsyncDisposable
     {
         cancellationToken.ThrowIfCancellationRequested();
         var session = GetSession();
-        var call = new PendingCall(request, session.TextBytes(request));
+        var call = new PendingCall(request, Session.TextBytes(request));
         await session.Window.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -165,13 +165,8 @@ public sealed class TokenizeStreamMultiplexer : IAsyncDisposable
 
         public volatile RpcException? Broken;
 
-        public long TextBytes(TokenizeRequest request)
+        public static long TextBytes(TokenizeRequest request)
         {
-            if (_owner._limits.MaxTextsPerMessage == 1)
-            {
-                return 0;
-            }
-
             long bytes = 0;
             foreach (var text in request.Texts)
             {
@@ -294,20 +289,12 @@ public sealed class TokenizeStreamMultiplexer : IAsyncDisposable
             }
             while (first.Task.IsCompleted);
 
-            var limits = _owner._limits;
-            if (first.Alone || limits.MaxTextsPerMessage == 1 || !_queue.TryPeek(out var next) || !CanJoin(first, next, first.Request.Texts.Count, first.TextBytes))
-            {
-                var single = first.Request.Clone();
-                single.RequestId = _owner.NextId();
-                return new Message(single, [first]);
-            }
-
             var merged = first.Request.Clone();
             merged.RequestId = _owner.NextId();
             var calls = new List<PendingCall> { first };
             var texts = first.Request.Texts.Count;
             var bytes = first.TextBytes;
-            while (_queue.TryPeek(out next) && CanJoin(first, next, texts, bytes) && _queue.TryDequeue(out next))
+            while (!first.Alone && _queue.TryPeek(out var next) && CanJoin(first, next, texts, bytes) && _queue.TryDequeue(out next))
             {
                 if (next.Task.IsCompleted)
                 {
@@ -332,7 +319,7 @@ public sealed class TokenizeStreamMultiplexer : IAsyncDisposable
         private bool CanJoin(PendingCall first, PendingCall next, int texts, long bytes)
         {
             var limits = _owner._limits;
-            if (next.Alone || texts + next.Request.Texts.Count > limits.MaxTextsPerMessage || bytes + next.TextBytes > limits.MaxBytesPerMessage)
+            if (next.Alone || limits.MaxTextsPerMessage == 1 || texts + next.Request.Texts.Count > limits.MaxTextsPerMessage || bytes + next.TextBytes > limits.MaxBytesPerMessage)
             {
                 return false;
             }

@@ -87,7 +87,7 @@ internal static class TokenizeBench
             medians,
             headline,
             measurements);
-        await WriteJsonAsync(options.Out, report, cancellationToken);
+        await BenchJsonContext.WriteAsync(options.Out, report, BenchJsonContext.Default.BenchReport, cancellationToken);
         output.WriteLine();
         output.WriteLine($"results: {options.Out}");
     }
@@ -209,16 +209,4 @@ internal static class TokenizeBench
             record.Run, options.Runs, record.Language, record.Label, record.TextsPerSecond, record.MegabytesPerSecond, record.TokensPerSecond,
             record.CpuCores, record.TextsPerCpuSecond, record.GcPauseShare * 100, record.AllocatedBytesPerText,
             record.PoolRanOut ? string.Format(Culture, "  (pool ran out after {0:F1} s)", record.Seconds) : string.Empty));
-
-    private static async Task WriteJsonAsync(string path, BenchReport report, CancellationToken cancellationToken)
-    {
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (directory is not null)
-        {
-            Directory.CreateDirectory(directory);
-        }
-
-        await using var file = File.Create(path);
-        await JsonSerializer.SerializeAsync(file, report, BenchJsonContext.Default.BenchReport, cancellationToken);
-    }
 }

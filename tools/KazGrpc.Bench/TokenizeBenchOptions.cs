@@ -76,18 +76,8 @@ internal sealed class TokenizeBenchOptions
     public static TokenizeBenchOptions Parse(IReadOnlyList<string> args)
     {
         var options = new TokenizeBenchOptions();
-        for (var i = 0; i < args.Count; i++)
+        OptionValues.Walk(args, (name, Value, argument) =>
         {
-            var name = args[i];
-            var inline = name.IndexOf('=', StringComparison.Ordinal);
-            string? value = null;
-            if (inline > 0)
-            {
-                value = name[(inline + 1)..];
-                name = name[..inline];
-            }
-
-            string Value() => value ?? (i + 1 < args.Count ? args[++i] : throw new FormatException($"{name} needs a value"));
 
             switch (name)
             {
@@ -116,57 +106,32 @@ internal sealed class TokenizeBenchOptions
                     options.Workers = OptionValues.Positive(name, Value());
                     break;
                 case "--address":
-                    options.Address = ParseAddress(Value());
+                    options.Address = OptionValues.Address(name, Value());
                     break;
                 case "--models":
                     options.ModelsDirectory = Value();
                     break;
                 case "--languages":
-                    options.Languages = List(name, Value(), ParseLanguage);
+                    options.Languages = OptionValues.List(name, Value(), ParseLanguage);
                     break;
                 case "--modes":
-                    var modes = List(name, Value(), BenchModes.Parse);
+                    var modes = OptionValues.List(name, Value(), BenchModes.Parse);
                     options.Modes = [BenchMode.InProcess, .. modes.Where(m => m != BenchMode.InProcess)];
                     break;
                 case "--seed":
-                    options.Seed = ulong.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var seed)
-                        ? seed : throw new FormatException($"{name} must be a non-negative integer");
+                    options.Seed = OptionValues.Seed(name, Value());
                     break;
                 case "--out":
                     options.Out = Value();
                     break;
                 default:
-                    throw new FormatException($"unknown option '{args[i]}'");
+                    throw new FormatException($"unknown option '{argument}'");
             }
-        }
+        });
 
         return options;
     }
 
     private static Language? ParseLanguage(string code) =>
         Enum.GetValues<Language>().Cast<Language?>().FirstOrDefault(l => LanguageProfiles.For(l!.Value).Code == code);
-
-    private static List<T> List<T>(string name, string value, Func<string, T?> parse)
-        where T : struct
-    {
-        var items = new List<T>();
-        foreach (var key in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            var item = parse(key) ?? throw new FormatException($"{name} does not know '{key}'");
-            if (!items.Contains(item))
-            {
-                items.Add(item);
-            }
-        }
-
-        return items.Count > 0 ? items : throw new FormatException($"{name} needs at least one item");
-    }
-
-    private static Uri ParseAddress(string value)
-    {
-        var text = value.Contains("://", StringComparison.Ordinal) ? value : "http://" + value;
-        return Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
-            ? uri
-            : throw new FormatException($"--address must be host:port or an http(s) URL; got '{value}'");
-    }
 }

@@ -88,7 +88,7 @@ internal static class EmbedBench
             medians,
             ratios,
             measurements);
-        await WriteJsonAsync(options.Out, report, cancellationToken);
+        await BenchJsonContext.WriteAsync(options.Out, report, BenchJsonContext.Default.EmbedReport, cancellationToken);
         output.WriteLine();
         output.WriteLine($"results: {options.Out} ({clock.Elapsed.TotalSeconds:F0} s)");
     }
@@ -176,18 +176,6 @@ internal static class EmbedBench
         {
             output.WriteLine($"example {example.Language} ({example.Ids.Length} tokens): {example.Text}");
         }
-    }
-
-    private static async Task WriteJsonAsync(string path, EmbedReport report, CancellationToken cancellationToken)
-    {
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (directory is not null)
-        {
-            Directory.CreateDirectory(directory);
-        }
-
-        await using var file = File.Create(path);
-        await JsonSerializer.SerializeAsync(file, report, BenchJsonContext.Default.EmbedReport, cancellationToken);
     }
 
     /// <summary>The phases of one run and the measurement of one window.</summary>

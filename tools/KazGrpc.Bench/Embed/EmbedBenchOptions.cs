@@ -160,18 +160,8 @@ internal sealed class EmbedBenchOptions
         var inferenceConfig = new List<string>();
         var tokenizerConfig = new List<string>();
         var environment = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 0; i < args.Count; i++)
+        OptionValues.Walk(args, (name, Value, argument) =>
         {
-            var name = args[i];
-            var inline = name.IndexOf('=', StringComparison.Ordinal);
-            string? value = null;
-            if (inline > 0 && name.StartsWith("--", StringComparison.Ordinal))
-            {
-                value = name[(inline + 1)..];
-                name = name[..inline];
-            }
-
-            string Value() => value ?? (i + 1 < args.Count ? args[++i] : throw new FormatException($"{name} needs a value"));
 
             switch (name)
             {
@@ -202,10 +192,10 @@ internal sealed class EmbedBenchOptions
                     options.Runs = OptionValues.Positive(name, Value());
                     break;
                 case "--phases":
-                    options.Phases = new HashSet<EmbedPhase>(List(name, Value(), EmbedPhases.Parse));
+                    options.Phases = new HashSet<EmbedPhase>(OptionValues.List(name, Value(), EmbedPhases.Parse));
                     break;
                 case "--batch-sizes":
-                    options.BatchSizes = [.. List(name, Value(), v => int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var b) && b is > 0 and <= 1024 ? b : (int?)null).Order()];
+                    options.BatchSizes = [.. OptionValues.List(name, Value(), v => int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var b) && b is > 0 and <= 1024 ? b : (int?)null).Order()];
                     break;
                 case "--bucketed-batch":
                     options.BucketedBatch = int.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var bucketed) && bucketed <= 1024
@@ -234,8 +224,7 @@ internal sealed class EmbedBenchOptions
                     options.MaxTokens = OptionValues.Positive(name, Value());
                     break;
                 case "--seed":
-                    options.Seed = ulong.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var seed)
-                        ? seed : throw new FormatException($"{name} must be a non-negative integer");
+                    options.Seed = OptionValues.Seed(name, Value());
                     break;
                 case "--inference-config":
                     inferenceConfig.Add(Setting(name, Value()));
@@ -249,21 +238,21 @@ internal sealed class EmbedBenchOptions
                     environment[equals > 0 ? variable[..equals] : throw new FormatException($"{name} must be NAME=VALUE; got '{variable}'")] = variable[(equals + 1)..];
                     break;
                 case "--inference-address":
-                    options.InferenceAddress = Address(name, Value());
+                    options.InferenceAddress = OptionValues.Address(name, Value());
                     break;
                 case "--inference-metrics":
-                    options.InferenceMetrics = Address(name, Value());
+                    options.InferenceMetrics = OptionValues.Address(name, Value());
                     break;
                 case "--tokenizer-address":
-                    options.TokenizerAddress = Address(name, Value());
+                    options.TokenizerAddress = OptionValues.Address(name, Value());
                     break;
                 case "--out":
                     options.Out = Value();
                     break;
                 default:
-                    throw new FormatException($"unknown option '{args[i]}'");
+                    throw new FormatException($"unknown option '{argument}'");
             }
-        }
+        });
 
         if (options.MinTokens < 3 || options.MinTokens > options.MaxTokens)
         {
@@ -281,29 +270,5 @@ internal sealed class EmbedBenchOptions
     {
         var equals = value.IndexOf('=', StringComparison.Ordinal);
         return equals > 0 ? "--" + value.TrimStart('-') : throw new FormatException($"{name} must be KEY=VALUE, e.g. DynamicBatching:MaxQueueDelay=00:00:00; got '{value}'");
-    }
-
-    private static List<T> List<T>(string name, string value, Func<string, T?> parse)
-        where T : struct
-    {
-        var items = new List<T>();
-        foreach (var key in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            var item = parse(key) ?? throw new FormatException($"{name} does not know '{key}'");
-            if (!items.Contains(item))
-            {
-                items.Add(item);
-            }
-        }
-
-        return items.Count > 0 ? items : throw new FormatException($"{name} needs at least one item");
-    }
-
-    private static Uri Address(string name, string value)
-    {
-        var text = value.Contains("://", StringComparison.Ordinal) ? value : "http://" + value;
-        return Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
-            ? uri
-            : throw new FormatException($"{name} must be host:port or an http(s) URL; got '{value}'");
     }
 }

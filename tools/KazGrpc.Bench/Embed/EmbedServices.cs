@@ -84,19 +84,10 @@ internal sealed class EmbedServices(EmbedBenchOptions options, BenchWorkspace wo
             target = new ServiceTarget(name, new Uri($"http://127.0.0.1:{grpc}"), new Uri($"http://127.0.0.1:{metrics}"), process);
         }
 
-        try
-        {
-            await WaitReadyAsync(target, async (channel, token) =>
-                await new InferenceService.InferenceServiceClient(channel).GetModelAsync(
-                    new GetModelRequest { Name = ModelOf(variant) }, deadline: DateTime.UtcNow + ProbeDeadline, cancellationToken: token) is { State: ModelState.Ready }, checkHealth: true, cancellationToken);
-            _inference[variant] = target;
-            return target;
-        }
-        catch
-        {
-            await target.DisposeAsync();
-            throw;
-        }
+        _inference[variant] = await ReadyAsync(target, async (channel, token) =>
+            await new InferenceService.InferenceServiceClient(channel).GetModelAsync(
+                new GetModelRequest { Name = ModelOf(variant) }, deadline: DateTime.UtcNow + ProbeDeadline, cancellationToken: token) is { State: ModelState.Ready }, checkHealth: true, cancellationToken);
+        return target;
     }
 
     /// <summary>The tokenizer-svc, ready to tokenize with the model's tokenizer.</summary>
@@ -128,19 +119,10 @@ internal sealed class EmbedServices(EmbedBenchOptions options, BenchWorkspace wo
             target = new ServiceTarget("tokenizer-svc", new Uri($"http://127.0.0.1:{grpc}"), null, process);
         }
 
-        try
-        {
-            await WaitReadyAsync(target, async (channel, token) =>
-                (await new TokenizerService.TokenizerServiceClient(channel).ListTokenizersAsync(
-                    new ListTokenizersRequest(), deadline: DateTime.UtcNow + ProbeDeadline, cancellationToken: token)).Tokenizers.Any(t => t.Name == workspace.Tokenizer), checkHealth: true, cancellationToken);
-            _tokenizer = target;
-            return target;
-        }
-        catch
-        {
-            await target.DisposeAsync();
-            throw;
-        }
+        _tokenizer = await ReadyAsync(target, async (channel, token) =>
+            (await new TokenizerService.TokenizerServiceClient(channel).ListTokenizersAsync(
+                new ListTokenizersRequest(), deadline: DateTime.UtcNow + ProbeDeadline, cancellationToken: token)).Tokenizers.Any(t => t.Name == workspace.Tokenizer), checkHealth: true, cancellationToken);
+        return target;
     }
 
     /// <summary>The echo server (this executable's <c>echo-server</c> command), ready to answer.</summary>
@@ -155,21 +137,12 @@ internal sealed class EmbedServices(EmbedBenchOptions options, BenchWorkspace wo
         var port = ServiceProcess.FreePort();
         var process = ServiceProcess.Start("echo-server", Path.Combine(AppContext.BaseDirectory, "kazgrpc-bench.dll"), ["echo-server", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)], repositoryRoot);
         var target = new ServiceTarget("echo-server", new Uri($"http://127.0.0.1:{port}"), null, process);
-        try
-        {
-            var client = new EchoService.EchoServiceClient(target.Channel);
-            await WaitReadyAsync(target, async (_, token) =>
-                await client.EchoAsync(new EchoRequest { Text = "ready?", ReplyFloats = 1 }, deadline: DateTime.UtcNow + ProbeDeadline, cancellationToken: token) is not null,
-                checkHealth: false,
-                cancellationToken);
-            _echo = target;
-            return target;
-        }
-        catch
-        {
-            await target.DisposeAsync();
-            throw;
-        }
+        var client = new EchoService.EchoServiceClient(target.Channel);
+        _echo = await ReadyAsync(target, async (_, token) =>
+            await client.EchoAsync(new EchoRequest { Text = "ready?", ReplyFloats = 1 }, deadline: DateTime.UtcNow + ProbeDeadline, cancellationToken: token) is not null,
+            checkHealth: false,
+            cancellationToken);
+        return target;
     }
 
     /// <inheritdoc />
@@ -183,6 +156,22 @@ internal sealed class EmbedServices(EmbedBenchOptions options, BenchWorkspace wo
         _inference.Clear();
         _echo = null;
         _tokenizer = null;
+    }
+
+    /// <summary>Returns <paramref name="target"/> once health says SERVING (when <paramref name="checkHealth"/>)
+    /// and <paramref name="ready"/> says yes; disposes it (stopping its process) when it never gets there.</summary>
+    private static async Task<ServiceTarget> ReadyAsync(ServiceTarget target, Func<Grpc.Net.Client.GrpcChannel, CancellationToken, Task<bool>> ready, bool checkHealth, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await WaitReadyAsync(target, ready, checkHealth, cancellationToken);
+            return target;
+        }
+        catch
+        {
+            await target.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>Waits until health says SERVING (when <paramref name="checkHealth"/>) and <paramref name="ready"/> says yes.</summary>
