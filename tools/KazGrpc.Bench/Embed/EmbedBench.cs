@@ -22,6 +22,10 @@ namespace KazGrpc.Bench.Embed;
 internal static class EmbedBench
 {
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>Inputs per stretch of the 1-caller comparison: long enough that served calls follow
+    /// one another as a lone caller's do, short enough that the machine does not drift within a pair.</summary>
+    private const int LatencyStretch = 50;
     private static readonly CultureInfo Culture = CultureInfo.InvariantCulture;
 
     /// <summary>Runs the benchmark and writes progress, the table and the JSON result file.</summary>
@@ -79,7 +83,7 @@ internal static class EmbedBench
             runtime,
             new EmbedSettings(
                 workspace.Model, workspace.Tokenizer, options.ExecutionProvider, options.Concurrency, options.Duration.TotalSeconds, options.Warmup.TotalSeconds,
-                options.ServiceWarmup.TotalSeconds, options.SweepTexts, options.LatencyDuration.TotalSeconds, options.Count, options.Runs, options.Quick,
+                options.ServiceWarmup.TotalSeconds, options.SweepTexts, options.LatencyInputs, options.Count, options.Runs, options.Quick,
                 [.. Enum.GetValues<EmbedPhase>().Where(options.Phases.Contains).Select(EmbedPhases.Key)], options.BatchSizes, options.Executions,
                 options.Texts, options.MinTokens, options.MaxTokens, options.Seed, options.InferenceConfig, options.TokenizerConfig, options.ServiceEnvironment,
                 options.InferenceAddress?.ToString(), options.TokenizerAddress?.ToString(), build),
@@ -135,7 +139,7 @@ internal static class EmbedBench
     {
         var windows = options.Count is { } count
             ? string.Format(Culture, "windows end at {0:N0} items", count)
-            : string.Format(Culture, "windows {0} s (1 caller {1} s)", options.Duration.TotalSeconds, options.LatencyDuration.TotalSeconds);
+            : string.Format(Culture, "windows {0} s (1 caller: {1} inputs)", options.Duration.TotalSeconds, options.LatencyInputs);
         output.WriteLine(string.Format(Culture,
             "bench embed: model {0} (tokenizer {1}), {2} run(s), {3} callers, {4}, warm-up {5} s (+{7} s on a fresh service); phases {6}",
             workspace.Model, workspace.Tokenizer, options.Runs, options.Concurrency, windows, options.Warmup.TotalSeconds,
@@ -211,11 +215,6 @@ internal static class EmbedBench
                 }
             }
 
-            if (encoder is not null && phases.Contains(EmbedPhase.Latency))
-            {
-                results.Add(await MeasureAsync(run, EmbedSummary.InProcessSingle, "in-process batch 1, 1 caller", encoder.Provider,
-                    new EncoderLoad(encoder, EncoderLoad.Singles(inputs), 1), 1, options.InProcessWarmup, options.LatencyDuration, [], null, cancellationToken));
-            }
 
             if (phases.Contains(EmbedPhase.Served))
             {
@@ -225,7 +224,22 @@ internal static class EmbedBench
 
             if (phases.Contains(EmbedPhase.Latency))
             {
-                results.Add(await MeasureServedAsync(run, EmbedSummary.ServedSingle, "served, 1 caller", InferenceVariant.Served, 1, options.LatencyDuration, inputs, cancellationToken));
+                // One caller, the same inputs once each, in-process and served in alternating stretches
+                // (see PairedReference), so both sides of the difference see the same work under the
+                // same machine conditions. The warm-up takes other inputs, alternating alike.
+                var latencySet = inputs.Take(Math.Min(options.LatencyInputs, inputs.Count)).ToArray();
+                var latencyWarmup = inputs.Skip(latencySet.Length).Concat(inputs).Take(Math.Max(inputs.Count - latencySet.Length, 256)).ToArray();
+                var reference = encoder is null ? null : new PairedReference(encoder, latencySet, LatencyStretch);
+                var served = await MeasureServedAsync(run, EmbedSummary.ServedSingle, "served, 1 caller", InferenceVariant.Served, 1, TimeSpan.Zero, latencySet, cancellationToken,
+                    warmupInputs: latencyWarmup, reference: reference, warmupReference: encoder is null ? null : new PairedReference(encoder, latencyWarmup, LatencyStretch));
+                if (reference is not null)
+                {
+                    var inProcess = reference.Measurement(run, EmbedSummary.InProcessSingle, "in-process batch 1, 1 caller", encoder!.Provider);
+                    WriteMeasurement(inProcess, "emb");
+                    results.Add(inProcess);
+                }
+
+                results.Add(served);
             }
 
             if (phases.Contains(EmbedPhase.Naive))
@@ -253,16 +267,21 @@ internal static class EmbedBench
             return results;
         }
 
-        /// <summary>Embed through both services, one input per request; every answer is checked against the corpus.</summary>
+        /// <summary>
+        /// Embed through both services, one input per request; every answer is checked against the
+        /// corpus. With <paramref name="warmupInputs"/> the window is fixed work instead: the warm-up
+        /// takes those inputs, then each of <paramref name="inputs"/> is embedded once, in order.
+        /// </summary>
         private async Task<EmbedMeasurement> MeasureServedAsync(
-            int run, string key, string label, InferenceVariant variant, int callers, TimeSpan duration, IReadOnlyList<EmbedInput> inputs, CancellationToken cancellationToken)
+            int run, string key, string label, InferenceVariant variant, int callers, TimeSpan duration, IReadOnlyList<EmbedInput> inputs, CancellationToken cancellationToken,
+            IReadOnlyList<EmbedInput>? warmupInputs = null, PairedReference? reference = null, PairedReference? warmupReference = null)
         {
             var inference = await services.InferenceAsync(variant, cancellationToken);
             // An external inference-svc has a tokenizer of its own, which this benchmark may not know.
             var tokenizer = variant == InferenceVariant.Served && options.InferenceAddress is not null ? null : services.Tokenizer;
             var model = services.ModelOf(variant);
             var client = new InferenceService.InferenceServiceClient(inference.Channel);
-            var load = new UnaryCallLoad(callers, inputs, async (input, token) =>
+            async Task<long> Call(EmbedInput input, CancellationToken token)
             {
                 var request = new EmbedRequest { Model = model };
                 request.Inputs.Add(input.Text);
@@ -277,14 +296,23 @@ internal static class EmbedBench
                 return tokens == input.Ids.Length
                     ? tokens
                     : throw new InvalidOperationException($"{inference.Name} counted {tokens} tokens for an input the corpus tokenized to {input.Ids.Length}: \"{input.Text}\"");
-            });
+            }
+
             ServiceTarget[] involved = tokenizer is null ? [inference] : [inference, tokenizer];
             var warmup = involved.Select(WarmupFor).Max();
-            return await MeasureAsync(run, key, label, model, load, 0, warmup, duration, involved, inference.Metrics, cancellationToken);
+            if (warmupInputs is null)
+            {
+                return await MeasureAsync(run, key, label, model, new UnaryCallLoad(callers, inputs, Call), 0, warmup, duration, involved, inference.Metrics, cancellationToken);
+            }
+
+            await WarmAsync(new UnaryCallLoad(callers, warmupInputs, Call, before: warmupReference is null ? null : warmupReference.BeforeCall), warmup, cancellationToken);
+            return await MeasureAsync(run, key, label, model, new UnaryCallLoad(callers, inputs, Call, once: true, before: reference is null ? null : reference.BeforeCall),
+                0, TimeSpan.Zero, TimeSpan.FromHours(1), involved,
+                inference.Metrics, cancellationToken, limit: inputs.Count);
         }
 
         /// <summary>Runs <paramref name="load"/> for <paramref name="time"/> and forgets what it did.</summary>
-        private static async Task WarmAsync(EncoderLoad load, TimeSpan time, CancellationToken cancellationToken)
+        private static async Task WarmAsync(IEmbedLoad load, TimeSpan time, CancellationToken cancellationToken)
         {
             if (time > TimeSpan.Zero)
             {

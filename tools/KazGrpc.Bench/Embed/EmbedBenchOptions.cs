@@ -28,10 +28,11 @@ internal sealed class EmbedBenchOptions
           --service-warmup SECS    more warm-up before the first window of each process started (default 12):
                                    a fresh service JIT-compiles for many seconds on 2 busy cores
           --sweep-texts N          inputs each in-process batch size embeds once, the same for every size (default 1024)
-          --latency-duration SECS  window of each 1-caller run (default 5)
-          --count N                end each served, echo and 1-caller window after N items instead of a time
+          --latency-inputs N       inputs each 1-caller run embeds once, the same inputs in the same order
+                                   in-process and served (default 500)
+          --count N                end each served, naive, overhead and echo window after N items instead of a time
           --runs N                 repeat the whole set N times and report medians (default 1)
-          --quick                  a smoke test: short windows (3 s, latency 2 s, warm-up 1 s, service warm-up
+          --quick                  a smoke test: short windows (3 s, latency 200 inputs, warm-up 1 s, service warm-up
                                    8 s), sweep 512, 2000 texts; its figures read low (services still JIT-compile)
           --phases LIST            comma-separated: served,naive,inproc,overhead,latency (default all)
           --batch-sizes LIST       in-process batch sizes (default 1,8,16,32,64)
@@ -72,8 +73,9 @@ internal sealed class EmbedBenchOptions
     /// window would make the rate a matter of which batches fell in it). Default 1024.</summary>
     public int SweepTexts { get; private set; } = 1024;
 
-    /// <summary>Window of each 1-caller run. Default 5 s.</summary>
-    public TimeSpan LatencyDuration { get; private set; } = TimeSpan.FromSeconds(5);
+    /// <summary>Inputs each 1-caller run embeds once, in-process and served alike (fixed work: p50s
+    /// over different samples of a corpus of mixed lengths differ by more than the serving cost). Default 500.</summary>
+    public int LatencyInputs { get; private set; } = 500;
 
     /// <summary>Items after which each window closes; null: windows are timed. Default null.</summary>
     public long? Count { get; private set; }
@@ -151,7 +153,7 @@ internal sealed class EmbedBenchOptions
             options.Quick = true;
             options.Duration = TimeSpan.FromSeconds(3);
             options.SweepTexts = 512;
-            options.LatencyDuration = TimeSpan.FromSeconds(2);
+            options.LatencyInputs = 200;
             options.Warmup = TimeSpan.FromSeconds(1);
             options.ServiceWarmup = TimeSpan.FromSeconds(8);
             options.Texts = 2000;
@@ -182,8 +184,8 @@ internal sealed class EmbedBenchOptions
                 case "--sweep-texts":
                     options.SweepTexts = OptionValues.Positive(name, Value());
                     break;
-                case "--latency-duration":
-                    options.LatencyDuration = OptionValues.Seconds(name, Value());
+                case "--latency-inputs":
+                    options.LatencyInputs = OptionValues.Positive(name, Value());
                     break;
                 case "--count":
                     options.Count = OptionValues.Positive(name, Value());

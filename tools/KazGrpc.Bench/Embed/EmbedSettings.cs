@@ -10,7 +10,7 @@ internal sealed record EmbedSettings(
     double WarmupSeconds,
     double ServiceWarmupSeconds,
     int SweepTexts,
-    double LatencyDurationSeconds,
+    int LatencyInputs,
     long? Count,
     int Runs,
     bool Quick,

@@ -69,9 +69,12 @@ internal sealed class LatencyRecorder
     }
 
     /// <summary>p50, p95 and p99 (nearest rank) and the mean in milliseconds; zeros when nothing was recorded.</summary>
-    public (double P50, double P95, double P99, double Mean) Percentiles()
+    public (double P50, double P95, double P99, double Mean) Percentiles() => Percentiles(_ticks.SelectMany(t => t));
+
+    /// <summary>p50, p95 and p99 (nearest rank) and the mean in milliseconds of <paramref name="ticks"/> (Stopwatch ticks); zeros when empty.</summary>
+    public static (double P50, double P95, double P99, double Mean) Percentiles(IEnumerable<long> ticks)
     {
-        var all = _ticks.SelectMany(t => t).Order().ToArray();
+        var all = ticks.Order().ToArray();
         if (all.Length == 0)
         {
             return (0, 0, 0, 0);
