@@ -107,7 +107,7 @@ public sealed class TokenizerClient : IAsyncDisposable
         try
         {
             return await _pipeline.ExecuteAsync(
-                static async (context, token) => await context.call(context.state, token).ConfigureAwait(false),
+                static (context, token) => new ValueTask<T>(context.call(context.state, token)),
                 (state, call), cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutRejectedException ex)

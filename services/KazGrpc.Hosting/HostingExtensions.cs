@@ -35,6 +35,10 @@ public static class HostingExtensions
                 // ASP.NET Core logs several lines per call at Information: too costly at thousands of calls a second.
                 ["Logging:LogLevel:Default"] = "Information",
                 ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+
+                // This category logs only request start and finish (Information, Debug), but while it
+                // is enabled at all, hosting creates an Activity and a log scope for every call.
+                ["Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics"] = "None",
             },
         });
 
