@@ -66,6 +66,9 @@ public static class InferenceApp
         builder.Services.AddSingleton<InferenceSignals>();
         builder.Services.AddSingleton<EmbeddingBatchers>();
         builder.Services.AddSingleton<EmbeddingService>();
+
+        // Stateless: one instance serves every call (unregistered, gRPC would build one per call).
+        builder.Services.AddSingleton<InferenceGrpcService>();
         builder.Services.AddHostedService<InferenceRuntime>();
     }
 }

@@ -27,6 +27,9 @@ public static class TokenizerApp
         builder.Services.AddSingleton<TokenizerRuntime>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TokenizerRuntime>());
         builder.Services.AddSingleton<TokenizerMetrics>();
+
+        // Stateless: one instance serves every call (unregistered, gRPC would build one per call).
+        builder.Services.AddSingleton<TokenizerGrpcService>();
         configure?.Invoke(builder);
 
         var app = builder.Build();

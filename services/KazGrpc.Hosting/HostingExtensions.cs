@@ -64,6 +64,9 @@ public static class HostingExtensions
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ServerMetrics>();
+
+        // Registered, the interceptor is one instance; unregistered, gRPC would build one per call.
+        builder.Services.AddSingleton<ErrorInterceptor>();
         builder.Services.AddGrpc(grpc =>
         {
             grpc.Interceptors.Add<ErrorInterceptor>();
