@@ -190,17 +190,23 @@ internal static class EmbedBench
             var results = new List<EmbedMeasurement>();
             var inputs = corpus.Inputs;
             var phases = options.Phases;
+
+            // The same inputs at every batch size, each embedded once; a warm-up on other inputs first.
+            var sweep = inputs.Take(Math.Min(options.SweepTexts, inputs.Count)).ToArray();
+            var spare = inputs.Skip(sweep.Length).Concat(inputs).Take(Math.Max(options.BatchSizes.Max() * options.Executions, 256)).ToArray();
+            async Task<EmbedMeasurement> MeasureInProcessAsync(string key, string label, int batch)
+            {
+                await WarmAsync(new EncoderLoad(encoder!, EncoderLoad.LengthSortedBatches(spare, batch), options.Executions), options.InProcessWarmup, cancellationToken);
+                return await MeasureAsync(run, key, label, encoder!.Provider,
+                    new EncoderLoad(encoder, EncoderLoad.LengthSortedBatches(sweep, batch), options.Executions, once: true), batch,
+                    TimeSpan.Zero, TimeSpan.FromHours(1), [], null, cancellationToken, limit: sweep.Length);
+            }
+
             if (encoder is not null && phases.Contains(EmbedPhase.InProcess))
             {
-                // The same inputs at every batch size, each embedded once; a warm-up on other inputs first.
-                var sweep = inputs.Take(Math.Min(options.SweepTexts, inputs.Count)).ToArray();
-                var spare = inputs.Skip(sweep.Length).Concat(inputs).Take(Math.Max(options.BatchSizes.Max() * options.Executions, 256)).ToArray();
                 foreach (var batch in options.BatchSizes)
                 {
-                    await WarmAsync(new EncoderLoad(encoder, EncoderLoad.LengthSortedBatches(spare, batch), options.Executions), options.InProcessWarmup, cancellationToken);
-                    results.Add(await MeasureAsync(run, EmbedSummary.InProcessPrefix + batch.ToString(Culture), $"in-process batch {batch}", encoder.Provider,
-                        new EncoderLoad(encoder, EncoderLoad.LengthSortedBatches(sweep, batch), options.Executions, once: true), batch,
-                        TimeSpan.Zero, TimeSpan.FromHours(1), [], null, cancellationToken, limit: sweep.Length));
+                    results.Add(await MeasureInProcessAsync(EmbedSummary.InProcessPrefix + batch.ToString(Culture), $"in-process batch {batch}", batch));
                 }
 
                 // Not a ceiling candidate: the batcher's own grouping, to tell padding from serving cost.
@@ -220,6 +226,14 @@ internal static class EmbedBench
             {
                 results.Add(await MeasureServedAsync(run, EmbedSummary.Served, $"served ({services.ModelOf(InferenceVariant.Served)})", InferenceVariant.Served,
                     options.Concurrency, options.Duration, inputs, cancellationToken));
+
+                // The ceiling again after the served window, at this run's best batch size: the
+                // served/ceiling figure divides by the mean of the two, so that a machine that drifts
+                // between the sweep and the served window does not move the ratio.
+                if (encoder is not null && results.Where(m => m.Key.StartsWith(EmbedSummary.InProcessPrefix, StringComparison.Ordinal)).MaxBy(m => m.ItemsPerSecond) is { } best)
+                {
+                    results.Add(await MeasureInProcessAsync(EmbedSummary.CeilingAfter, $"in-process batch {best.BatchSize}, after served", best.BatchSize));
+                }
             }
 
             if (phases.Contains(EmbedPhase.Latency))
@@ -249,8 +263,8 @@ internal static class EmbedBench
 
             if (phases.Contains(EmbedPhase.Overhead))
             {
-                results.Add(await MeasureServedAsync(run, EmbedSummary.Overhead, "overhead: identity served", InferenceVariant.Overhead,
-                    options.Concurrency, options.Duration, inputs, cancellationToken));
+                // The echo runs before and after the identity encoder; overhead/echo divides by the
+                // mean of the two, so that drift of a shared machine over the run moves both sides alike.
                 var echo = await services.EchoAsync(cancellationToken);
                 var client = new EchoService.EchoServiceClient(echo.Channel);
                 var load = new UnaryCallLoad(options.Concurrency, inputs, async (input, token) =>
@@ -261,6 +275,9 @@ internal static class EmbedBench
                         ? 0
                         : throw new InvalidOperationException($"the echo answered {response.Values.Count} floats for {IdentityEncoder.DefaultDimensions}");
                 });
+                results.Add(await MeasureAsync(run, EmbedSummary.EchoBefore, "bare gRPC echo, before", string.Empty, load, 0, WarmupFor(echo), options.Duration, [echo], null, cancellationToken));
+                results.Add(await MeasureServedAsync(run, EmbedSummary.Overhead, "overhead: identity served", InferenceVariant.Overhead,
+                    options.Concurrency, options.Duration, inputs, cancellationToken));
                 results.Add(await MeasureAsync(run, EmbedSummary.Echo, "bare gRPC echo", string.Empty, load, 0, WarmupFor(echo), options.Duration, [echo], null, cancellationToken));
             }
 
@@ -348,7 +365,7 @@ internal static class EmbedBench
             GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
             GC.WaitForPendingFinalizers();
 
-            var unit = key == EmbedSummary.Echo ? "replies" : "emb";
+            var unit = key is EmbedSummary.Echo or EmbedSummary.EchoBefore ? "replies" : "emb";
             LoadResult result;
             await using (ProgressLine.Start(output, $"run {run} {label}", unit, recorder, latencies, duration, count, live))
             {
