@@ -23,9 +23,6 @@ internal static class EmbedBench
 {
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(30);
 
-    /// <summary>Inputs per stretch of the 1-caller comparison: long enough that served calls follow
-    /// one another as a lone caller's do, short enough that the machine does not drift within a pair.</summary>
-    private const int LatencyStretch = 50;
     private static readonly CultureInfo Culture = CultureInfo.InvariantCulture;
 
     /// <summary>Runs the benchmark and writes progress, the table and the JSON result file.</summary>
@@ -238,21 +235,23 @@ internal static class EmbedBench
 
             if (phases.Contains(EmbedPhase.Latency))
             {
-                // One caller, the same inputs once each, in-process and served in alternating stretches
-                // (see PairedReference), so both sides of the difference see the same work under the
-                // same machine conditions. The warm-up takes other inputs, alternating alike.
+                // One caller, the same inputs once each, in the same order, on both sides: the p50s of
+                // different samples of a corpus of mixed lengths differ by more than the serving cost.
+                // The served warm-up (other inputs) goes first; then the in-process window, and the
+                // served window right after it, so that the machine has little time to drift between them.
+                // (Alternating the two in short stretches was tried: every switch between the two
+                // processes' models slowed both, the served side more, by up to a millisecond.)
                 var latencySet = inputs.Take(Math.Min(options.LatencyInputs, inputs.Count)).ToArray();
                 var latencyWarmup = inputs.Skip(latencySet.Length).Concat(inputs).Take(Math.Max(inputs.Count - latencySet.Length, 256)).ToArray();
-                var reference = encoder is null ? null : new PairedReference(encoder, latencySet, LatencyStretch);
                 var served = await MeasureServedAsync(run, EmbedSummary.ServedSingle, "served, 1 caller", InferenceVariant.Served, 1, TimeSpan.Zero, latencySet, cancellationToken,
-                    warmupInputs: latencyWarmup, reference: reference, warmupReference: encoder is null ? null : new PairedReference(encoder, latencyWarmup, LatencyStretch));
-                if (reference is not null)
-                {
-                    var inProcess = reference.Measurement(run, EmbedSummary.InProcessSingle, "in-process batch 1, 1 caller", encoder!.Provider);
-                    WriteMeasurement(inProcess, "emb");
-                    results.Add(inProcess);
-                }
-
+                    warmupInputs: latencyWarmup,
+                    beforeWindow: encoder is null ? null : async () =>
+                    {
+                        await WarmAsync(new EncoderLoad(encoder, EncoderLoad.Singles(latencyWarmup), 1), options.InProcessWarmup, cancellationToken);
+                        results.Add(await MeasureAsync(run, EmbedSummary.InProcessSingle, "in-process batch 1, 1 caller", encoder.Provider,
+                            new EncoderLoad(encoder, EncoderLoad.Singles(latencySet), 1, once: true), 1, TimeSpan.Zero, TimeSpan.FromHours(1), [], null, cancellationToken,
+                            limit: latencySet.Length));
+                    });
                 results.Add(served);
             }
 
@@ -287,11 +286,12 @@ internal static class EmbedBench
         /// <summary>
         /// Embed through both services, one input per request; every answer is checked against the
         /// corpus. With <paramref name="warmupInputs"/> the window is fixed work instead: the warm-up
-        /// takes those inputs, then each of <paramref name="inputs"/> is embedded once, in order.
+        /// takes those inputs, <paramref name="beforeWindow"/> runs, then each of <paramref name="inputs"/>
+        /// is embedded once, in order.
         /// </summary>
         private async Task<EmbedMeasurement> MeasureServedAsync(
             int run, string key, string label, InferenceVariant variant, int callers, TimeSpan duration, IReadOnlyList<EmbedInput> inputs, CancellationToken cancellationToken,
-            IReadOnlyList<EmbedInput>? warmupInputs = null, PairedReference? reference = null, PairedReference? warmupReference = null)
+            IReadOnlyList<EmbedInput>? warmupInputs = null, Func<Task>? beforeWindow = null)
         {
             var inference = await services.InferenceAsync(variant, cancellationToken);
             // An external inference-svc has a tokenizer of its own, which this benchmark may not know.
@@ -322,8 +322,13 @@ internal static class EmbedBench
                 return await MeasureAsync(run, key, label, model, new UnaryCallLoad(callers, inputs, Call), 0, warmup, duration, involved, inference.Metrics, cancellationToken);
             }
 
-            await WarmAsync(new UnaryCallLoad(callers, warmupInputs, Call, before: warmupReference is null ? null : warmupReference.BeforeCall), warmup, cancellationToken);
-            return await MeasureAsync(run, key, label, model, new UnaryCallLoad(callers, inputs, Call, once: true, before: reference is null ? null : reference.BeforeCall),
+            await WarmAsync(new UnaryCallLoad(callers, warmupInputs, Call), warmup, cancellationToken);
+            if (beforeWindow is not null)
+            {
+                await beforeWindow();
+            }
+
+            return await MeasureAsync(run, key, label, model, new UnaryCallLoad(callers, inputs, Call, once: true),
                 0, TimeSpan.Zero, TimeSpan.FromHours(1), involved,
                 inference.Metrics, cancellationToken, limit: inputs.Count);
         }

@@ -13,9 +13,7 @@ namespace KazGrpc.Bench.Embed;
 /// <param name="inputs">The corpus.</param>
 /// <param name="call">Makes the call for one input and checks the answer; returns the tokens it reports (0 when none).</param>
 /// <param name="once">Take each input once, then end the window.</param>
-/// <param name="before">Runs before each call, outside its timing (the paired in-process reference).</param>
-internal sealed class UnaryCallLoad(
-    int callers, IReadOnlyList<EmbedInput> inputs, Func<EmbedInput, CancellationToken, Task<long>> call, bool once = false, Action<EmbedInput>? before = null) : IEmbedLoad
+internal sealed class UnaryCallLoad(int callers, IReadOnlyList<EmbedInput> inputs, Func<EmbedInput, CancellationToken, Task<long>> call, bool once = false) : IEmbedLoad
 {
     private static readonly TimeSpan ErrorPause = TimeSpan.FromMilliseconds(20);
 
@@ -56,7 +54,6 @@ internal sealed class UnaryCallLoad(
     {
         while (!stop.IsCancellationRequested && take() is { } input)
         {
-            before?.Invoke(input);
             var started = Stopwatch.GetTimestamp();
             long tokens;
             try
