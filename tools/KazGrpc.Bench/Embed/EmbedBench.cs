@@ -22,7 +22,6 @@ namespace KazGrpc.Bench.Embed;
 internal static class EmbedBench
 {
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(30);
-
     private static readonly CultureInfo Culture = CultureInfo.InvariantCulture;
 
     /// <summary>Runs the benchmark and writes progress, the table and the JSON result file.</summary>
@@ -217,7 +216,6 @@ internal static class EmbedBench
                         TimeSpan.Zero, TimeSpan.FromHours(1), [], null, cancellationToken, limit: sweep.Length));
                 }
             }
-
 
             if (phases.Contains(EmbedPhase.Served))
             {
