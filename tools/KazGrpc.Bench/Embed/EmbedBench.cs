@@ -251,6 +251,16 @@ internal static class EmbedBench
                             limit: latencySet.Length));
                     });
                 results.Add(served);
+
+                // The floor under that difference on this machine: a bare echo at one caller whose
+                // calls are as far apart as the model keeps the served path idle (the in-process mean),
+                // so that every round trip starts from sleeping threads, as the served ones do.
+                var idle = TimeSpan.FromMilliseconds(results.LastOrDefault(m => m.Key == EmbedSummary.InProcessSingle)?.MeanMs ?? 8);
+                var echoTarget = await services.EchoAsync(cancellationToken);
+                await WarmAsync(new UnaryCallLoad(1, latencyWarmup, EchoCall(echoTarget), pause: idle), WarmupFor(echoTarget), cancellationToken);
+                results.Add(await MeasureAsync(run, EmbedSummary.EchoIdle, $"bare gRPC echo, 1 caller, {idle.TotalMilliseconds:F1} ms apart", string.Empty,
+                    new UnaryCallLoad(1, latencySet, EchoCall(echoTarget), once: true, pause: idle), 0, TimeSpan.Zero, TimeSpan.FromHours(1), [echoTarget], null,
+                    cancellationToken, limit: latencySet.Length));
             }
 
             if (phases.Contains(EmbedPhase.Naive))
@@ -263,15 +273,7 @@ internal static class EmbedBench
                 // The echo runs before and after the identity encoder; overhead/echo divides by the
                 // mean of the two, so that drift of a shared machine over the run moves both sides alike.
                 var echo = await services.EchoAsync(cancellationToken);
-                var client = new EchoService.EchoServiceClient(echo.Channel);
-                var load = new UnaryCallLoad(options.Concurrency, inputs, async (input, token) =>
-                {
-                    var response = await client.EchoAsync(new EchoRequest { Text = input.Text, ReplyFloats = IdentityEncoder.DefaultDimensions },
-                        deadline: DateTime.UtcNow + CallTimeout, cancellationToken: token);
-                    return response.Values.Count == IdentityEncoder.DefaultDimensions
-                        ? 0
-                        : throw new InvalidOperationException($"the echo answered {response.Values.Count} floats for {IdentityEncoder.DefaultDimensions}");
-                });
+                var load = new UnaryCallLoad(options.Concurrency, inputs, EchoCall(echo));
                 results.Add(await MeasureAsync(run, EmbedSummary.EchoBefore, "bare gRPC echo, before", string.Empty, load, 0, WarmupFor(echo), options.Duration, [echo], null, cancellationToken));
                 results.Add(await MeasureServedAsync(run, EmbedSummary.Overhead, "overhead: identity served", InferenceVariant.Overhead,
                     options.Concurrency, options.Duration, inputs, cancellationToken));
@@ -331,6 +333,20 @@ internal static class EmbedBench
                 inference.Metrics, cancellationToken, limit: inputs.Count);
         }
 
+        /// <summary>One echo call for an input: its text out, an embedding's worth of floats back.</summary>
+        private static Func<EmbedInput, CancellationToken, Task<long>> EchoCall(ServiceTarget echo)
+        {
+            var client = new EchoService.EchoServiceClient(echo.Channel);
+            return async (input, token) =>
+            {
+                var response = await client.EchoAsync(new EchoRequest { Text = input.Text, ReplyFloats = IdentityEncoder.DefaultDimensions },
+                    deadline: DateTime.UtcNow + CallTimeout, cancellationToken: token);
+                return response.Values.Count == IdentityEncoder.DefaultDimensions
+                    ? 0
+                    : throw new InvalidOperationException($"the echo answered {response.Values.Count} floats for {IdentityEncoder.DefaultDimensions}");
+            };
+        }
+
         /// <summary>Runs <paramref name="load"/> for <paramref name="time"/> and forgets what it did.</summary>
         private static async Task WarmAsync(IEmbedLoad load, TimeSpan time, CancellationToken cancellationToken)
         {
@@ -368,7 +384,7 @@ internal static class EmbedBench
             GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
             GC.WaitForPendingFinalizers();
 
-            var unit = key is EmbedSummary.Echo or EmbedSummary.EchoBefore ? "replies" : "emb";
+            var unit = key is EmbedSummary.Echo or EmbedSummary.EchoBefore or EmbedSummary.EchoIdle ? "replies" : "emb";
             LoadResult result;
             await using (ProgressLine.Start(output, $"run {run} {label}", unit, recorder, latencies, duration, count, live))
             {

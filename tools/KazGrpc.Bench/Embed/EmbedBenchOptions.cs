@@ -17,7 +17,8 @@ internal sealed class EmbedBenchOptions
                      into batches of each --batch-sizes, --executions at once, each input once: the best
                      batch size is the ceiling
           overhead   a forged near-free encoder served the same way, and a bare unary echo (Protos/echo.proto)
-          latency    1 caller: served p50 against in-process batch-1 p50
+          latency    1 caller: served p50 against in-process batch-1 p50 on the same inputs, and the p50 of a
+                     bare echo whose calls are as far apart as the model runs (the idle round trip)
         Services are started as `dotnet <dll>` from their Release build output on free loopback ports
         (build first: dotnet build KazGrpc.sln -c Release), or measured at --inference-address.
 

@@ -34,6 +34,9 @@ internal static class EmbedSummary
     /// <summary>Key of the in-process run at the run's best batch size after the served window; not a ceiling candidate itself.</summary>
     public const string CeilingAfter = "ceiling-after";
 
+    /// <summary>Key of the 1-caller echo whose calls are as far apart as the model keeps the served path idle.</summary>
+    public const string EchoIdle = "echo-idle";
+
     /// <summary>Key of the served 1-caller run.</summary>
     public const string ServedSingle = "served-x1";
 
@@ -146,6 +149,12 @@ internal static class EmbedSummary
         {
             Add("p50-difference", "served p50 at 1 caller - in-process batch-1 p50 at 1 caller (ms)",
                 single.P50Ms - inProcess.P50Ms, r => In(r, ServedSingle)?.P50Ms - In(r, InProcessSingle)?.P50Ms, Keys(ServedSingle, InProcessSingle), LatencyTargetMs, true);
+        }
+
+        if (byKey.TryGetValue(EchoIdle, out var echoIdle))
+        {
+            Add("idle round trip", "p50 of one bare gRPC call from sleeping threads (1 caller, calls as far apart as the model runs; ms): the served path makes two such before the model, the call and the tokenizer hop",
+                echoIdle.P50Ms, r => In(r, EchoIdle)?.P50Ms, Keys(EchoIdle), null, true);
         }
 
         if (served is not null && byKey.TryGetValue(Naive, out var naive))

@@ -13,7 +13,9 @@ namespace KazGrpc.Bench.Embed;
 /// <param name="inputs">The corpus.</param>
 /// <param name="call">Makes the call for one input and checks the answer; returns the tokens it reports (0 when none).</param>
 /// <param name="once">Take each input once, then end the window.</param>
-internal sealed class UnaryCallLoad(int callers, IReadOnlyList<EmbedInput> inputs, Func<EmbedInput, CancellationToken, Task<long>> call, bool once = false) : IEmbedLoad
+/// <param name="pause">Each caller waits this long before each call (outside its timing); zero: none.</param>
+internal sealed class UnaryCallLoad(
+    int callers, IReadOnlyList<EmbedInput> inputs, Func<EmbedInput, CancellationToken, Task<long>> call, bool once = false, TimeSpan pause = default) : IEmbedLoad
 {
     private static readonly TimeSpan ErrorPause = TimeSpan.FromMilliseconds(20);
 
@@ -54,6 +56,11 @@ internal sealed class UnaryCallLoad(int callers, IReadOnlyList<EmbedInput> input
     {
         while (!stop.IsCancellationRequested && take() is { } input)
         {
+            if (pause > TimeSpan.Zero)
+            {
+                await Task.Delay(pause, abort).ConfigureAwait(false);
+            }
+
             var started = Stopwatch.GetTimestamp();
             long tokens;
             try
