@@ -31,8 +31,7 @@ internal sealed class WordPieceTokenEncoder : TokenEncoder
 
     public override void Encode(string text, bool allowSpecialTokens, List<int> ids, List<Range>? offsets)
     {
-        var normalizer = allowSpecialTokens ? _specialNormalizer : _plainNormalizer;
-        var normalized = Split(text, normalizer, allowSpecialTokens ? _specialSplitter : _plainSplitter);
+        var (normalized, normalizer) = Split(text, allowSpecialTokens);
         var first = offsets?.Count ?? 0;
         foreach (var (offset, length) in _words)
         {
@@ -53,9 +52,7 @@ internal sealed class WordPieceTokenEncoder : TokenEncoder
 
     public override int Count(string text, bool allowSpecialTokens)
     {
-        var normalized = allowSpecialTokens
-            ? Split(text, _specialNormalizer, _specialSplitter)
-            : Split(text, _plainNormalizer, _plainSplitter);
+        var (normalized, _) = Split(text, allowSpecialTokens);
         var count = 0;
         foreach (var (offset, length) in _words)
         {
@@ -65,12 +62,15 @@ internal sealed class WordPieceTokenEncoder : TokenEncoder
         return count;
     }
 
-    /// <summary>Normalises <paramref name="text"/> and fills <see cref="_words"/> with its words.</summary>
-    private string Split(string text, BertTextNormalizer normalizer, BertWordSplitter splitter)
+    /// <summary>Normalises <paramref name="text"/> with the normaliser and splitter for
+    /// <paramref name="allowSpecialTokens"/> and fills <see cref="_words"/> with its words.</summary>
+    private (string Normalized, BertTextNormalizer Normalizer) Split(string text, bool allowSpecialTokens)
     {
+        var normalizer = allowSpecialTokens ? _specialNormalizer : _plainNormalizer;
+        var splitter = allowSpecialTokens ? _specialSplitter : _plainSplitter;
         _words.Clear();
         var normalized = normalizer.Normalize(text);
         splitter.Split(normalized, _words);
-        return normalized;
+        return (normalized, normalizer);
     }
 }

@@ -187,9 +187,16 @@ internal static class EmbedBench
             var inputs = corpus.Inputs;
             var phases = options.Phases;
 
+            // The corpus's first `count` inputs for fixed work, and `others` inputs after them (wrapping
+            // around) for the warm-up before it.
+            (EmbedInput[] Set, EmbedInput[] Others) Carve(int count, int others)
+            {
+                var set = inputs.Take(Math.Min(count, inputs.Count)).ToArray();
+                return (set, [.. inputs.Skip(set.Length).Concat(inputs).Take(others)]);
+            }
+
             // The same inputs at every batch size, each embedded once; a warm-up on other inputs first.
-            var sweep = inputs.Take(Math.Min(options.SweepTexts, inputs.Count)).ToArray();
-            var spare = inputs.Skip(sweep.Length).Concat(inputs).Take(Math.Max(options.BatchSizes.Max() * options.Executions, 256)).ToArray();
+            var (sweep, spare) = Carve(options.SweepTexts, Math.Max(options.BatchSizes.Max() * options.Executions, 256));
             async Task<EmbedMeasurement> MeasureInProcessAsync(string key, string label, int batch)
             {
                 await WarmAsync(new EncoderLoad(encoder!, EncoderLoad.LengthSortedBatches(spare, batch), options.Executions), options.InProcessWarmup, cancellationToken);
@@ -239,8 +246,7 @@ internal static class EmbedBench
                 // served window right after it, so that the machine has little time to drift between them.
                 // (Alternating the two in short stretches was tried: every switch between the two
                 // processes' models slowed both, the served side more, by up to a millisecond.)
-                var latencySet = inputs.Take(Math.Min(options.LatencyInputs, inputs.Count)).ToArray();
-                var latencyWarmup = inputs.Skip(latencySet.Length).Concat(inputs).Take(Math.Max(inputs.Count - latencySet.Length, 256)).ToArray();
+                var (latencySet, latencyWarmup) = Carve(options.LatencyInputs, Math.Max(inputs.Count - options.LatencyInputs, 256));
                 var served = await MeasureServedAsync(run, EmbedSummary.ServedSingle, "served, 1 caller", InferenceVariant.Served, 1, TimeSpan.Zero, latencySet, cancellationToken,
                     warmupInputs: latencyWarmup,
                     beforeWindow: encoder is null ? null : async () =>
