@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using KazGrpc.Core;
+using KazGrpc.ModelForge;
 using Microsoft.ML.OnnxRuntime;
 
 namespace KazGrpc.Models;
@@ -10,20 +11,31 @@ namespace KazGrpc.Models;
 /// A BERT-style encoder: runs a padded batch of token ids and pools the last hidden state into
 /// one vector per input. Padding never leaks: attention masks zero it, and pooling averages only
 /// the input's own positions, so a vector does not depend on what shared its batch. Thread-safe
-/// (ONNX Runtime sessions are); the caller bounds concurrency. Owns and disposes its session.
+/// (ONNX Runtime sessions are); the caller bounds concurrency. Owns and disposes its sessions.
 /// </summary>
+/// <remarks>
+/// Pooling runs on the host (the hidden state is copied out and averaged in managed code) or on the
+/// encoder's device: then the encoder's output is bound to device memory through IOBinding and fed,
+/// where it lies, to a forged pooling graph (<see cref="PoolingHead"/>) on the same execution
+/// provider, whose [batch, dimensions] output is bound to host memory. On CUDA that keeps the
+/// [batch, sequence, dimensions] hidden state off the PCIe bus. See <see cref="OnnxRuntimeOptions.Pooling"/>.
+/// </remarks>
 public sealed class EncoderModel : IDisposable
 {
     private readonly InferenceSession _session;
+    private readonly InferenceSession? _pooling;
+    private readonly OrtMemoryInfo? _deviceMemory;
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
     private readonly bool _clsPooling;
     private long _executedInputs;
     private volatile long[] _zeros = new long[1024];
 
-    private EncoderModel(InferenceSession session, string provider, EncoderConfig config)
+    private EncoderModel(InferenceSession session, string provider, EncoderConfig config, InferenceSession? pooling, OrtMemoryInfo? deviceMemory)
     {
         _session = session;
+        _pooling = pooling;
+        _deviceMemory = deviceMemory;
         Provider = provider;
         MaxTokens = config.MaxTokens;
         _clsPooling = config.Pooling == "cls";
@@ -49,6 +61,9 @@ public sealed class EncoderModel : IDisposable
     /// <summary>The execution provider the session runs on.</summary>
     public string Provider { get; }
 
+    /// <summary>Whether pooling runs on the execution provider's device (otherwise on the host).</summary>
+    public bool PoolsOnDevice => _pooling is not null;
+
     /// <summary>Length of each vector (0 until the first run when the model does not declare it).</summary>
     public int Dimensions { get; private set; }
 
@@ -62,12 +77,22 @@ public sealed class EncoderModel : IDisposable
     public static EncoderModel Load(string directory, EncoderConfig config, SessionFactory sessions)
     {
         var (session, provider) = sessions.Create(Path.Combine(directory, "model.onnx"));
+        InferenceSession? pooling = null;
+        OrtMemoryInfo? deviceMemory = null;
         try
         {
-            return new EncoderModel(session, provider, config);
+            if (sessions.PoolsOnDevice(provider))
+            {
+                pooling = sessions.Create(PoolingHead.Bytes(config.Pooling), provider);
+                deviceMemory = sessions.DeviceMemory(provider);
+            }
+
+            return new EncoderModel(session, provider, config, pooling, deviceMemory);
         }
         catch
         {
+            pooling?.Dispose();
+            DisposeMemoryInfo(deviceMemory);
             session.Dispose();
             throw;
         }
@@ -110,7 +135,12 @@ public sealed class EncoderModel : IDisposable
 
             using var runOptions = new RunOptions();
             using var cancel = cancellationToken.Register(() => runOptions.Terminate = true);
-            using var outputs = Run(runOptions, values, cancellationToken);
+            if (_pooling is not null)
+            {
+                return EmbedOnDevice(_pooling, runOptions, values, maskValue, batch, cancellationToken);
+            }
+
+            using var outputs = Guard(() => _session.Run(runOptions, _inputNames, values, _outputNames), cancellationToken);
             Interlocked.Add(ref _executedInputs, batch);
             var hidden = outputs[0];
             var outputShape = hidden.GetTensorTypeAndShape().Shape;
@@ -145,13 +175,67 @@ public sealed class EncoderModel : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _session.Dispose();
+    public void Dispose()
+    {
+        _session.Dispose();
+        _pooling?.Dispose();
+        DisposeMemoryInfo(_deviceMemory);
+    }
 
-    private IDisposableReadOnlyCollection<OrtValue> Run(RunOptions runOptions, OrtValue[] values, CancellationToken cancellationToken)
+    private static void DisposeMemoryInfo(OrtMemoryInfo? memory)
+    {
+        if (memory is not null && !ReferenceEquals(memory, OrtMemoryInfo.DefaultInstance))
+        {
+            memory.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Runs the encoder with its output bound to the device's memory, then the pooling head on that
+    /// output with its own output bound to a host buffer: only [batch, dimensions] floats reach the host.
+    /// </summary>
+    private float[][] EmbedOnDevice(InferenceSession pooling, RunOptions runOptions, OrtValue[] values, OrtValue mask, int batch, CancellationToken cancellationToken)
+    {
+        using var encoderBinding = _session.CreateIoBinding();
+        for (var i = 0; i < values.Length; i++)
+        {
+            encoderBinding.BindInput(_inputNames[i], values[i]);
+        }
+
+        encoderBinding.BindOutputToDevice(_outputNames[0], _deviceMemory!);
+        using var outputs = Guard(() => _session.RunWithBoundResults(runOptions, encoderBinding), cancellationToken);
+        var hidden = outputs[0];
+        var dimensions = (int)hidden.GetTensorTypeAndShape().Shape[2];
+        Dimensions = dimensions;
+
+        var pooled = new float[batch * dimensions];
+        using var pooledValue = OrtValue.CreateTensorValueFromMemory(pooled, [batch, dimensions]);
+        using var poolingBinding = pooling.CreateIoBinding();
+        poolingBinding.BindInput(PoolingHead.Hidden, hidden);
+        poolingBinding.BindInput(PoolingHead.AttentionMask, mask);
+        poolingBinding.BindOutput(PoolingHead.Pooled, pooledValue);
+        Guard(() =>
+        {
+            pooling.RunWithBinding(runOptions, poolingBinding);
+            poolingBinding.SynchronizeBoundOutputs();
+            return true;
+        }, cancellationToken);
+        Interlocked.Add(ref _executedInputs, batch);
+
+        var result = new float[batch][];
+        for (var b = 0; b < batch; b++)
+        {
+            result[b] = pooled.AsSpan(b * dimensions, dimensions).ToArray();
+        }
+
+        return result;
+    }
+
+    private static T Guard<T>(Func<T> run, CancellationToken cancellationToken)
     {
         try
         {
-            return _session.Run(runOptions, _inputNames, values, _outputNames);
+            return run();
         }
         catch (OnnxRuntimeException) when (cancellationToken.IsCancellationRequested)
         {

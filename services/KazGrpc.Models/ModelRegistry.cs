@@ -49,7 +49,7 @@ public sealed partial class ModelRegistry : IDisposable
                 var config = EncoderConfig.Read(model.Directory);
                 var encoder = await Task.Run(() => EncoderModel.Load(model.Directory, config, _sessions), cancellationToken).ConfigureAwait(false);
                 model.Set(ModelState.Loading, encoder: encoder);
-                Loaded(_logger, model.Name, encoder.Provider);
+                Loaded(_logger, model.Name, encoder.Provider, encoder.PoolsOnDevice ? "on the device (IOBinding)" : "on the host");
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -124,8 +124,8 @@ public sealed partial class ModelRegistry : IDisposable
         }
     }
 
-    [LoggerMessage(1, LogLevel.Information, "Loaded model {Name} on {Provider}")]
-    private static partial void Loaded(ILogger logger, string name, string provider);
+    [LoggerMessage(1, LogLevel.Information, "Loaded model {Name} on {Provider}, pooling {Pooling}")]
+    private static partial void Loaded(ILogger logger, string name, string provider, string pooling);
 
     [LoggerMessage(2, LogLevel.Error, "Model {Name} failed to load; the others are unaffected")]
     private static partial void LoadFailed(ILogger logger, Exception exception, string name);

@@ -21,12 +21,26 @@ public sealed class OnnxRuntimeOptions
     /// <summary>CUDA device id. Default 0.</summary>
     public int CudaDeviceId { get; set; }
 
+    /// <summary>
+    /// Where an encoder's pooling runs: <c>device</c> (a pooling graph on the encoder's execution
+    /// provider, fed the hidden state through IOBinding where it lies; only the pooled vectors come to
+    /// the host), <c>host</c> (the hidden state comes to the host and is pooled there), or <c>auto</c>
+    /// (default: device on CUDA, host on the CPU, where there is no copy to save and the managed pooling
+    /// is cheaper than a second session run).
+    /// </summary>
+    public string Pooling { get; set; } = "auto";
+
     /// <summary>Throws when a value is out of range; called at start-up.</summary>
     public void Validate()
     {
         if (ExecutionProvider is not ("auto" or "cuda" or "cpu"))
         {
             throw new InvalidOperationException($"{SectionName}:ExecutionProvider must be auto, cuda or cpu; got '{ExecutionProvider}'");
+        }
+
+        if (Pooling is not ("auto" or "device" or "host"))
+        {
+            throw new InvalidOperationException($"{SectionName}:Pooling must be auto, device or host; got '{Pooling}'");
         }
 
         if (IntraOpThreads < 0 || InterOpThreads < 0)

@@ -33,9 +33,40 @@ public sealed partial class SessionFactory(IOptions<OnnxRuntimeOptions> options,
         return (CreateSession(modelPath, settings, cuda: false), "cpu");
     }
 
+    /// <summary>Creates a session for the model in <paramref name="model"/> on <paramref name="provider"/>
+    /// (as <see cref="Create(string)"/> returned it for the model it runs beside). The caller disposes the session.</summary>
+    public InferenceSession Create(byte[] model, string provider) =>
+        CreateSession(model, options.Value, cuda: provider == "cuda");
+
+    /// <summary>Whether an encoder on <paramref name="provider"/> pools on its device (see <see cref="OnnxRuntimeOptions.Pooling"/>).</summary>
+    public bool PoolsOnDevice(string provider) => options.Value.Pooling switch
+    {
+        "device" => true,
+        "host" => false,
+        _ => provider == "cuda",
+    };
+
+    /// <summary>The memory of <paramref name="provider"/>'s device, for outputs that stay there: the
+    /// configured CUDA device's, or the host's.</summary>
+    public OrtMemoryInfo DeviceMemory(string provider) => provider == "cuda"
+        ? new OrtMemoryInfo(OrtMemoryInfo.allocatorCUDA, OrtAllocatorType.DeviceAllocator, options.Value.CudaDeviceId, OrtMemType.Default)
+        : OrtMemoryInfo.DefaultInstance;
+
     private static InferenceSession CreateSession(string modelPath, OnnxRuntimeOptions settings, bool cuda)
     {
-        using var sessionOptions = new SessionOptions
+        using var sessionOptions = SessionOptionsFor(settings, cuda);
+        return new InferenceSession(modelPath, sessionOptions);
+    }
+
+    private static InferenceSession CreateSession(byte[] model, OnnxRuntimeOptions settings, bool cuda)
+    {
+        using var sessionOptions = SessionOptionsFor(settings, cuda);
+        return new InferenceSession(model, sessionOptions);
+    }
+
+    private static SessionOptions SessionOptionsFor(OnnxRuntimeOptions settings, bool cuda)
+    {
+        var sessionOptions = new SessionOptions
         {
             IntraOpNumThreads = settings.IntraOpThreads,
             InterOpNumThreads = settings.InterOpThreads,
@@ -44,10 +75,18 @@ public sealed partial class SessionFactory(IOptions<OnnxRuntimeOptions> options,
         };
         if (cuda)
         {
-            sessionOptions.AppendExecutionProvider_CUDA(settings.CudaDeviceId);
+            try
+            {
+                sessionOptions.AppendExecutionProvider_CUDA(settings.CudaDeviceId);
+            }
+            catch
+            {
+                sessionOptions.Dispose();
+                throw;
+            }
         }
 
-        return new InferenceSession(modelPath, sessionOptions);
+        return sessionOptions;
     }
 
     [LoggerMessage(1, LogLevel.Information, "CUDA execution provider unavailable ({Reason}); running on CPU")]

@@ -40,8 +40,11 @@ public sealed class InferenceEnvironment : IAsyncDisposable
 
     /// <summary>Inputs the model has run: read from the model itself, since every host in this
     /// process reports to the same meter name.</summary>
-    public long ExecutedInputs(string model) =>
-        _app!.Services.GetRequiredService<KazGrpc.Models.ModelRegistry>().Get(model).Encoder!.ExecutedInputs;
+    public long ExecutedInputs(string model) => Encoder(model).ExecutedInputs;
+
+    /// <summary>The loaded encoder of <paramref name="model"/>.</summary>
+    public KazGrpc.Models.EncoderModel Encoder(string model) =>
+        _app!.Services.GetRequiredService<KazGrpc.Models.ModelRegistry>().Get(model).Encoder!;
 
     public static Task<InferenceEnvironment> StartAsync(CancellationToken cancellationToken, params string[] settings) =>
         StartAsync(_ => { }, cancellationToken, settings);
