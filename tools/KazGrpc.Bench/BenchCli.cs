@@ -88,11 +88,18 @@ internal static class BenchCli
 
     private static Func<Task> ParsedEcho(string[] args, CancellationToken cancellationToken)
     {
-        if (args is not ["--port", var text] || !int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+        var (text, tokenizer, name) = args switch
         {
-            throw new FormatException("echo-server needs --port N (1-65535)");
+            ["--port", var p] => (p, null, null),
+            ["--port", var p, "--tokenizer", var url, var n] => (p, url, n),
+            _ => (null, null, null),
+        };
+        if (text is null || !int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+        {
+            throw new FormatException("echo-server needs --port N (1-65535) [--tokenizer URL NAME]");
         }
 
-        return () => EchoHost.RunAsync(port, cancellationToken);
+        var address = tokenizer is null ? null : OptionValues.Address("--tokenizer", tokenizer);
+        return () => EchoHost.RunAsync(port, address, name, cancellationToken);
     }
 }

@@ -284,6 +284,13 @@ internal static class EmbedBench
                 results.Add(await MeasureServedAsync(run, EmbedSummary.Overhead, "overhead: identity served", InferenceVariant.Overhead,
                     options.Concurrency, options.Duration, inputs, cancellationToken));
                 results.Add(await MeasureAsync(run, EmbedSummary.Echo, "bare gRPC echo", string.Empty, load, 0, WarmupFor(echo), options.Duration, [echo], null, cancellationToken));
+
+                // The floor the tokenizer hop alone sets: the echo, tokenizing each text first
+                // through tokenizer-svc with inference-svc's tokenizer client.
+                var hopEcho = await services.HopEchoAsync(cancellationToken);
+                var tokenizer = await services.TokenizerAsync(cancellationToken);
+                results.Add(await MeasureAsync(run, EmbedSummary.HopEcho, "echo through the tokenizer hop", string.Empty,
+                    new UnaryCallLoad(options.Concurrency, inputs, EchoCall(hopEcho)), 0, WarmupFor(hopEcho), options.Duration, [hopEcho, tokenizer], null, cancellationToken));
             }
 
             return results;
@@ -390,7 +397,7 @@ internal static class EmbedBench
             GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
             GC.WaitForPendingFinalizers();
 
-            var unit = key is EmbedSummary.Echo or EmbedSummary.EchoBefore or EmbedSummary.EchoIdle ? "replies" : "emb";
+            var unit = key is EmbedSummary.Echo or EmbedSummary.EchoBefore or EmbedSummary.EchoIdle or EmbedSummary.HopEcho ? "replies" : "emb";
             LoadResult result;
             await using (ProgressLine.Start(output, $"run {run} {label}", unit, recorder, latencies, duration, count, live))
             {

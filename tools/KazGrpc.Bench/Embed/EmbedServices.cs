@@ -9,8 +9,8 @@ namespace KazGrpc.Bench.Embed;
 /// <summary>
 /// The services of <c>bench embed</c>, each started on first use and kept until the end (so later
 /// runs find them warm): one tokenizer-svc (or the one at <c>--tokenizer-address</c>), an
-/// inference-svc per <see cref="InferenceVariant"/> (the served one may be <c>--inference-address</c>)
-/// and the echo server. Each is ready when it answers as the benchmark will call it.
+/// inference-svc per <see cref="InferenceVariant"/> (the served one may be <c>--inference-address</c>),
+/// the echo server and the hop echo server. Each is ready when it answers as the benchmark will call it.
 /// </summary>
 internal sealed class EmbedServices(EmbedBenchOptions options, BenchWorkspace workspace, string repositoryRoot) : IAsyncDisposable
 {
@@ -21,10 +21,11 @@ internal sealed class EmbedServices(EmbedBenchOptions options, BenchWorkspace wo
     private readonly HashSet<ServiceTarget> _warmed = [];
     private ServiceTarget? _tokenizer;
     private ServiceTarget? _echo;
+    private ServiceTarget? _hopEcho;
 
     /// <summary>Every service this benchmark started, for CPU snapshots.</summary>
     public IEnumerable<ServiceTarget> Started =>
-        new[] { _tokenizer, _echo }.Concat(_inference.Values).OfType<ServiceTarget>().Where(t => t.Process is not null);
+        new[] { _tokenizer, _echo, _hopEcho }.Concat(_inference.Values).OfType<ServiceTarget>().Where(t => t.Process is not null);
 
     /// <summary>The tokenizer-svc, started when there is none yet.</summary>
     public ServiceTarget? Tokenizer => _tokenizer;
@@ -126,35 +127,54 @@ internal sealed class EmbedServices(EmbedBenchOptions options, BenchWorkspace wo
     }
 
     /// <summary>The echo server (this executable's <c>echo-server</c> command), ready to answer.</summary>
-    public async Task<ServiceTarget> EchoAsync(CancellationToken cancellationToken)
+    public async Task<ServiceTarget> EchoAsync(CancellationToken cancellationToken) =>
+        _echo = await EchoServerAsync(_echo, "echo-server", [], null, cancellationToken);
+
+    /// <summary>The hop echo server (<c>echo-server --tokenizer</c>, against this benchmark's tokenizer-svc), ready to answer.</summary>
+    public async Task<ServiceTarget> HopEchoAsync(CancellationToken cancellationToken)
     {
-        if (_echo is not null)
+        if (_hopEcho is null)
         {
-            _echo.Process?.ThrowIfExited();
-            return _echo;
+            var tokenizer = await TokenizerAsync(cancellationToken);
+            // Its tokenizer client runs under the services' environment (--service-env), as inference-svc's does.
+            _hopEcho = await EchoServerAsync(null, "hop-echo-server", ["--tokenizer", tokenizer.Address.ToString(), workspace.Tokenizer], options.ServiceEnvironment, cancellationToken);
+        }
+
+        return await EchoServerAsync(_hopEcho, "hop-echo-server", [], null, cancellationToken);
+    }
+
+    /// <summary><paramref name="existing"/>, or a new echo server process started with <paramref name="extra"/> arguments.</summary>
+    private async Task<ServiceTarget> EchoServerAsync(
+        ServiceTarget? existing, string name, string[] extra, IReadOnlyDictionary<string, string>? environment, CancellationToken cancellationToken)
+    {
+        if (existing is not null)
+        {
+            existing.Process?.ThrowIfExited();
+            return existing;
         }
 
         var port = ServiceProcess.FreePort();
-        var process = ServiceProcess.Start("echo-server", Path.Combine(AppContext.BaseDirectory, "kazgrpc-bench.dll"), ["echo-server", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)], repositoryRoot);
-        var target = new ServiceTarget("echo-server", new Uri($"http://127.0.0.1:{port}"), null, process);
+        var process = ServiceProcess.Start(name, Path.Combine(AppContext.BaseDirectory, "kazgrpc-bench.dll"),
+            ["echo-server", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), .. extra], repositoryRoot, environment);
+        var target = new ServiceTarget(name, new Uri($"http://127.0.0.1:{port}"), null, process);
         var client = new EchoService.EchoServiceClient(target.Channel);
-        _echo = await ReadyAsync(target, async (_, token) =>
+        return await ReadyAsync(target, async (_, token) =>
             await client.EchoAsync(new EchoRequest { Text = "ready?", ReplyFloats = 1 }, deadline: DateTime.UtcNow + ProbeDeadline, cancellationToken: token) is not null,
             checkHealth: false,
             cancellationToken);
-        return target;
     }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        foreach (var target in _inference.Values.Concat(new[] { _echo, _tokenizer }.OfType<ServiceTarget>()))
+        foreach (var target in _inference.Values.Concat(new[] { _echo, _hopEcho, _tokenizer }.OfType<ServiceTarget>()))
         {
             await target.DisposeAsync();
         }
 
         _inference.Clear();
         _echo = null;
+        _hopEcho = null;
         _tokenizer = null;
     }
 

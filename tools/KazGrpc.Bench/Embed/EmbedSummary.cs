@@ -31,6 +31,9 @@ internal static class EmbedSummary
     /// <summary>Key of the echo run before the identity encoder's (the <see cref="Echo"/> run comes after it).</summary>
     public const string EchoBefore = "echo-before";
 
+    /// <summary>Key of the echo whose server first tokenizes each text through tokenizer-svc (the hop alone).</summary>
+    public const string HopEcho = "hop-echo";
+
     /// <summary>Key of the in-process run at the run's best batch size after the served window; not a ceiling candidate itself.</summary>
     public const string CeilingAfter = "ceiling-after";
 
@@ -143,6 +146,17 @@ internal static class EmbedSummary
                 overhead.ItemsPerSecond / echoRate, r => Divide(In(r, Overhead)?.ItemsPerSecond, EchoIn(r, m => m.ItemsPerSecond)), OverheadOrEcho, OverheadTarget, false);
             Add("overhead/echo per cpu-s", "the same per CPU-second (client + both services against client + echo server); steadier on a shared machine",
                 overhead.ItemsPerCpuSecond / echoPerCpu, r => Divide(In(r, Overhead)?.ItemsPerCpuSecond, EchoIn(r, m => m.ItemsPerCpuSecond)), OverheadOrEcho, null, false);
+        }
+
+        if (byKey.TryGetValue(HopEcho, out var hopEcho) && byKey.TryGetValue(Echo, out var bareEcho))
+        {
+            byKey.TryGetValue(EchoBefore, out var bareEchoBefore);
+            Add("hop-echo/echo", "the echo tokenizing each text through tokenizer-svc first (inference-svc's tokenizer client, nothing else of inference-svc) req/s / bare echo req/s: the floor the tokenizer hop alone sets under overhead/echo",
+                hopEcho.ItemsPerSecond / Bracketed(bareEchoBefore?.ItemsPerSecond, bareEcho.ItemsPerSecond)!.Value,
+                r => Divide(In(r, HopEcho)?.ItemsPerSecond, EchoIn(r, m => m.ItemsPerSecond)), k => k is HopEcho or Echo or EchoBefore, null, false);
+            Add("overhead/hop-echo", "identity encoder through both services req/s / the hop echo's: what inference-svc adds to the hop (hosting, validation, batcher, ONNX Runtime, pooling)",
+                overhead is not null ? overhead.ItemsPerSecond / hopEcho.ItemsPerSecond : double.NaN,
+                r => Divide(In(r, Overhead)?.ItemsPerSecond, In(r, HopEcho)?.ItemsPerSecond), k => k is HopEcho or Overhead, null, false);
         }
 
         if (byKey.TryGetValue(ServedSingle, out var single) && byKey.TryGetValue(InProcessSingle, out var inProcess))
