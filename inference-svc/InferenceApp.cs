@@ -39,7 +39,8 @@ public static class InferenceApp
 
     private static void AddTokenizerHop(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<TokenizerClientOptions>().Bind(builder.Configuration.GetSection(TokenizerClientOptions.SectionName))
+        // The code after the hop only queues the ids for the batcher: callers resume inline (Tokenizer:InlineCompletions).
+        builder.Services.AddOptions<TokenizerClientOptions>().Configure(o => o.InlineCompletions = true).Bind(builder.Configuration.GetSection(TokenizerClientOptions.SectionName))
             .Validate(o => { o.Validate(); return true; }).ValidateOnStart();
         builder.Services.AddSingleton(sp => new TokenizerClient(sp.GetRequiredService<IOptions<TokenizerClientOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton(sp => new TokenizerHealth(sp.GetRequiredService<IOptions<TokenizerClientOptions>>().Value.Address));

@@ -59,7 +59,7 @@ public sealed class TokenizeStreamMultiplexer : IAsyncDisposable
     {
         cancellationToken.ThrowIfCancellationRequested();
         var session = GetSession();
-        var call = new PendingCall(request, Session.TextBytes(request));
+        var call = new PendingCall(request, TokenizeMerging.TextBytes(request));
         await session.Window.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -164,17 +164,6 @@ public sealed class TokenizeStreamMultiplexer : IAsyncDisposable
         public ConcurrentDictionary<string, Message> Pending { get; } = new(StringComparer.Ordinal);
 
         public volatile RpcException? Broken;
-
-        public static long TextBytes(TokenizeRequest request)
-        {
-            long bytes = 0;
-            foreach (var text in request.Texts)
-            {
-                bytes += text.Length;
-            }
-
-            return bytes * 3; // UTF-8 bytes of UTF-16 text, at most
-        }
 
         /// <summary>Queues <paramref name="call"/> and, when no write is under way, writes.</summary>
         public void Send(PendingCall call)
@@ -313,21 +302,14 @@ public sealed class TokenizeStreamMultiplexer : IAsyncDisposable
         /// <summary>
         /// Whether <paramref name="next"/> may join a message that starts with <paramref name="first"/>
         /// and has <paramref name="texts"/> texts of <paramref name="bytes"/> bytes so far: it asks the
-        /// same of the same tokenizer (every TokenizeRequest field but texts and request_id; a field
-        /// added to the message must be added here, which a test checks) and the message stays in its limits.
+        /// same of the same tokenizer and the message stays in its limits.
         /// </summary>
         private bool CanJoin(PendingCall first, PendingCall next, int texts, long bytes)
         {
             var limits = _owner._limits;
-            if (next.Alone || limits.MaxTextsPerMessage == 1 || texts + next.Request.Texts.Count > limits.MaxTextsPerMessage || bytes + next.TextBytes > limits.MaxBytesPerMessage)
-            {
-                return false;
-            }
-
-            var a = first.Request;
-            var b = next.Request;
-            return a.AddSpecialTokens == b.AddSpecialTokens && a.ReturnOffsets == b.ReturnOffsets && a.MaxTokens == b.MaxTokens
-                && a.AllowSpecialTokens == b.AllowSpecialTokens && string.Equals(a.Tokenizer, b.Tokenizer, StringComparison.Ordinal);
+            return !next.Alone
+                && TokenizeMerging.Fits(texts, bytes, next.Request.Texts.Count, next.TextBytes, limits.MaxTextsPerMessage, limits.MaxBytesPerMessage)
+                && TokenizeMerging.AskSame(first.Request, next.Request);
         }
 
         private async Task ReadAsync()
@@ -372,24 +354,20 @@ public sealed class TokenizeStreamMultiplexer : IAsyncDisposable
                 return;
             }
 
-            var expected = calls.Sum(c => c.Request.Texts.Count);
-            if (response.Results.Count != expected)
+            TokenizeResponse[] shares;
+            try
             {
-                Complete(message, new RpcException(new Status(StatusCode.Internal,
-                    $"tokenizer-svc answered {response.Results.Count} results to a request of {expected} texts")));
+                shares = TokenizeMerging.Split(response, [.. calls.Select(c => c.Request)]);
+            }
+            catch (RpcException ex)
+            {
+                Complete(message, ex);
                 return;
             }
 
-            var next = 0;
-            foreach (var call in calls)
+            for (var i = 0; i < calls.Length; i++)
             {
-                var share = new TokenizeResponse { RequestId = call.Request.RequestId };
-                for (var i = 0; i < call.Request.Texts.Count; i++)
-                {
-                    share.Results.Add(response.Results[next++]);
-                }
-
-                call.TrySetResult(share);
+                calls[i].TrySetResult(shares[i]);
             }
         }
 

@@ -12,7 +12,8 @@ namespace KazGrpc.Client;
 
 /// <summary>
 /// Resilient client of tokenizer-svc. Tokenize calls go over long-lived multiplexed
-/// TokenizeStreams; every call runs through one Polly pipeline, built once: retry (UNAVAILABLE and
+/// TokenizeStreams; concurrent calls that ask the same are merged first (<see cref="TokenizeCoalescer"/>),
+/// and every call on the wire runs through one Polly pipeline, built once: retry (UNAVAILABLE and
 /// timeouts only; tokenization is idempotent) around a circuit breaker around a per-attempt
 /// timeout. A hung tokenizer (its port accepts, nothing answers) therefore costs at most
 /// (1 + MaxRetries) attempt timeouts, and nothing once the circuit is open. Thread-safe; create
@@ -27,6 +28,7 @@ public sealed class TokenizerClient : IAsyncDisposable
     private readonly Health.HealthClient _health;
     private readonly ResiliencePipeline _pipeline;
     private readonly CircuitBreakerManualControl _circuit = new();
+    private readonly TokenizeCoalescer _coalescer;
     private int _nextStream;
 
     /// <summary>Creates the client; no connection is made until the first call.</summary>
@@ -35,9 +37,12 @@ public sealed class TokenizerClient : IAsyncDisposable
         options.Validate();
         _options = options;
         _channels = [.. Enumerable.Range(0, options.Streams).Select(_ => CreateChannel(options))];
+        // Merging happens above the pipeline, so that it runs once per message; the streams carry
+        // what the coalescer sends as it is.
         _streams = [.. _channels.Select(c => new TokenizeStreamMultiplexer(
             new TokenizerService.TokenizerServiceClient(c),
-            new MultiplexerLimits(options.MaxInFlightPerStream, options.MaxTextsPerMessage, options.MaxBytesPerMessage)))];
+            new MultiplexerLimits(options.MaxInFlightPerStream, MaxTextsPerMessage: 1, options.MaxBytesPerMessage)))];
+        _coalescer = new TokenizeCoalescer(SendAsync, options.MaxTextsPerMessage, options.MaxBytesPerMessage, options.InlineCompletions);
         _unary = new TokenizerService.TokenizerServiceClient(_channels[0]);
         _health = new Health.HealthClient(_channels[0]);
         _pipeline = BuildPipeline(options, timeProvider ?? TimeProvider.System);
@@ -49,9 +54,16 @@ public sealed class TokenizerClient : IAsyncDisposable
     /// <summary>State of the circuit: open means calls fail at once with UNAVAILABLE.</summary>
     public bool CircuitOpen { get; private set; }
 
-    /// <summary>Tokenizes over a multiplexed stream with timeout, retry and circuit breaking.
-    /// Failures to reach the tokenizer surface as <see cref="RpcException"/> with UNAVAILABLE.</summary>
-    public Task<TokenizeResponse> TokenizeAsync(TokenizeRequest request, CancellationToken cancellationToken)
+    /// <summary>Tokenizes over a multiplexed stream with timeout, retry and circuit breaking, possibly in
+    /// one message with concurrent calls that ask the same. Failures to reach the tokenizer surface as
+    /// <see cref="RpcException"/> with UNAVAILABLE.</summary>
+    public Task<TokenizeResponse> TokenizeAsync(TokenizeRequest request, CancellationToken cancellationToken) =>
+        _coalescer.TokenizeAsync(request, cancellationToken);
+
+    /// <summary>Tokenize calls sent to tokenizer-svc so far: each a message that may carry several callers' texts.</summary>
+    public long MessagesSent => _coalescer.Sent;
+
+    private Task<TokenizeResponse> SendAsync(TokenizeRequest request, CancellationToken cancellationToken)
     {
         var stream = _streams[(int)((uint)Interlocked.Increment(ref _nextStream) % (uint)_streams.Length)];
         return Execute((stream, request), static (state, token) => state.stream.TokenizeAsync(state.request, token), cancellationToken);

@@ -46,6 +46,13 @@ public sealed class TokenizerClientOptions
     /// Tokenization:MaxRequestBytes. Default 1 MiB.</summary>
     public long MaxBytesPerMessage { get; set; } = 1 << 20;
 
+    /// <summary>
+    /// Resume callers on the thread that splits a merged answer, one after another, instead of
+    /// handing each to the thread pool. Saves a hand-off per call; only for callers whose code after
+    /// the await is short. Default false (inference-svc turns it on: it only queues the ids).
+    /// </summary>
+    public bool InlineCompletions { get; set; }
+
     /// <summary>How often the tokenizer's health is checked in the background. Default 1 s.</summary>
     public TimeSpan HealthCheckInterval { get; set; } = TimeSpan.FromSeconds(1);
 

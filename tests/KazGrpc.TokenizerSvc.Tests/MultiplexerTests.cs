@@ -128,7 +128,7 @@ public sealed class MultiplexerTests(TokenizerServiceFixture fixture)
     [Fact]
     public void TokenizeRequest_HasTheFieldsTheMultiplexerCompares()
     {
-        // Merging compares every field but texts and request_id; a new field must join that comparison (Session.CanJoin).
+        // Merging compares every field but texts and request_id; a new field must join that comparison (TokenizeMerging.AskSame).
         Assert.Equal(
             ["tokenizer", "texts", "add_special_tokens", "return_offsets", "max_tokens", "request_id", "allow_special_tokens"],
             TokenizeRequest.Descriptor.Fields.InFieldNumberOrder().Select(f => f.Name));

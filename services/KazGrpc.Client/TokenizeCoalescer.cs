@@ -1,0 +1,276 @@
+using System.Collections.Concurrent;
+using Grpc.Core;
+using KazGrpc.Contracts.Tokenizer.V1;
+
+namespace KazGrpc.Client;
+
+/// <summary>
+/// Merges concurrent Tokenize calls into shared calls before they reach the resilience pipeline, so
+/// that the pipeline (timeout, retry, circuit breaker) runs once per message on the wire, not once
+/// per caller. Calls that ask the same of the same tokenizer (<see cref="TokenizeMerging.AskSame"/>)
+/// and arrive while shared calls are outstanding go together, up to the message limits; a call that
+/// finds nothing outstanding goes at once, alone.
+/// </summary>
+/// <remarks>
+/// <para>Failures. A shared call that fails for a reason about the request (an in-band error such as
+/// INVALID_ARGUMENT) is sent again for each of its callers alone, so that one bad text fails only its
+/// own caller; one that fails because the tokenizer is unreachable fails all of them with that error.</para>
+/// <para>Cancellation. A caller that cancels is answered at once and its share of the answer is
+/// dropped; a shared call whose callers have all gone is not tried again.</para>
+/// <para>Completions. With <c>inlineCompletions</c>, callers resume on the thread that splits the
+/// answer, one after another, which saves a thread-pool hand-off per caller; only for callers whose
+/// code after the await is short (inference-svc's: it queues the ids for the batcher).</para>
+/// </remarks>
+internal sealed class TokenizeCoalescer(
+    Func<TokenizeRequest, CancellationToken, Task<TokenizeResponse>> send, int maxTextsPerMessage, long maxBytesPerMessage, bool inlineCompletions)
+{
+    private readonly ConcurrentQueue<Call> _queue = new();
+    private int _taking;
+    private int _outstanding;
+    private long _sent;
+
+    /// <summary>Shared calls sent so far (a call sent alone counts once; a retry within the pipeline does not count).</summary>
+    public long Sent => Interlocked.Read(ref _sent);
+
+    /// <summary>Tokenizes <paramref name="request"/>, possibly in one call with others; the answer is its own, with its request id.</summary>
+    public async Task<TokenizeResponse> TokenizeAsync(TokenizeRequest request, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var call = new Call(request, TokenizeMerging.TextBytes(request), inlineCompletions);
+        await using var registration = cancellationToken.Register(static (state, token) =>
+        {
+            var call = (Call)state!;
+            call.TrySetCanceled(token);
+            Volatile.Read(ref call.Share)?.Left(call);
+        }, call).ConfigureAwait(false);
+        Enqueue(call);
+        return await call.Task.ConfigureAwait(false);
+    }
+
+    private void Enqueue(Call call)
+    {
+        _queue.Enqueue(call);
+        if (Interlocked.CompareExchange(ref _taking, 1, 0) == 0)
+        {
+            _ = TakeAsync();
+        }
+    }
+
+    /// <summary>Sends what is queued while holding the turn (<c>_taking</c> is 1).</summary>
+    private async Task TakeAsync()
+    {
+        while (true)
+        {
+            if (Volatile.Read(ref _outstanding) > 0)
+            {
+                // Under load, let the calls that are about to arrive reach the queue first, so that
+                // they share the next call instead of each paying for the pipeline.
+                await Task.Yield();
+            }
+
+            while (NextShare() is { } share)
+            {
+                _ = SendAsync(share);
+            }
+
+            Volatile.Write(ref _taking, 0);
+            if (_queue.IsEmpty || Interlocked.CompareExchange(ref _taking, 1, 0) != 0)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>The oldest live call and those after it that may share its message.</summary>
+    private Call[]? NextShare()
+    {
+        Call? first;
+        do
+        {
+            if (!_queue.TryDequeue(out first))
+            {
+                return null;
+            }
+        }
+        while (first.Task.IsCompleted);
+
+        if (first.Alone)
+        {
+            return [first];
+        }
+
+        List<Call> calls = [first];
+        var texts = first.Request.Texts.Count;
+        var bytes = first.TextBytes;
+        while (_queue.TryPeek(out var next)
+            && (next.Task.IsCompleted
+                || (!next.Alone && TokenizeMerging.Fits(texts, bytes, next.Request.Texts.Count, next.TextBytes, maxTextsPerMessage, maxBytesPerMessage)
+                    && TokenizeMerging.AskSame(first.Request, next.Request)))
+            && _queue.TryDequeue(out next))
+        {
+            if (!next.Task.IsCompleted)
+            {
+                calls.Add(next);
+                texts += next.Request.Texts.Count;
+                bytes += next.TextBytes;
+            }
+        }
+
+        return [.. calls];
+    }
+
+    private async Task SendAsync(Call[] calls)
+    {
+        Interlocked.Increment(ref _outstanding);
+        Interlocked.Increment(ref _sent);
+        using var share = new Share(calls);
+        try
+        {
+            var request = calls[0].Request;
+            if (calls.Length > 1)
+            {
+                request = request.Clone();
+                request.RequestId = string.Empty;
+                for (var i = 1; i < calls.Length; i++)
+                {
+                    request.Texts.Add(calls[i].Request.Texts);
+                }
+            }
+
+            TokenizeResponse response;
+            try
+            {
+                response = await send(request, share.Abandoned).ConfigureAwait(false);
+            }
+            catch (RpcException ex) when (calls.Length > 1 && ex.StatusCode is not (StatusCode.Unavailable or StatusCode.Cancelled) && !share.Abandoned.IsCancellationRequested)
+            {
+                // Which text was at fault is not known: each caller's request goes again, on its own.
+                foreach (var call in calls)
+                {
+                    call.Alone = true;
+                    Enqueue(call);
+                }
+
+                return;
+            }
+            catch (Exception ex)
+            {
+                foreach (var call in calls)
+                {
+                    call.TrySetException(ex);
+                }
+
+                return;
+            }
+
+            if (calls.Length == 1)
+            {
+                response.RequestId = calls[0].Request.RequestId;
+                calls[0].TrySetResult(response);
+                return;
+            }
+
+            TokenizeResponse[] shares;
+            try
+            {
+                shares = TokenizeMerging.Split(response, [.. calls.Select(c => c.Request)]);
+            }
+            catch (RpcException ex)
+            {
+                foreach (var call in calls)
+                {
+                    call.TrySetException(ex);
+                }
+
+                return;
+            }
+
+            for (var i = 0; i < calls.Length; i++)
+            {
+                calls[i].TrySetResult(shares[i]);
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _outstanding);
+        }
+    }
+
+    /// <summary>One caller's request, waiting for its share of an answer.</summary>
+    private sealed class Call(TokenizeRequest request, long textBytes, bool inline)
+        : TaskCompletionSource<TokenizeResponse>(inline ? TaskCreationOptions.None : TaskCreationOptions.RunContinuationsAsynchronously)
+    {
+        private int _left;
+
+        public TokenizeRequest Request { get; } = request;
+
+        public long TextBytes { get; } = textBytes;
+
+        /// <summary>Set when a shared call failed for a reason about the request: this one goes again, alone.</summary>
+        public bool Alone { get; set; }
+
+        /// <summary>The shared call this request is in, while it is sent.</summary>
+        public Share? Share;
+
+        /// <summary>True the first time it is called: the caller is counted as gone once.</summary>
+        public bool Leave() => Interlocked.Exchange(ref _left, 1) == 0;
+    }
+
+    /// <summary>
+    /// The callers of one shared call: when every one of them has gone (cancelled), <see cref="Abandoned"/>
+    /// is cancelled, so that the pipeline stops retrying for nobody.
+    /// </summary>
+    private sealed class Share : IDisposable
+    {
+        private readonly Call[] _calls;
+        private readonly CancellationTokenSource _abandoned = new();
+        private int _live;
+
+        public Share(Call[] calls)
+        {
+            _calls = calls;
+            _live = calls.Length;
+            foreach (var call in calls)
+            {
+                Volatile.Write(ref call.Share, this);
+            }
+
+            // Those cancelled before they joined left no count behind: count them now.
+            foreach (var call in calls)
+            {
+                if (call.Task.IsCanceled)
+                {
+                    Left(call);
+                }
+            }
+        }
+
+        public CancellationToken Abandoned => _abandoned.Token;
+
+        public void Left(Call call)
+        {
+            if (call.Leave() && Interlocked.Decrement(ref _live) == 0)
+            {
+                try
+                {
+                    _abandoned.Cancel();
+                }
+                catch (ObjectDisposedException)
+                {
+                    // The shared call ended while its last caller was leaving: nothing left to stop.
+                }
+            }
+        }
+
+        public void Dispose()
+        {
+            foreach (var call in _calls)
+            {
+                // A caller sent again alone may already be in a later shared call: leave that one.
+                Interlocked.CompareExchange(ref call.Share, null, this);
+            }
+
+            _abandoned.Dispose();
+        }
+    }
+}

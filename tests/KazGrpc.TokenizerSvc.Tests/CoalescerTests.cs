@@ -1,0 +1,206 @@
+using Grpc.Core;
+using KazGrpc.Client;
+using KazGrpc.Contracts.Tokenizer.V1;
+
+namespace KazGrpc.TokenizerSvc.Tests;
+
+/// <summary>
+/// <see cref="TokenizeCoalescer"/> sending to the real tokenizer-svc (unary Tokenize stands in for
+/// the pipeline and the stream). Sends wait at a gate until a test opens it, and the callers that
+/// should share a call are handed over while the coalescer's yield is held back (a deferring
+/// synchronization context), so that which callers share does not depend on timing.
+/// </summary>
+[Collection(TokenizerServiceGroup.Name)]
+public sealed class CoalescerTests(TokenizerServiceFixture fixture)
+{
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task ConcurrentCalls_ShareOneSend_AndEachGetsItsOwnAnswer()
+    {
+        var sends = new GatedSends(fixture.Client);
+        var coalescer = new TokenizeCoalescer(sends.SendAsync, 256, 1 << 20, inlineCompletions: false);
+        var requests = Corpus.Lines.Take(40).Select((text, i) => new TokenizeRequest
+        {
+            Tokenizer = "minilm",
+            AddSpecialTokens = true,
+            MaxTokens = 16,
+            RequestId = $"caller-{i}",
+            Texts = { text, i % 2 == 0 ? "ok" : "қала" },
+        }).ToList();
+
+        var first = coalescer.TokenizeAsync(requests[0], Token);
+        var others = Deferred.Run(() => requests.Skip(1).Select(r => coalescer.TokenizeAsync(r, Token)).ToList());
+        sends.Open();
+        var responses = await Task.WhenAll([first, .. others]);
+
+        // The first went alone; all the others shared the next send.
+        Assert.Equal([2, 2 * (requests.Count - 1)], sends.TextsPerSend);
+        Assert.Equal(2, coalescer.Sent);
+        for (var i = 0; i < requests.Count; i++)
+        {
+            var unary = await fixture.Client.TokenizeAsync(requests[i], cancellationToken: Token);
+            Assert.Equal(requests[i].RequestId, responses[i].RequestId);
+            Assert.Equal(unary.Results, responses[i].Results);
+        }
+    }
+
+    [Fact]
+    public async Task SharedSendWithABadText_FailsOnlyThatCaller()
+    {
+        var sends = new GatedSends(fixture.Client);
+        var coalescer = new TokenizeCoalescer(sends.SendAsync, 256, long.MaxValue, inlineCompletions: true);
+        var tooLong = new string('a', (1 << 20) + 1);
+        TokenizeRequest[] requests =
+        [
+            new() { Tokenizer = "minilm", Texts = { "first" } },
+            new() { Tokenizer = "minilm", Texts = { "before" } },
+            new() { Tokenizer = "minilm", Texts = { "fine", tooLong } },
+            new() { Tokenizer = "minilm", Texts = { "after" } },
+        ];
+
+        var first = coalescer.TokenizeAsync(requests[0], Token);
+        var answers = Deferred.Run(() => requests.Skip(1).Select(r => coalescer.TokenizeAsync(r, Token)).ToList());
+        sends.Open();
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => answers[1]);
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains("texts[1]", error.Status.Detail, StringComparison.Ordinal);
+        foreach (var (request, answer) in new[] { (requests[0], first), (requests[1], answers[0]), (requests[3], answers[2]) })
+        {
+            var unary = await fixture.Client.TokenizeAsync(request, cancellationToken: Token);
+            Assert.Equal(unary.Results, (await answer).Results);
+        }
+
+        // first alone; the shared three; then each of them again on its own.
+        Assert.Equal([1, 4, 1, 2, 1], sends.TextsPerSend);
+    }
+
+    [Fact]
+    public async Task CancelledWhileQueued_IsNeverSent()
+    {
+        var sends = new GatedSends(fixture.Client);
+        var coalescer = new TokenizeCoalescer(sends.SendAsync, 256, 1 << 20, inlineCompletions: false);
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Token);
+        var first = coalescer.TokenizeAsync(new TokenizeRequest { Tokenizer = "minilm", Texts = { "first" } }, Token);
+        Task<TokenizeResponse>? cancelled = null;
+        Task<TokenizeResponse>? last = null;
+        Deferred.Run(() =>
+        {
+            cancelled = coalescer.TokenizeAsync(new TokenizeRequest { Tokenizer = "minilm", Texts = { "cancelled" } }, cancel.Token);
+            last = coalescer.TokenizeAsync(new TokenizeRequest { Tokenizer = "minilm", Texts = { "last" } }, Token);
+            cancel.Cancel();
+            return 0;
+        });
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled!);
+        sends.Open();
+        await Task.WhenAll(first, last!);
+        Assert.Equal([1, 1], sends.TextsPerSend);
+    }
+
+    [Fact]
+    public async Task EveryCallerGone_AbandonsTheSharedSend()
+    {
+        var abandoned = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var sent = 0;
+        async Task<TokenizeResponse> Hung(TokenizeRequest request, CancellationToken token)
+        {
+            Interlocked.Increment(ref sent);
+            await using (token.Register(() => abandoned.TrySetResult()))
+            {
+                await Task.Delay(Timeout.Infinite, token);
+            }
+
+            throw new InvalidOperationException("unreachable");
+        }
+
+        var coalescer = new TokenizeCoalescer(Hung, 256, 1 << 20, inlineCompletions: false);
+        using var alone = CancellationTokenSource.CreateLinkedTokenSource(Token);
+        using var a = CancellationTokenSource.CreateLinkedTokenSource(Token);
+        using var b = CancellationTokenSource.CreateLinkedTokenSource(Token);
+        var first = coalescer.TokenizeAsync(new TokenizeRequest { Tokenizer = "minilm", Texts = { "alone" } }, alone.Token);
+        var shared = Deferred.Run(() => new[]
+        {
+            coalescer.TokenizeAsync(new TokenizeRequest { Tokenizer = "minilm", Texts = { "a" } }, a.Token),
+            coalescer.TokenizeAsync(new TokenizeRequest { Tokenizer = "minilm", Texts = { "b" } }, b.Token),
+        });
+        Assert.Equal(2, Volatile.Read(ref sent));
+
+        // One of the two callers leaving does not abandon the send the other still waits for.
+        await a.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => shared[0]);
+        await Task.Delay(100, Token);
+        Assert.False(abandoned.Task.IsCompleted);
+        Assert.False(shared[1].IsCompleted);
+
+        await b.CancelAsync();
+        await abandoned.Task.WaitAsync(TimeSpan.FromSeconds(10), Token);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => shared[1]);
+        await alone.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first);
+    }
+
+    /// <summary>Sends through unary Tokenize once opened, and records the texts of each send.</summary>
+    private sealed class GatedSends(TokenizerService.TokenizerServiceClient client)
+    {
+        private readonly TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly List<int> _texts = [];
+
+        public IReadOnlyList<int> TextsPerSend
+        {
+            get
+            {
+                lock (_texts)
+                {
+                    return [.. _texts];
+                }
+            }
+        }
+
+        public void Open() => _open.TrySetResult();
+
+        public async Task<TokenizeResponse> SendAsync(TokenizeRequest request, CancellationToken cancellationToken)
+        {
+            lock (_texts)
+            {
+                _texts.Add(request.Texts.Count);
+            }
+
+            await _open.Task.WaitAsync(cancellationToken);
+            return await client.TokenizeAsync(request, cancellationToken: cancellationToken);
+        }
+    }
+
+    /// <summary>Runs code with a synchronization context that holds back what it posts (the
+    /// coalescer's yield) until the code is done, then runs it on this thread.</summary>
+    private sealed class Deferred : SynchronizationContext
+    {
+        private readonly Queue<(SendOrPostCallback Callback, object? State)> _posted = new();
+
+        public static T Run<T>(Func<T> code)
+        {
+            var context = new Deferred();
+            var previous = Current;
+            SetSynchronizationContext(context);
+            T result;
+            try
+            {
+                result = code();
+            }
+            finally
+            {
+                SetSynchronizationContext(previous);
+            }
+
+            while (context._posted.TryDequeue(out var posted))
+            {
+                posted.Callback(posted.State);
+            }
+
+            return result;
+        }
+
+        public override void Post(SendOrPostCallback d, object? state) => _posted.Enqueue((d, state));
+    }
+}
