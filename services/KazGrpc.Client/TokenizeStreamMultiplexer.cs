@@ -206,10 +206,11 @@ public sealed class TokenizeStreamMultiplexer : IAsyncDisposable
             {
                 while (true)
                 {
-                    if (!Pending.IsEmpty)
+                    if (!Pending.IsEmpty && _owner._limits.MaxTextsPerMessage > 1)
                     {
                         // Under load (answers outstanding), let the calls that are about to be sent
-                        // reach the queue first, so that they share this message.
+                        // reach the queue first, so that they share this message. (Without merging
+                        // there is nothing to wait for.)
                         await Task.Yield();
                     }
 
