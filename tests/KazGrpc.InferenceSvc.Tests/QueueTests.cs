@@ -21,7 +21,7 @@ public sealed partial class QueueTests
         var before = environment.ExecutedInputs("minilm");
         var backlog = Enumerable.Range(0, 24).Select(_ => environment.Client.EmbedAsync(
             new EmbedRequest { Model = "minilm", Inputs = { Long }, Truncate = true }, cancellationToken: Token).ResponseAsync).ToList();
-        await WaitForQueueAsync(environment);
+        await WaitForQueueAsync(environment, backlog);
 
         await RpcAssert.ThrowsAsync(StatusCode.DeadlineExceeded, () => environment.Client.EmbedAsync(
             new EmbedRequest { Model = "minilm", Inputs = { "late" } }, deadline: DateTime.UtcNow.AddMilliseconds(150), cancellationToken: Token).ResponseAsync);
@@ -40,7 +40,7 @@ public sealed partial class QueueTests
         var before = environment.ExecutedInputs("minilm");
         var backlog = Enumerable.Range(0, 24).Select(_ => environment.Client.EmbedAsync(
             new EmbedRequest { Model = "minilm", Inputs = { Long }, Truncate = true }, cancellationToken: Token).ResponseAsync).ToList();
-        await WaitForQueueAsync(environment);
+        await WaitForQueueAsync(environment, backlog);
 
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(150));
         await RpcAssert.ThrowsAsync(StatusCode.Cancelled, () => environment.Client.EmbedAsync(
@@ -51,13 +51,22 @@ public sealed partial class QueueTests
         Assert.DoesNotContain(environment.Logs.GetSnapshot(), r => r.Level >= LogLevel.Error);
     }
 
-    /// <summary>Waits until the backlog is queued, so that the next request waits behind it.</summary>
-    private static async Task WaitForQueueAsync(InferenceEnvironment environment)
+    /// <summary>Waits until the backlog is queued, so that the next request waits behind it; a backlog
+    /// request that fails meanwhile fails the test with its own error.</summary>
+    private static async Task WaitForQueueAsync(InferenceEnvironment environment, IReadOnlyList<Task<EmbedResponse>> backlog)
     {
-        for (var i = 0; i < 200; i++)
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        var length = "none";
+        while (DateTime.UtcNow < until)
         {
+            if (backlog.FirstOrDefault(t => t.IsFaulted) is { } failed)
+            {
+                await failed;
+            }
+
             var match = QueueLength().Match(await MetricsAsync(environment));
-            if (match.Success && double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) >= 8)
+            length = match.Success ? match.Groups[1].Value : "none";
+            if (match.Success && double.Parse(length, CultureInfo.InvariantCulture) >= 8)
             {
                 return;
             }
@@ -65,7 +74,7 @@ public sealed partial class QueueTests
             await Task.Delay(25, Token);
         }
 
-        throw new TimeoutException("the backlog never queued");
+        throw new TimeoutException($"the backlog never queued: queue length {length}, {backlog.Count(t => t.IsCompleted)} of {backlog.Count} backlog requests answered");
     }
 
     private static async Task<string> MetricsAsync(InferenceEnvironment environment)
