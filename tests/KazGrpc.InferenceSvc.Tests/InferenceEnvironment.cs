@@ -42,6 +42,19 @@ public sealed class InferenceEnvironment : IAsyncDisposable
     /// process reports to the same meter name.</summary>
     public long ExecutedInputs(string model) => Encoder(model).ExecutedInputs;
 
+    /// <summary>Inputs admitted to <paramref name="model"/>'s batcher and not yet taken: read from the
+    /// batcher itself, since every host in this process reports to the same meter name.</summary>
+    public int QueueLength(string model)
+    {
+        var entry = _app!.Services.GetRequiredService<KazGrpc.Models.ModelRegistry>().Get(model);
+        return _app.Services.GetRequiredService<KazGrpc.InferenceSvc.Embeddings.EmbeddingBatchers>().Get(entry).QueueLength;
+    }
+
+    /// <summary>Collects what this host records on <paramref name="instrument"/> of the KazGrpc meter
+    /// (its own meter factory's, not another host's in this process) from now on.</summary>
+    public Microsoft.Extensions.Diagnostics.Metrics.Testing.MetricCollector<T> Collect<T>(string instrument)
+        where T : struct => new(_app!.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), KazGrpc.Hosting.ServerMetrics.MeterName, instrument);
+
     /// <summary>The loaded encoder of <paramref name="model"/>.</summary>
     public KazGrpc.Models.EncoderModel Encoder(string model) =>
         _app!.Services.GetRequiredService<KazGrpc.Models.ModelRegistry>().Get(model).Encoder!;
