@@ -61,7 +61,7 @@ internal sealed class TokenizeCoalescer(
     {
         while (true)
         {
-            if (Volatile.Read(ref _outstanding) > 0)
+            if (maxTextsPerMessage > 1 && Volatile.Read(ref _outstanding) > 0)
             {
                 // Under load, let the calls that are about to arrive reach the queue first, so that
                 // they share the next call instead of each paying for the pipeline.

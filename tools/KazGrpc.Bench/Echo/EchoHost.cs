@@ -46,7 +46,8 @@ internal static class EchoHost
         builder.Services.AddGrpc();
         if (tokenizer is not null)
         {
-            builder.Services.AddSingleton(new TokenizerClient(new TokenizerClientOptions { Address = tokenizer }));
+            // Configured as inference-svc configures its client: callers resume inline after the hop.
+            builder.Services.AddSingleton(new TokenizerClient(new TokenizerClientOptions { Address = tokenizer, InlineCompletions = true }));
             builder.Services.AddSingleton(new HopEchoSettings(tokenizerName!));
         }
 
