@@ -7,7 +7,7 @@ namespace KazGrpc.Client;
 /// <summary>
 /// Merges concurrent Tokenize calls into shared calls before they reach the resilience pipeline, so
 /// that the pipeline (timeout, retry, circuit breaker) runs once per message on the wire, not once
-/// per caller. Calls that ask the same of the same tokenizer (<see cref="TokenizeMerging.AskSame"/>)
+/// per caller. Calls that ask the same of the same tokenizer (<see cref="AskSame"/>)
 /// and arrive while shared calls are outstanding go together, up to the message limits; a call that
 /// finds nothing outstanding goes at once, alone.
 /// </summary>
@@ -36,7 +36,7 @@ internal sealed class TokenizeCoalescer(
     public async Task<TokenizeResponse> TokenizeAsync(TokenizeRequest request, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var call = new Call(request, TokenizeMerging.TextBytes(request), inlineCompletions);
+        var call = new Call(request, TextBytes(request), inlineCompletions);
         await using var registration = cancellationToken.Register(static (state, token) =>
         {
             var call = (Call)state!;
@@ -104,8 +104,8 @@ internal sealed class TokenizeCoalescer(
         var bytes = first.TextBytes;
         while (_queue.TryPeek(out var next)
             && (next.Task.IsCompleted
-                || (!next.Alone && TokenizeMerging.Fits(texts, bytes, next.Request.Texts.Count, next.TextBytes, maxTextsPerMessage, maxBytesPerMessage)
-                    && TokenizeMerging.AskSame(first.Request, next.Request)))
+                || (!next.Alone && Fits(texts, bytes, next.Request.Texts.Count, next.TextBytes, maxTextsPerMessage, maxBytesPerMessage)
+                    && AskSame(first.Request, next.Request)))
             && _queue.TryDequeue(out next))
         {
             if (!next.Task.IsCompleted)
@@ -173,7 +173,7 @@ internal sealed class TokenizeCoalescer(
             TokenizeResponse[] shares;
             try
             {
-                shares = TokenizeMerging.Split(response, [.. calls.Select(c => c.Request)]);
+                shares = Split(response, [.. calls.Select(c => c.Request)]);
             }
             catch (RpcException ex)
             {
@@ -194,6 +194,61 @@ internal sealed class TokenizeCoalescer(
         {
             Interlocked.Decrement(ref _outstanding);
         }
+    }
+
+    /// <summary>Bytes of text of <paramref name="request"/>: UTF-16 length × 3, an upper bound of its UTF-8.</summary>
+    private static long TextBytes(TokenizeRequest request)
+    {
+        long bytes = 0;
+        foreach (var text in request.Texts)
+        {
+            bytes += text.Length;
+        }
+
+        return bytes * 3;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="next"/> asks the same of the same tokenizer as <paramref name="first"/>:
+    /// every TokenizeRequest field but texts and request_id (a field added to the message must be added
+    /// here, which a test checks).
+    /// </summary>
+    internal static bool AskSame(TokenizeRequest first, TokenizeRequest next) =>
+        first.AddSpecialTokens == next.AddSpecialTokens && first.ReturnOffsets == next.ReturnOffsets && first.MaxTokens == next.MaxTokens
+        && first.AllowSpecialTokens == next.AllowSpecialTokens && string.Equals(first.Tokenizer, next.Tokenizer, StringComparison.Ordinal);
+
+    /// <summary>Whether a request of <paramref name="texts"/> texts and <paramref name="bytes"/> bytes fits beside
+    /// a message that has <paramref name="messageTexts"/> and <paramref name="messageBytes"/> so far.</summary>
+    private static bool Fits(int messageTexts, long messageBytes, int texts, long bytes, int maxTexts, long maxBytes) =>
+        maxTexts > 1 && messageTexts + texts <= maxTexts && messageBytes + bytes <= maxBytes;
+
+    /// <summary>
+    /// Splits the answer to a merged message back into one answer per request, in order, each with
+    /// its own request id; throws INTERNAL when the answer does not hold one result per text.
+    /// </summary>
+    private static TokenizeResponse[] Split(TokenizeResponse response, IReadOnlyList<TokenizeRequest> requests)
+    {
+        var expected = requests.Sum(r => r.Texts.Count);
+        if (response.Results.Count != expected)
+        {
+            throw new RpcException(new Status(StatusCode.Internal,
+                $"tokenizer-svc answered {response.Results.Count} results to a request of {expected} texts"));
+        }
+
+        var shares = new TokenizeResponse[requests.Count];
+        var next = 0;
+        for (var r = 0; r < requests.Count; r++)
+        {
+            var share = new TokenizeResponse { RequestId = requests[r].RequestId };
+            for (var i = 0; i < requests[r].Texts.Count; i++)
+            {
+                share.Results.Add(response.Results[next++]);
+            }
+
+            shares[r] = share;
+        }
+
+        return shares;
     }
 
     /// <summary>One caller's request, waiting for its share of an answer.</summary>

@@ -12,14 +12,8 @@ namespace KazGrpc.Client;
 /// may send them again).
 /// </summary>
 /// <remarks>
-/// <para>Coalescing. Requests that wait for the stream together and ask the same thing of the same
-/// tokenizer (every field but the texts and the request id equal) go as one message whose texts are
-/// theirs in order, up to <see cref="MultiplexerLimits.MaxTextsPerMessage"/> texts and
-/// <see cref="MultiplexerLimits.MaxBytesPerMessage"/> bytes of text; the answer's results are split
-/// back. Nothing waits to be merged: a request that finds the stream idle is written at once, and
-/// only those that arrive while a write is under way share the next message. If a merged message is
-/// answered with an error, each of its requests is sent again on its own, so that one bad text
-/// fails only its own request.</para>
+/// <para>One request is one message: merging concurrent requests is the job of the layer above
+/// (<see cref="TokenizeCoalescer"/>), so that its resilience pipeline runs once per message.</para>
 /// <para>Writing. There is no writer task: the caller that finds no write under way writes, and
 /// goes on writing what the others queued meanwhile (at most a few messages, then a thread-pool
 /// item takes over). One reader task dispatches the answers.</para>
@@ -27,7 +21,7 @@ namespace KazGrpc.Client;
 public sealed class TokenizeStreamMultiplexer : IAsyncDisposable
 {
     private readonly TokenizerService.TokenizerServiceClient _client;
-    private readonly MultiplexerLimits _limits;
+    private readonly int _maxInFlight;
     private readonly Lock _gate = new();
     private Session? _session;
     private long _nextId;
@@ -35,23 +29,23 @@ public sealed class TokenizeStreamMultiplexer : IAsyncDisposable
 
     /// <summary>Creates the multiplexer; nothing is opened until the first request.</summary>
     /// <param name="client">Client over the channel the stream uses; the caller disposes the channel.</param>
-    /// <param name="limits">Requests in flight and the size of merged messages.</param>
-    public TokenizeStreamMultiplexer(TokenizerService.TokenizerServiceClient client, MultiplexerLimits limits)
+    /// <param name="maxInFlight">Requests that may be queued or awaiting answers before senders wait.</param>
+    public TokenizeStreamMultiplexer(TokenizerService.TokenizerServiceClient client, int maxInFlight)
     {
-        limits.Validate();
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxInFlight, 1);
         _client = client;
-        _limits = limits;
+        _maxInFlight = maxInFlight;
     }
 
     /// <summary>Messages sent and not yet answered.</summary>
     public int InFlight => _session?.Pending.Count ?? 0;
 
-    /// <summary>Messages written since the multiplexer was created (a merged message counts once).</summary>
+    /// <summary>Messages written since the multiplexer was created.</summary>
     public long MessagesSent => Interlocked.Read(ref _nextId);
 
     /// <summary>
-    /// Sends <paramref name="request"/> (possibly merged with others; its request_id is kept for
-    /// the answer only) and returns the answer. An in-band error becomes an
+    /// Sends <paramref name="request"/> (under a request id of the stream's own; its request_id is
+    /// kept for the answer) and returns the answer. An in-band error becomes an
     /// <see cref="RpcException"/> with the tokenizer's status and details. Cancelling forgets the
     /// request; its late answer is dropped.
     /// </summary>
@@ -59,7 +53,7 @@ public sealed class TokenizeStreamMultiplexer : IAsyncDisposable
     {
         cancellationToken.ThrowIfCancellationRequested();
         var session = GetSession();
-        var call = new PendingCall(request, TokenizeMerging.TextBytes(request));
+        var call = new PendingCall(request);
         await session.Window.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -125,20 +119,15 @@ public sealed class TokenizeStreamMultiplexer : IAsyncDisposable
 
     private string NextId() => Interlocked.Increment(ref _nextId).ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>One caller's request, waiting for its share of an answer.</summary>
-    private sealed class PendingCall(TokenizeRequest request, long textBytes)
+    /// <summary>One caller's request, waiting for its answer.</summary>
+    private sealed class PendingCall(TokenizeRequest request)
         : TaskCompletionSource<TokenizeResponse>(TaskCreationOptions.RunContinuationsAsynchronously)
     {
         public TokenizeRequest Request { get; } = request;
-
-        public long TextBytes { get; } = textBytes;
-
-        /// <summary>Set when a merged message failed: the request goes again, alone.</summary>
-        public bool Alone { get; set; }
     }
 
-    /// <summary>A message on the wire and the calls whose texts it carries, in order.</summary>
-    private sealed record Message(TokenizeRequest Request, PendingCall[] Calls);
+    /// <summary>A message on the wire (the request under the stream's id) and the call it answers.</summary>
+    private sealed record Message(TokenizeRequest Request, PendingCall Call);
 
     /// <summary>One open stream: its call, its queue of calls to write, and the messages awaiting answers.</summary>
     private sealed class Session
@@ -155,7 +144,7 @@ public sealed class TokenizeStreamMultiplexer : IAsyncDisposable
         {
             _call = call;
             _owner = owner;
-            Window = new SemaphoreSlim(owner._limits.MaxInFlight, owner._limits.MaxInFlight);
+            Window = new SemaphoreSlim(owner._maxInFlight, owner._maxInFlight);
             _reader = Task.Run(ReadAsync);
         }
 
@@ -206,14 +195,6 @@ public sealed class TokenizeStreamMultiplexer : IAsyncDisposable
             {
                 while (true)
                 {
-                    if (!Pending.IsEmpty && _owner._limits.MaxTextsPerMessage > 1)
-                    {
-                        // Under load (answers outstanding), let the calls that are about to be sent
-                        // reach the queue first, so that they share this message. (Without merging
-                        // there is nothing to wait for.)
-                        await Task.Yield();
-                    }
-
                     while (TakeMessage() is { } message)
                     {
                         if (turn-- == 0)
@@ -266,52 +247,24 @@ public sealed class TokenizeStreamMultiplexer : IAsyncDisposable
             await _call.RequestStream.WriteAsync(message.Request).ConfigureAwait(false);
         }
 
-        /// <summary>The next message: the oldest live call and those after it that can share its message.</summary>
+        /// <summary>The next message: the oldest call still waiting, under a request id of the stream's own.</summary>
         private Message? TakeMessage()
         {
-            PendingCall? first;
+            PendingCall? call;
             do
             {
-                if (!_queue.TryDequeue(out first))
+                if (!_queue.TryDequeue(out call))
                 {
                     return null;
                 }
             }
-            while (first.Task.IsCompleted);
+            while (call.Task.IsCompleted);
 
-            var merged = first.Request.Clone();
-            merged.RequestId = _owner.NextId();
-            var calls = new List<PendingCall> { first };
-            var texts = first.Request.Texts.Count;
-            var bytes = first.TextBytes;
-            while (!first.Alone && _queue.TryPeek(out var next) && CanJoin(first, next, texts, bytes) && _queue.TryDequeue(out next))
-            {
-                if (next.Task.IsCompleted)
-                {
-                    continue;
-                }
-
-                merged.Texts.Add(next.Request.Texts);
-                calls.Add(next);
-                texts += next.Request.Texts.Count;
-                bytes += next.TextBytes;
-            }
-
-            return new Message(merged, [.. calls]);
+            var wire = call.Request.Clone();
+            wire.RequestId = _owner.NextId();
+            return new Message(wire, call);
         }
 
-        /// <summary>
-        /// Whether <paramref name="next"/> may join a message that starts with <paramref name="first"/>
-        /// and has <paramref name="texts"/> texts of <paramref name="bytes"/> bytes so far: it asks the
-        /// same of the same tokenizer and the message stays in its limits.
-        /// </summary>
-        private bool CanJoin(PendingCall first, PendingCall next, int texts, long bytes)
-        {
-            var limits = _owner._limits;
-            return !next.Alone
-                && TokenizeMerging.Fits(texts, bytes, next.Request.Texts.Count, next.TextBytes, limits.MaxTextsPerMessage, limits.MaxBytesPerMessage)
-                && TokenizeMerging.AskSame(first.Request, next.Request);
-        }
 
         private async Task ReadAsync()
         {
@@ -333,52 +286,13 @@ public sealed class TokenizeStreamMultiplexer : IAsyncDisposable
             }
         }
 
-        private void Answer(Message message, TokenizeResponse response)
+        private static void Answer(Message message, TokenizeResponse response)
         {
-            var calls = message.Calls;
-            if (calls.Length == 1)
-            {
-                response.RequestId = calls[0].Request.RequestId;
-                calls[0].TrySetResult(response);
-                return;
-            }
-
-            if (response.Error is not null)
-            {
-                // Which text was at fault is not known: each request goes again, on its own.
-                foreach (var call in calls)
-                {
-                    call.Alone = true;
-                    Send(call);
-                }
-
-                return;
-            }
-
-            TokenizeResponse[] shares;
-            try
-            {
-                shares = TokenizeMerging.Split(response, [.. calls.Select(c => c.Request)]);
-            }
-            catch (RpcException ex)
-            {
-                Complete(message, ex);
-                return;
-            }
-
-            for (var i = 0; i < calls.Length; i++)
-            {
-                calls[i].TrySetResult(shares[i]);
-            }
+            response.RequestId = message.Call.Request.RequestId;
+            message.Call.TrySetResult(response);
         }
 
-        private static void Complete(Message message, RpcException error)
-        {
-            foreach (var call in message.Calls)
-            {
-                call.TrySetException(error);
-            }
-        }
+        private static void Complete(Message message, RpcException error) => message.Call.TrySetException(error);
 
         private void Fail(RpcException error)
         {

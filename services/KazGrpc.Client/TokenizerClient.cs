@@ -41,7 +41,7 @@ public sealed class TokenizerClient : IAsyncDisposable
         // what the coalescer sends as it is.
         _streams = [.. _channels.Select(c => new TokenizeStreamMultiplexer(
             new TokenizerService.TokenizerServiceClient(c),
-            new MultiplexerLimits(options.MaxInFlightPerStream, MaxTextsPerMessage: 1, options.MaxBytesPerMessage)))];
+            options.MaxInFlightPerStream))];
         _coalescer = new TokenizeCoalescer(SendAsync, options.MaxTextsPerMessage, options.MaxBytesPerMessage, options.InlineCompletions);
         _unary = new TokenizerService.TokenizerServiceClient(_channels[0]);
         _health = new Health.HealthClient(_channels[0]);
@@ -59,9 +59,6 @@ public sealed class TokenizerClient : IAsyncDisposable
     /// <see cref="RpcException"/> with UNAVAILABLE.</summary>
     public Task<TokenizeResponse> TokenizeAsync(TokenizeRequest request, CancellationToken cancellationToken) =>
         _coalescer.TokenizeAsync(request, cancellationToken);
-
-    /// <summary>Tokenize calls sent to tokenizer-svc so far: each a message that may carry several callers' texts.</summary>
-    public long MessagesSent => _coalescer.Sent;
 
     private Task<TokenizeResponse> SendAsync(TokenizeRequest request, CancellationToken cancellationToken)
     {

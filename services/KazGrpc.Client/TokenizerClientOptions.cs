@@ -38,8 +38,8 @@ public sealed class TokenizerClientOptions
     public int MaxInFlightPerStream { get; set; } = 1024;
 
     /// <summary>Texts one TokenizeStream message may carry when concurrent requests are merged
-    /// (requests that wait for the stream together and ask the same of the same tokenizer go as one
-    /// message); 1 turns merging off. Keep it within tokenizer-svc's Tokenization:MaxTexts. Default 256.</summary>
+    /// (requests that arrive while others are outstanding and ask the same of the same tokenizer go
+    /// as one message, through the resilience pipeline once); 1 turns merging off. Keep it within tokenizer-svc's Tokenization:MaxTexts. Default 256.</summary>
     public int MaxTextsPerMessage { get; set; } = 256;
 
     /// <summary>Bytes of text one merged message may carry; keep it within tokenizer-svc's

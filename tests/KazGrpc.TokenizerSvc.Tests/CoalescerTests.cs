@@ -46,6 +46,47 @@ public sealed class CoalescerTests(TokenizerServiceFixture fixture)
     }
 
     [Fact]
+    public async Task CallsThatAskDifferentThings_DoNotShare()
+    {
+        var sends = new GatedSends(fixture.Client);
+        var coalescer = new TokenizeCoalescer(sends.SendAsync, 256, 1 << 20, inlineCompletions: false);
+        TokenizeRequest[] requests =
+        [
+            new() { Tokenizer = "minilm", Texts = { "first" } },
+            new() { Tokenizer = "minilm", Texts = { "a [SEP] b" } },
+            new() { Tokenizer = "minilm", Texts = { "a [SEP] b" }, AllowSpecialTokens = true },
+            new() { Tokenizer = "minilm", Texts = { "hello" }, AddSpecialTokens = true },
+            new() { Tokenizer = "o200k_base", Texts = { "hello" }, AddSpecialTokens = true },
+            new() { Tokenizer = "o200k_base", Texts = { "hello world" }, AddSpecialTokens = true, ReturnOffsets = true },
+            new() { Tokenizer = "o200k_base", Texts = { "hello world" }, AddSpecialTokens = true, ReturnOffsets = true, MaxTokens = 1 },
+            new() { Tokenizer = "o200k_base", Texts = { "and again" }, AddSpecialTokens = true, ReturnOffsets = true, MaxTokens = 1 },
+        ];
+
+        var first = coalescer.TokenizeAsync(requests[0], Token);
+        var others = Deferred.Run(() => requests.Skip(1).Select(r => coalescer.TokenizeAsync(r, Token)).ToList());
+        sends.Open();
+        var responses = await Task.WhenAll([first, .. others]);
+
+        Assert.Equal([1, 1, 1, 1, 1, 1, 2], sends.TextsPerSend);
+        for (var i = 0; i < requests.Length; i++)
+        {
+            var unary = await fixture.Client.TokenizeAsync(requests[i], cancellationToken: Token);
+            Assert.Equal(unary.Results, responses[i].Results);
+        }
+
+        Assert.NotEqual(responses[1].Results[0].Ids, responses[2].Results[0].Ids);
+    }
+
+    [Fact]
+    public void TokenizeRequest_HasTheFieldsTheCoalescerCompares()
+    {
+        // Merging compares every field but texts and request_id; a new field must join that comparison (TokenizeCoalescer.AskSame).
+        Assert.Equal(
+            ["tokenizer", "texts", "add_special_tokens", "return_offsets", "max_tokens", "request_id", "allow_special_tokens"],
+            TokenizeRequest.Descriptor.Fields.InFieldNumberOrder().Select(f => f.Name));
+    }
+
+    [Fact]
     public async Task SharedSendWithABadText_FailsOnlyThatCaller()
     {
         var sends = new GatedSends(fixture.Client);

@@ -27,11 +27,8 @@ internal static class EchoHost
         """;
 
     /// <summary>Runs the echo server on 127.0.0.1:<paramref name="port"/> until <paramref name="cancellationToken"/> is
-    /// cancelled or standard input closes (the benchmark that started it is gone).</summary>
-    public static async Task RunAsync(int port, CancellationToken cancellationToken) => await RunAsync(port, null, null, cancellationToken);
-
-    /// <summary>As <see cref="RunAsync(int, CancellationToken)"/>; with <paramref name="tokenizer"/>, the
-    /// hop echo, tokenizing with <paramref name="tokenizerName"/> there.</summary>
+    /// cancelled or standard input closes (the benchmark that started it is gone); with
+    /// <paramref name="tokenizer"/>, the hop echo, tokenizing with <paramref name="tokenizerName"/> there.</summary>
     public static async Task RunAsync(int port, Uri? tokenizer, string? tokenizerName, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder();

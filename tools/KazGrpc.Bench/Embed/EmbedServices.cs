@@ -133,14 +133,15 @@ internal sealed class EmbedServices(EmbedBenchOptions options, BenchWorkspace wo
     /// <summary>The hop echo server (<c>echo-server --tokenizer</c>, against this benchmark's tokenizer-svc), ready to answer.</summary>
     public async Task<ServiceTarget> HopEchoAsync(CancellationToken cancellationToken)
     {
-        if (_hopEcho is null)
+        if (_hopEcho is not null)
         {
-            var tokenizer = await TokenizerAsync(cancellationToken);
-            // Its tokenizer client runs under the services' environment (--service-env), as inference-svc's does.
-            _hopEcho = await EchoServerAsync(null, "hop-echo-server", ["--tokenizer", tokenizer.Address.ToString(), workspace.Tokenizer], options.ServiceEnvironment, cancellationToken);
+            _hopEcho.Process?.ThrowIfExited();
+            return _hopEcho;
         }
 
-        return await EchoServerAsync(_hopEcho, "hop-echo-server", [], null, cancellationToken);
+        var tokenizer = await TokenizerAsync(cancellationToken);
+        // Its tokenizer client runs under the services' environment (--service-env), as inference-svc's does.
+        return _hopEcho = await EchoServerAsync(null, "hop-echo-server", ["--tokenizer", tokenizer.Address.ToString(), workspace.Tokenizer], options.ServiceEnvironment, cancellationToken);
     }
 
     /// <summary><paramref name="existing"/>, or a new echo server process started with <paramref name="extra"/> arguments.</summary>
