@@ -63,7 +63,7 @@ public static class HostingExtensions
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
 
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<ServerMetrics>();
+        builder.Services.AddSingleton(services => new ServerMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), options.MeterName));
 
         // Registered, the interceptor is one instance; unregistered, gRPC would build one per call.
         builder.Services.AddSingleton<ErrorInterceptor>();
@@ -83,8 +83,10 @@ public static class HostingExtensions
 
         builder.Services.AddSingleton<ReadinessReporter>();
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(ServerMetrics.MeterName)
-            .AddPrometheusExporter());
+            .AddMeter(options.MeterName)
+            // No response cache (the exporter's default keeps a page for 300 ms): a scrape shows
+            // everything recorded before it, and scrapes are seconds apart.
+            .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0));
         return builder;
     }
 

@@ -33,6 +33,11 @@ public sealed class HostingOptions
     /// <summary>Most concurrent HTTP/2 streams per connection. Default 1000.</summary>
     public int MaxStreamsPerConnection { get; set; } = 1000;
 
+    /// <summary>Name of the meter that holds the host's instruments and that <c>/metrics</c> exports.
+    /// Default <c>KazGrpc</c>. An exporter takes every meter of its name in the process, so hosts that
+    /// share a process (tests) each need their own.</summary>
+    public string MeterName { get; set; } = ServerMetrics.DefaultMeterName;
+
     /// <summary>Throws when a value is out of range; called at start-up.</summary>
     public void Validate()
     {
@@ -40,6 +45,11 @@ public sealed class HostingOptions
         if (MetricsAddress.Length > 0)
         {
             _ = EndpointAddress.Parse(MetricsAddress, $"{SectionName}:{nameof(MetricsAddress)}");
+        }
+
+        if (string.IsNullOrWhiteSpace(MeterName))
+        {
+            throw new InvalidOperationException($"{SectionName}:{nameof(MeterName)} must not be empty");
         }
 
         if (MaxReceiveMessageBytes < 1024 || MaxSendMessageBytes < 1024)

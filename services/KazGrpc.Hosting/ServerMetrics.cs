@@ -5,28 +5,29 @@ using Grpc.Core;
 namespace KazGrpc.Hosting;
 
 /// <summary>
-/// The host's <see cref="Meter"/> (<c>KazGrpc</c>) and its transport instruments. Tags are bounded:
+/// The host's <see cref="Meter"/> (<c>KazGrpc</c> unless <see cref="HostingOptions.MeterName"/> says
+/// otherwise) and its transport instruments. Tags are bounded:
 /// method and status code only, never request ids or text.
 /// </summary>
 public sealed class ServerMetrics
 {
-    /// <summary>Name of the meter every KazGrpc instrument belongs to.</summary>
-    public const string MeterName = "KazGrpc";
+    /// <summary>Name of the meter every KazGrpc instrument belongs to, unless configured otherwise.</summary>
+    public const string DefaultMeterName = "KazGrpc";
 
     private readonly Counter<long> _requests;
     private readonly Histogram<double> _duration;
     private readonly UpDownCounter<long> _activeStreams;
 
-    /// <summary>Creates the instruments on the process's meter.</summary>
-    public ServerMetrics(IMeterFactory meterFactory)
+    /// <summary>Creates the instruments on the host's meter, named <paramref name="meterName"/>.</summary>
+    public ServerMetrics(IMeterFactory meterFactory, string meterName = DefaultMeterName)
     {
-        Meter = meterFactory.Create(MeterName);
+        Meter = meterFactory.Create(meterName);
         _requests = Meter.CreateCounter<long>("kazgrpc.rpc.server.requests", "{request}", "Completed gRPC calls by method and status code.");
         _duration = Meter.CreateHistogram<double>("kazgrpc.rpc.server.duration", "s", "Duration of gRPC calls by method and status code.");
         _activeStreams = Meter.CreateUpDownCounter<long>("kazgrpc.rpc.server.active_streams", "{stream}", "Streaming calls in progress by method.");
     }
 
-    /// <summary>The process's meter, for the host's own instruments.</summary>
+    /// <summary>The host's meter, for the host's own instruments.</summary>
     public Meter Meter { get; }
 
     internal void Completed(string method, StatusCode code, TimeSpan elapsed)

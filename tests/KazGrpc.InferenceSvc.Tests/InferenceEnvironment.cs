@@ -38,22 +38,20 @@ public sealed class InferenceEnvironment : IAsyncDisposable
 
     public Uri MetricsAddress { get; private set; } = null!;
 
-    /// <summary>Inputs the model has run: read from the model itself, since every host in this
-    /// process reports to the same meter name.</summary>
+    /// <summary>Inputs the model has run, read from the model itself.</summary>
     public long ExecutedInputs(string model) => Encoder(model).ExecutedInputs;
 
-    /// <summary>Inputs admitted to <paramref name="model"/>'s batcher and not yet taken: read from the
-    /// batcher itself, since every host in this process reports to the same meter name.</summary>
+    /// <summary>Inputs admitted to <paramref name="model"/>'s batcher and not yet taken, read from the
+    /// batcher itself.</summary>
     public int QueueLength(string model)
     {
         var entry = _app!.Services.GetRequiredService<KazGrpc.Models.ModelRegistry>().Get(model);
         return _app.Services.GetRequiredService<KazGrpc.InferenceSvc.Embeddings.EmbeddingBatchers>().Get(entry).QueueLength;
     }
 
-    /// <summary>Collects what this host records on <paramref name="instrument"/> of the KazGrpc meter
-    /// (its own meter factory's, not another host's in this process) from now on.</summary>
+    /// <summary>Collects what this host records on <paramref name="instrument"/> of its own meter from now on.</summary>
     public Microsoft.Extensions.Diagnostics.Metrics.Testing.MetricCollector<T> Collect<T>(string instrument)
-        where T : struct => new(_app!.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), KazGrpc.Hosting.ServerMetrics.MeterName, instrument);
+        where T : struct => new(_app!.Services.GetRequiredService<KazGrpc.Hosting.ServerMetrics>().Meter, instrument);
 
     /// <summary>The loaded encoder of <paramref name="model"/>.</summary>
     public KazGrpc.Models.EncoderModel Encoder(string model) =>
@@ -124,6 +122,9 @@ public sealed class InferenceEnvironment : IAsyncDisposable
         [
             "--Hosting:GrpcAddress=127.0.0.1:0",
             "--Hosting:MetricsAddress=127.0.0.1:0",
+
+            // Each in-process host its own meter, so that its /metrics shows only its own instruments.
+            $"--Hosting:MeterName=KazGrpc.test.{Guid.NewGuid():N}",
             $"--Tokenizer:Address={Tokenizer.Address}",
             "--Tokenizer:HealthCheckInterval=00:00:00.250",
             $"--Models:ModelsDirectory={_models}",

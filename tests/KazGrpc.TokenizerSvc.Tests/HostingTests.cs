@@ -40,6 +40,16 @@ public sealed class HostingTests(TokenizerServiceFixture fixture)
     public async Task Metrics_AfterCalls_ExposeRequestCountsAndTokens()
     {
         await fixture.Client.TokenizeAsync(new TokenizeRequest { Tokenizer = "gpt2", Texts = { "metrics" } }, cancellationToken: Token);
+
+        // A stream of its own, so that the active-streams instrument has a measurement whatever ran before.
+        using (var stream = fixture.Client.TokenizeStream(cancellationToken: Token))
+        {
+            await stream.RequestStream.WriteAsync(new TokenizeRequest { Tokenizer = "gpt2", Texts = { "metrics" }, RequestId = "m" }, Token);
+            Assert.True(await stream.ResponseStream.MoveNext(Token));
+            await stream.RequestStream.CompleteAsync();
+            Assert.False(await stream.ResponseStream.MoveNext(Token));
+        }
+
         using var http = new HttpClient();
         var text = await http.GetStringAsync(new Uri(fixture.MetricsAddress, "/metrics"), Token);
         Assert.Contains("kazgrpc_rpc_server_requests_total{", text, StringComparison.Ordinal);
@@ -47,6 +57,36 @@ public sealed class HostingTests(TokenizerServiceFixture fixture)
         Assert.Contains("kazgrpc_tokenizer_tokens_total{", text, StringComparison.Ordinal);
         Assert.Contains("kazgrpc_rpc_server_duration_seconds_bucket", text, StringComparison.Ordinal);
         Assert.Contains("kazgrpc_rpc_server_active_streams", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Metrics_TwoHostsInOneProcess_EachExportsOnlyItsOwn()
+    {
+        // Both hosts run in this process, each with its own meter name (the fixture's setting): an
+        // exporter takes every meter of its name, so with one shared name each /metrics would show
+        // the other host's calls too.
+        var (app, grpc, metrics) = await TokenizerServiceFixture.StartAsync(fixture.ModelsDirectory);
+        try
+        {
+            using var channel = GrpcChannel.ForAddress(grpc);
+            await TokenizerServiceFixture.WaitServingAsync(channel, TimeSpan.FromSeconds(60));
+            await new TokenizerService.TokenizerServiceClient(channel).ListTokenizersAsync(new ListTokenizersRequest(), cancellationToken: Token);
+            await fixture.Client.TokenizeAsync(new TokenizeRequest { Tokenizer = "gpt2", Texts = { "mine" } }, cancellationToken: Token);
+
+            using var http = new HttpClient();
+            var second = await http.GetStringAsync(new Uri(metrics, "/metrics"), Token);
+            var first = await http.GetStringAsync(new Uri(fixture.MetricsAddress, "/metrics"), Token);
+            const string tokenize = "rpc_method=\"/kazgrpc.tokenizer.v1.TokenizerService/Tokenize\"";
+            const string list = "rpc_method=\"/kazgrpc.tokenizer.v1.TokenizerService/ListTokenizers\"";
+            Assert.Contains(list, second, StringComparison.Ordinal);
+            Assert.DoesNotContain(tokenize, second, StringComparison.Ordinal);
+            Assert.Contains(tokenize, first, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await app.StopAsync(Token);
+            await app.DisposeAsync();
+        }
     }
 
     [Fact]

@@ -57,6 +57,9 @@ public sealed class TokenizerServiceFixture : IAsyncLifetime
         [
             "--Hosting:GrpcAddress=127.0.0.1:0",
             "--Hosting:MetricsAddress=127.0.0.1:0",
+
+            // Each in-process host its own meter, so that its /metrics shows only its own instruments.
+            $"--Hosting:MeterName=KazGrpc.test.{Guid.NewGuid():N}",
             $"--Tokenization:ModelsDirectory={modelsDirectory}",
             "--Logging:LogLevel:Default=Warning",
         ]);
