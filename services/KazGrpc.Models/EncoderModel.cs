@@ -92,7 +92,7 @@ public sealed class EncoderModel : IDisposable
         catch
         {
             pooling?.Dispose();
-            DisposeMemoryInfo(deviceMemory);
+            deviceMemory?.Dispose();
             session.Dispose();
             throw;
         }
@@ -179,15 +179,7 @@ public sealed class EncoderModel : IDisposable
     {
         _session.Dispose();
         _pooling?.Dispose();
-        DisposeMemoryInfo(_deviceMemory);
-    }
-
-    private static void DisposeMemoryInfo(OrtMemoryInfo? memory)
-    {
-        if (memory is not null && !ReferenceEquals(memory, OrtMemoryInfo.DefaultInstance))
-        {
-            memory.Dispose();
-        }
+        _deviceMemory?.Dispose();
     }
 
     /// <summary>

@@ -35,8 +35,11 @@ public sealed partial class SessionFactory(IOptions<OnnxRuntimeOptions> options,
 
     /// <summary>Creates a session for the model in <paramref name="model"/> on <paramref name="provider"/>
     /// (as <see cref="Create(string)"/> returned it for the model it runs beside). The caller disposes the session.</summary>
-    public InferenceSession Create(byte[] model, string provider) =>
-        CreateSession(model, options.Value, cuda: provider == "cuda");
+    public InferenceSession Create(byte[] model, string provider)
+    {
+        using var sessionOptions = SessionOptionsFor(options.Value, cuda: provider == "cuda");
+        return new InferenceSession(model, sessionOptions);
+    }
 
     /// <summary>Whether an encoder on <paramref name="provider"/> pools on its device (see <see cref="OnnxRuntimeOptions.Pooling"/>).</summary>
     public bool PoolsOnDevice(string provider) => options.Value.Pooling switch
@@ -47,21 +50,15 @@ public sealed partial class SessionFactory(IOptions<OnnxRuntimeOptions> options,
     };
 
     /// <summary>The memory of <paramref name="provider"/>'s device, for outputs that stay there: the
-    /// configured CUDA device's, or the host's.</summary>
+    /// configured CUDA device's, or the host's. The caller disposes it.</summary>
     public OrtMemoryInfo DeviceMemory(string provider) => provider == "cuda"
         ? new OrtMemoryInfo(OrtMemoryInfo.allocatorCUDA, OrtAllocatorType.DeviceAllocator, options.Value.CudaDeviceId, OrtMemType.Default)
-        : OrtMemoryInfo.DefaultInstance;
+        : new OrtMemoryInfo(OrtMemoryInfo.allocatorCPU, OrtAllocatorType.ArenaAllocator, 0, OrtMemType.Default);
 
     private static InferenceSession CreateSession(string modelPath, OnnxRuntimeOptions settings, bool cuda)
     {
         using var sessionOptions = SessionOptionsFor(settings, cuda);
         return new InferenceSession(modelPath, sessionOptions);
-    }
-
-    private static InferenceSession CreateSession(byte[] model, OnnxRuntimeOptions settings, bool cuda)
-    {
-        using var sessionOptions = SessionOptionsFor(settings, cuda);
-        return new InferenceSession(model, sessionOptions);
     }
 
     private static SessionOptions SessionOptionsFor(OnnxRuntimeOptions settings, bool cuda)

@@ -45,7 +45,7 @@ public sealed class DevicePoolingTests(SharedInferenceFixture fixture)
     [Fact]
     public void IdentityEncoder_DevicePooling_MeanAndClsMatchTheFormula()
     {
-        using var directory = new TemporaryDirectory();
+        using var directory = new TempDirectory();
         IdentityEncoder.Write(directory.Path);
         int[][] inputs = [[101, 7592, 102], [101, 2000, 3000, 4000, 102]];
 
@@ -117,13 +117,4 @@ public sealed class DevicePoolingTests(SharedInferenceFixture fixture)
         directory,
         EncoderConfig.Read(directory),
         new SessionFactory(Options.Create(new OnnxRuntimeOptions { ExecutionProvider = "cpu", Pooling = pooling }), NullLogger<SessionFactory>.Instance));
-
-    private sealed class TemporaryDirectory : IDisposable
-    {
-        public TemporaryDirectory() => Directory.CreateDirectory(Path);
-
-        public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "kazgrpc-pooling-" + Guid.NewGuid().ToString("N"));
-
-        public void Dispose() => Directory.Delete(Path, recursive: true);
-    }
 }

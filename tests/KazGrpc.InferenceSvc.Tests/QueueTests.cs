@@ -54,8 +54,7 @@ public sealed class QueueTests
     /// request that fails meanwhile fails the test with its own error.</summary>
     private static async Task WaitForQueueAsync(InferenceEnvironment environment, IReadOnlyList<Task<EmbedResponse>> backlog)
     {
-        // The batcher's own count: the queue-length gauge on /metrics may be another host's, as
-        // every host in this process reports to the same meter name.
+        // The batcher's own count, read directly rather than through a scrape.
         var until = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         var length = 0;
         while (DateTime.UtcNow < until)

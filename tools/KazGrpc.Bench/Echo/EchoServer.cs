@@ -9,13 +9,17 @@ internal sealed class EchoServer : EchoService.EchoServiceBase
     /// <summary>Most floats one reply may carry (a 1 MiB vector is far beyond any embedding).</summary>
     private const int MaxReplyFloats = 1 << 18;
 
-    public override Task<EchoResponse> Echo(EchoRequest request, ServerCallContext context)
+    public override Task<EchoResponse> Echo(EchoRequest request, ServerCallContext context) =>
+        Task.FromResult(Reply(request.ReplyFloats, request.Text.Length));
+
+    /// <summary>The reply: <paramref name="replyFloats"/> floats (at most 2^18), each <paramref name="fill"/>.</summary>
+    internal static EchoResponse Reply(uint replyFloats, float fill)
     {
         // A fresh array per call, as Embed allocates each vector before it copies it into the reply.
-        var values = new float[Math.Min(request.ReplyFloats, MaxReplyFloats)];
-        values.AsSpan().Fill(request.Text.Length);
+        var values = new float[Math.Min(replyFloats, MaxReplyFloats)];
+        values.AsSpan().Fill(fill);
         var response = new EchoResponse();
         response.Values.Add(values);
-        return Task.FromResult(response);
+        return response;
     }
 }

@@ -13,9 +13,6 @@ namespace KazGrpc.Bench.Echo;
 /// </summary>
 internal sealed class HopEchoServer(TokenizerClient tokenizer, HopEchoSettings settings) : EchoService.EchoServiceBase
 {
-    /// <summary>Most floats one reply may carry, as the bare echo.</summary>
-    private const int MaxReplyFloats = 1 << 18;
-
     public override async Task<EchoResponse> Echo(EchoRequest request, ServerCallContext context)
     {
         var tokenize = new TokenizeRequest { Tokenizer = settings.Tokenizer, AddSpecialTokens = true };
@@ -23,11 +20,7 @@ internal sealed class HopEchoServer(TokenizerClient tokenizer, HopEchoSettings s
         var tokens = await tokenizer.TokenizeAsync(tokenize, context.CancellationToken);
 
         // The token count fills the reply, so the caller sees that the hop happened.
-        var values = new float[Math.Min(request.ReplyFloats, MaxReplyFloats)];
-        values.AsSpan().Fill(tokens.Results[0].Ids.Count);
-        var response = new EchoResponse();
-        response.Values.Add(values);
-        return response;
+        return EchoServer.Reply(request.ReplyFloats, tokens.Results[0].Ids.Count);
     }
 }
 

@@ -133,15 +133,9 @@ internal sealed class EmbedServices(EmbedBenchOptions options, BenchWorkspace wo
     /// <summary>The hop echo server (<c>echo-server --tokenizer</c>, against this benchmark's tokenizer-svc), ready to answer.</summary>
     public async Task<ServiceTarget> HopEchoAsync(CancellationToken cancellationToken)
     {
-        if (_hopEcho is not null)
-        {
-            _hopEcho.Process?.ThrowIfExited();
-            return _hopEcho;
-        }
-
         var tokenizer = await TokenizerAsync(cancellationToken);
         // Its tokenizer client runs under the services' environment (--service-env), as inference-svc's does.
-        return _hopEcho = await EchoServerAsync(null, "hop-echo-server", ["--tokenizer", tokenizer.Address.ToString(), workspace.Tokenizer], options.ServiceEnvironment, cancellationToken);
+        return _hopEcho = await EchoServerAsync(_hopEcho, "hop-echo-server", ["--tokenizer", tokenizer.Address.ToString(), workspace.Tokenizer], options.ServiceEnvironment, cancellationToken);
     }
 
     /// <summary><paramref name="existing"/>, or a new echo server process started with <paramref name="extra"/> arguments.</summary>
