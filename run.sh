@@ -17,6 +17,8 @@ for project in tokenizer-svc/KazGrpc.TokenizerSvc.csproj inference-svc/KazGrpc.I
   dotnet build "$project" -c Release -v quiet -nologo -clp:ErrorsOnly
 done
 kazgrpc() { dotnet "tools/KazGrpc.Tools/$BIN/kazgrpc.dll" "$@"; }
+# The services' runtime environment (see the file).
+mapfile -t SERVICE_ENV < <(grep -E '^[A-Za-z_][A-Za-z0-9_]*=' build/service-runtime.env)
 kazgrpc models prepare --models-dir "$MODELS_DIR"
 
 stopping=0
@@ -62,11 +64,11 @@ shutdown() {
 }
 trap shutdown INT TERM
 
-supervise tokenizer-svc dotnet "tokenizer-svc/$BIN/KazGrpc.TokenizerSvc.dll" \
+supervise tokenizer-svc env "${SERVICE_ENV[@]}" dotnet "tokenizer-svc/$BIN/KazGrpc.TokenizerSvc.dll" \
   --Tokenization:ModelsDirectory="$MODELS_DIR" "$@"
 kazgrpc health --address 127.0.0.1:50052 --wait 120 || { echo "run.sh: tokenizer-svc did not become healthy" >&2; shutdown; }
 
-supervise inference-svc dotnet "inference-svc/$BIN/KazGrpc.InferenceSvc.dll" \
+supervise inference-svc env "${SERVICE_ENV[@]}" dotnet "inference-svc/$BIN/KazGrpc.InferenceSvc.dll" \
   --Models:ModelsDirectory="$MODELS_DIR" --Tokenizer:Address=http://127.0.0.1:50052 "$@"
 kazgrpc health --address 127.0.0.1:50051 --wait 180 || echo "run.sh: inference-svc is not SERVING yet; see its log" >&2
 

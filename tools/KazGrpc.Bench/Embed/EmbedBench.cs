@@ -48,6 +48,12 @@ internal static class EmbedBench
         var bench = new Session(options, services, output, !Console.IsOutputRedirected && ReferenceEquals(output, Console.Out));
 
         WriteHeader(output, options, workspace, runtime, build, onnx, encoder);
+        if (services.RuntimeEnvironment.Count > 0)
+        {
+            output.WriteLine($"server runtime ({ServiceRuntimeEnvironment.RelativePath}, every server started): "
+                + string.Join(" ", services.RuntimeEnvironment.Select(kv => $"{kv.Key}={kv.Value}")));
+        }
+
         var measurements = new List<EmbedMeasurement>();
         CorpusStatistics? corpusStatistics = null;
         for (var run = 1; run <= options.Runs; run++)

@@ -51,7 +51,8 @@ internal sealed class EmbedBenchOptions
                                    e.g. DynamicBatching:MaxQueueDelay=00:00:00
           --tokenizer-config K=V   extra configuration for a started tokenizer-svc (repeatable)
           --service-env K=V        environment variable for every started tokenizer-svc and inference-svc
-                                   (repeatable), e.g. DOTNET_gcServer=0 or DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0
+                                   (repeatable), set over build/service-runtime.env (which every started server,
+                                   the echoes included, runs under), e.g. DOTNET_gcServer=0
           --inference-address H:P  measure a running inference-svc in the served and latency runs
           --inference-metrics H:P  its Prometheus address, for the mean batch size (optional)
           --tokenizer-address H:P  a running tokenizer-svc for every inference-svc this run starts

@@ -23,6 +23,13 @@ internal sealed class EmbedServices(EmbedBenchOptions options, BenchWorkspace wo
     private ServiceTarget? _echo;
     private ServiceTarget? _hopEcho;
 
+    /// <summary>What every server this benchmark starts runs under (<see cref="ServiceRuntimeEnvironment"/>).</summary>
+    public IReadOnlyDictionary<string, string> RuntimeEnvironment { get; } = ServiceRuntimeEnvironment.Read(repositoryRoot);
+
+    /// <summary>What the services (and the hop echo, whose tokenizer client stands in for inference-svc's)
+    /// run under: the runtime environment with <c>--service-env</c> over it.</summary>
+    private IReadOnlyDictionary<string, string> ServiceEnvironment => ServiceRuntimeEnvironment.With(RuntimeEnvironment, options.ServiceEnvironment);
+
     /// <summary>Every service this benchmark started, for CPU snapshots.</summary>
     public IEnumerable<ServiceTarget> Started =>
         new[] { _tokenizer, _echo, _hopEcho }.Concat(_inference.Values).OfType<ServiceTarget>().Where(t => t.Process is not null);
@@ -81,7 +88,7 @@ internal sealed class EmbedServices(EmbedBenchOptions options, BenchWorkspace wo
                 args.Add("--DynamicBatching:MaxBatchSize=1");
             }
 
-            var process = ServiceProcess.Start(name, InferenceDll, args, repositoryRoot, options.ServiceEnvironment);
+            var process = ServiceProcess.Start(name, InferenceDll, args, repositoryRoot, ServiceEnvironment);
             target = new ServiceTarget(name, new Uri($"http://127.0.0.1:{grpc}"), new Uri($"http://127.0.0.1:{metrics}"), process);
         }
 
@@ -116,7 +123,7 @@ internal sealed class EmbedServices(EmbedBenchOptions options, BenchWorkspace wo
                 "--Logging:LogLevel:Default=Warning",
                 .. options.TokenizerConfig,
             ];
-            var process = ServiceProcess.Start("tokenizer-svc", TokenizerDll, args, repositoryRoot, options.ServiceEnvironment);
+            var process = ServiceProcess.Start("tokenizer-svc", TokenizerDll, args, repositoryRoot, ServiceEnvironment);
             target = new ServiceTarget("tokenizer-svc", new Uri($"http://127.0.0.1:{grpc}"), null, process);
         }
 
@@ -128,14 +135,14 @@ internal sealed class EmbedServices(EmbedBenchOptions options, BenchWorkspace wo
 
     /// <summary>The echo server (this executable's <c>echo-server</c> command), ready to answer.</summary>
     public async Task<ServiceTarget> EchoAsync(CancellationToken cancellationToken) =>
-        _echo = await EchoServerAsync(_echo, "echo-server", [], null, cancellationToken);
+        _echo = await EchoServerAsync(_echo, "echo-server", [], RuntimeEnvironment, cancellationToken);
 
     /// <summary>The hop echo server (<c>echo-server --tokenizer</c>, against this benchmark's tokenizer-svc), ready to answer.</summary>
     public async Task<ServiceTarget> HopEchoAsync(CancellationToken cancellationToken)
     {
         var tokenizer = await TokenizerAsync(cancellationToken);
-        // Its tokenizer client runs under the services' environment (--service-env), as inference-svc's does.
-        return _hopEcho = await EchoServerAsync(_hopEcho, "hop-echo-server", ["--tokenizer", tokenizer.Address.ToString(), workspace.Tokenizer], options.ServiceEnvironment, cancellationToken);
+        // Its tokenizer client runs under the services' environment (with --service-env), as inference-svc's does.
+        return _hopEcho = await EchoServerAsync(_hopEcho, "hop-echo-server", ["--tokenizer", tokenizer.Address.ToString(), workspace.Tokenizer], ServiceEnvironment, cancellationToken);
     }
 
     /// <summary><paramref name="existing"/>, or a new echo server process started with <paramref name="extra"/> arguments.</summary>
