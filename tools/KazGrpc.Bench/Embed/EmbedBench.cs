@@ -47,13 +47,7 @@ internal static class EmbedBench
         await using var services = new EmbedServices(options, workspace, root);
         var bench = new Session(options, services, output, !Console.IsOutputRedirected && ReferenceEquals(output, Console.Out));
 
-        WriteHeader(output, options, workspace, runtime, build, onnx, encoder);
-        if (services.RuntimeEnvironment.Count > 0)
-        {
-            output.WriteLine($"server runtime ({ServiceRuntimeEnvironment.RelativePath}, every server started): "
-                + string.Join(" ", services.RuntimeEnvironment.Select(kv => $"{kv.Key}={kv.Value}")));
-        }
-
+        WriteHeader(output, options, workspace, runtime, build, onnx, encoder, services.RuntimeEnvironment);
         var measurements = new List<EmbedMeasurement>();
         CorpusStatistics? corpusStatistics = null;
         for (var run = 1; run <= options.Runs; run++)
@@ -137,7 +131,9 @@ internal static class EmbedBench
         throw new InvalidOperationException("cannot find KazGrpc.sln above the working directory or the benchmark; run from the repository");
     }
 
-    private static void WriteHeader(TextWriter output, EmbedBenchOptions options, BenchWorkspace workspace, RuntimeReport runtime, string build, OnnxRuntimeOptions onnx, EncoderModel? encoder)
+    private static void WriteHeader(
+        TextWriter output, EmbedBenchOptions options, BenchWorkspace workspace, RuntimeReport runtime, string build, OnnxRuntimeOptions onnx, EncoderModel? encoder,
+        IReadOnlyDictionary<string, string> serverRuntime)
     {
         var windows = options.Count is { } count
             ? string.Format(Culture, "windows end at {0:N0} items", count)
@@ -148,7 +144,7 @@ internal static class EmbedBench
             string.Join(",", Enum.GetValues<EmbedPhase>().Where(options.Phases.Contains).Select(EmbedPhases.Key)), options.ServiceWarmup.TotalSeconds));
         output.WriteLine(string.Format(Culture, "runtime: {0}, {1} cores, server GC {2}, bench build {3}{4}",
             runtime.Framework, runtime.ProcessorCount, runtime.ServerGc ? "on" : "off", build,
-            runtime.DotnetEnvironment.Count == 0 ? string.Empty : ", " + string.Join(" ", runtime.DotnetEnvironment.Select(kv => $"{kv.Key}={kv.Value}"))));
+            runtime.DotnetEnvironment.Count == 0 ? string.Empty : ", " + Variables(runtime.DotnetEnvironment)));
         if (encoder is not null)
         {
             output.WriteLine(string.Format(Culture, "in-process: {0} on {1}, {2} execution(s) at once, intra-op threads {3}, batch sizes {4}, {5} inputs each",
@@ -160,9 +156,14 @@ internal static class EmbedBench
             output.WriteLine("inference-svc configuration: " + string.Join(" ", options.InferenceConfig));
         }
 
+        if (serverRuntime.Count > 0)
+        {
+            output.WriteLine($"server runtime ({ServiceRuntimeEnvironment.RelativePath}, every server started): {Variables(serverRuntime)}");
+        }
+
         if (options.ServiceEnvironment.Count > 0)
         {
-            output.WriteLine("service environment: " + string.Join(" ", options.ServiceEnvironment.Select(kv => $"{kv.Key}={kv.Value}")));
+            output.WriteLine($"service environment: {Variables(options.ServiceEnvironment)}");
         }
 
         if (build != "Release")
@@ -170,6 +171,9 @@ internal static class EmbedBench
             output.WriteLine($"warning: this benchmark is a {build} build; build with -c Release for figures worth comparing");
         }
     }
+
+    private static string Variables(IReadOnlyDictionary<string, string> variables) =>
+        string.Join(" ", variables.Select(kv => $"{kv.Key}={kv.Value}"));
 
     private static void WriteCorpus(TextWriter output, EmbedCorpus corpus, CorpusStatistics statistics)
     {

@@ -22,13 +22,15 @@ internal sealed class EmbedServices(EmbedBenchOptions options, BenchWorkspace wo
     private ServiceTarget? _tokenizer;
     private ServiceTarget? _echo;
     private ServiceTarget? _hopEcho;
+    private IReadOnlyDictionary<string, string>? _serviceEnvironment;
 
     /// <summary>What every server this benchmark starts runs under (<see cref="ServiceRuntimeEnvironment"/>).</summary>
     public IReadOnlyDictionary<string, string> RuntimeEnvironment { get; } = ServiceRuntimeEnvironment.Read(repositoryRoot);
 
     /// <summary>What the services (and the hop echo, whose tokenizer client stands in for inference-svc's)
     /// run under: the runtime environment with <c>--service-env</c> over it.</summary>
-    private IReadOnlyDictionary<string, string> ServiceEnvironment => ServiceRuntimeEnvironment.With(RuntimeEnvironment, options.ServiceEnvironment);
+    private IReadOnlyDictionary<string, string> ServiceEnvironment =>
+        _serviceEnvironment ??= ServiceRuntimeEnvironment.With(RuntimeEnvironment, options.ServiceEnvironment);
 
     /// <summary>Every service this benchmark started, for CPU snapshots.</summary>
     public IEnumerable<ServiceTarget> Started =>

@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+
 namespace KazGrpc.Bench.Embed;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace KazGrpc.Bench.Embed;
 /// benchmark measures the services as they run, and starts the echo servers it compares them with
 /// under the same runtime settings.
 /// </summary>
-internal static class ServiceRuntimeEnvironment
+internal static partial class ServiceRuntimeEnvironment
 {
     /// <summary>The file, relative to the repository root.</summary>
     public static readonly string RelativePath = Path.Combine("build", "service-runtime.env");
@@ -26,19 +28,18 @@ internal static class ServiceRuntimeEnvironment
         foreach (var line in File.ReadLines(path))
         {
             number++;
-            var text = line.Trim();
-            if (text.Length == 0 || text.StartsWith('#'))
+            if (line.AsSpan().Trim().IsEmpty || line.StartsWith('#'))
             {
                 continue;
             }
 
-            var equals = text.IndexOf('=', StringComparison.Ordinal);
-            if (equals < 1 || !IsName(text.AsSpan(0, equals)))
+            var variable = Variable().Match(line);
+            if (!variable.Success)
             {
-                throw new InvalidOperationException($"{path}:{number}: expected NAME=value, got '{text}'");
+                throw new InvalidOperationException($"{path}:{number}: expected NAME=value (NAME of letters, digits and _), got '{line}'");
             }
 
-            variables[text[..equals]] = text[(equals + 1)..];
+            variables[variable.Groups[1].Value] = variable.Groups[2].Value;
         }
 
         return variables;
@@ -56,21 +57,7 @@ internal static class ServiceRuntimeEnvironment
         return merged;
     }
 
-    private static bool IsName(ReadOnlySpan<char> name)
-    {
-        if (char.IsAsciiDigit(name[0]))
-        {
-            return false;
-        }
-
-        foreach (var c in name)
-        {
-            if (!(char.IsAsciiLetterOrDigit(c) || c == '_'))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    /// <summary>One variable: the pattern run.sh and test.sh select the file's lines with.</summary>
+    [GeneratedRegex("^([A-Za-z_][A-Za-z0-9_]*)=(.*)$")]
+    private static partial Regex Variable();
 }
