@@ -18,7 +18,8 @@ for project in tokenizer-svc/KazGrpc.TokenizerSvc.csproj inference-svc/KazGrpc.I
 done
 kazgrpc() { dotnet "tools/KazGrpc.Tools/$BIN/kazgrpc.dll" "$@"; }
 # The services' runtime environment (see the file).
-mapfile -t SERVICE_ENV < <(grep -E '^[A-Za-z_][A-Za-z0-9_]*=' build/service-runtime.env)
+source build/service-runtime.sh
+service_runtime_env
 kazgrpc models prepare --models-dir "$MODELS_DIR"
 
 stopping=0

@@ -38,7 +38,8 @@ dn_failed=$(grep -E '^\s+failed:' "$logs/dotnet.txt" | tail -1 | awk '{print $2}
 echo "test.sh: running the Node reflection checks against both services on loopback..."
 TOKENIZER_PORT=${KAZGRPC_TEST_TOKENIZER_PORT:-50062}
 INFERENCE_PORT=${KAZGRPC_TEST_INFERENCE_PORT:-50061}
-mapfile -t SERVICE_ENV < <(grep -E '^[A-Za-z_][A-Za-z0-9_]*=' build/service-runtime.env)
+source build/service-runtime.sh
+service_runtime_env || fail "the services' runtime environment cannot be read"
 env "${SERVICE_ENV[@]}" dotnet tokenizer-svc/bin/Release/net10.0/KazGrpc.TokenizerSvc.dll \
   --Hosting:GrpcAddress=127.0.0.1:$TOKENIZER_PORT --Hosting:MetricsAddress= \
   --Tokenization:ModelsDirectory=models --Logging:LogLevel:Default=Warning >"$logs/tokenizer-svc.log" 2>&1 &

@@ -149,7 +149,7 @@ internal sealed class EmbedServices(EmbedBenchOptions options, BenchWorkspace wo
 
     /// <summary><paramref name="existing"/>, or a new echo server process started with <paramref name="extra"/> arguments.</summary>
     private async Task<ServiceTarget> EchoServerAsync(
-        ServiceTarget? existing, string name, string[] extra, IReadOnlyDictionary<string, string>? environment, CancellationToken cancellationToken)
+        ServiceTarget? existing, string name, string[] extra, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
     {
         if (existing is not null)
         {

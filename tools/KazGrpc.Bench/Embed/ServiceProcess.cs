@@ -35,7 +35,7 @@ internal sealed class ServiceProcess : IAsyncDisposable
 
     /// <summary>Starts <paramref name="dll"/> with the <c>dotnet</c> that runs this process, in this
     /// process's environment plus <paramref name="environment"/>.</summary>
-    public static ServiceProcess Start(string name, string dll, IEnumerable<string> args, string workingDirectory, IReadOnlyDictionary<string, string>? environment = null)
+    public static ServiceProcess Start(string name, string dll, IEnumerable<string> args, string workingDirectory, IReadOnlyDictionary<string, string> environment)
     {
         if (!File.Exists(dll))
         {
@@ -50,7 +50,7 @@ internal sealed class ServiceProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var (variable, value) in environment ?? new Dictionary<string, string>())
+        foreach (var (variable, value) in environment)
         {
             info.Environment[variable] = value;
         }

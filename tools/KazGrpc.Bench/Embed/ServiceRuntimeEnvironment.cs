@@ -57,7 +57,7 @@ internal static partial class ServiceRuntimeEnvironment
         return merged;
     }
 
-    /// <summary>One variable: the pattern run.sh and test.sh select the file's lines with.</summary>
+    /// <summary>One variable: the pattern build/service-runtime.sh (run.sh, test.sh) selects the file's lines with.</summary>
     [GeneratedRegex("^([A-Za-z_][A-Za-z0-9_]*)=(.*)$")]
     private static partial Regex Variable();
 }
