@@ -39,6 +39,13 @@ public static class HostingExtensions
                 // This category logs only request start and finish (Information, Debug), but while it
                 // is enabled at all, hosting creates an Activity and a log scope for every call.
                 ["Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics"] = "None",
+
+                // The gRPC server logs every non-OK status it returns ("Error status code ... raised") and
+                // every stream a caller resets ("Error reading message", with a stack trace) at
+                // Information: a line per rejected, cancelled or timed-out call, and the detail of the
+                // status besides. ErrorInterceptor logs those calls itself, at Debug; what this
+                // category logs at Warning and above (a handler that throws past it) stays.
+                ["Logging:LogLevel:Grpc.AspNetCore.Server"] = "Warning",
             },
         });
 
