@@ -250,20 +250,20 @@ public sealed class DynamicBatcherTests
     }
 
     [Fact]
-    public async Task EnqueueAsync_DefaultLengthBuckets_GrowByAQuarter()
+    public async Task EnqueueAsync_DefaultLengthBuckets_GrowByATenth()
     {
-        // Default bounds 16, 20, 25, 32, 40: 26 and 32 share (25, 32]; 33 is in (32, 40].
+        // Default bounds 16, 18, 20, 22, 25, 28, 31, 35: 29 and 31 share (28, 31]; 32 is in (31, 35].
         await using var h = new BatcherHarness(o => o.LengthBucketGrowth = new DynamicBatcherOptions().LengthBucketGrowth);
-        _ = h.Enqueue("c26", cost: 26);
-        _ = h.Enqueue("c33", cost: 33);
+        _ = h.Enqueue("c29", cost: 29);
         _ = h.Enqueue("c32", cost: 32);
+        _ = h.Enqueue("c31", cost: 31);
         await h.WaitForQueueLengthAsync(3);
 
         h.Time.Advance(TwoMs);
         var calls = new[] { await h.Executor.NextCallAsync(), await h.Executor.NextCallAsync() };
 
         var batches = calls.Select(c => string.Join(",", c.Items)).Order(StringComparer.Ordinal);
-        Assert.Equal(["c26,c32", "c33"], batches);
+        Assert.Equal(["c29,c31", "c32"], batches);
     }
 
     [Fact]

@@ -64,17 +64,26 @@ public sealed class EmbedTests(SharedInferenceFixture fixture)
     [Fact]
     public async Task Embed_SharedBatchWithLongerInputs_SameVectorAsAlone()
     {
+        // One length bucket for every input up to 512 tokens: the default buckets would keep the
+        // short input out of the long ones' batches, and padding could not leak at all.
+        await using var environment = await InferenceEnvironment.StartAsync(Token, "--DynamicBatching:MinLengthBucket=512");
+        using var sizes = environment.Collect<int>("kazgrpc.batch.size");
         const string Short = "Өтініш қабылданды.";
-        var alone = (await Client.EmbedAsync(new EmbedRequest { Model = "minilm", Inputs = { Short } }, cancellationToken: Token)).Embeddings[0].Values.ToArray();
+        var alone = (await environment.Client.EmbedAsync(new EmbedRequest { Model = "minilm", Inputs = { Short } }, cancellationToken: Token)).Embeddings[0].Values.ToArray();
 
-        // Padding must not leak: the short input shares batches with long ones from concurrent callers.
+        // Padding must not leak: the short input shares batches with long ones, its own request's
+        // (a request's inputs are queued together) and other callers'.
         var longText = string.Join(' ', Enumerable.Repeat("Республика Казахстан утверждает себя демократическим государством.", 6));
-        var calls = Enumerable.Range(0, 8).Select(i => Client.EmbedAsync(
+        var calls = Enumerable.Range(0, 8).Select(i => environment.Client.EmbedAsync(
             new EmbedRequest { Model = "minilm", Inputs = { longText, Short, longText + i } }, cancellationToken: Token).ResponseAsync).ToList();
         foreach (var response in await Task.WhenAll(calls))
         {
             Assert.Equal(alone, response.Embeddings[1].Values.ToArray(), (a, b) => Math.Abs(a - b) < 1e-5);
         }
+
+        // The queue holds the inputs as long, short, long, long, short, long, ...: any batch of three
+        // or more (the token budget may split the rest) padded a short input to a long one.
+        Assert.Contains(sizes.GetMeasurementSnapshot(), m => m.Value >= 3);
     }
 
     [Fact]

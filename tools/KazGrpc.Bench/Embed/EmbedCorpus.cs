@@ -84,7 +84,7 @@ internal sealed class EmbedCorpus
         var ranges = new SortedDictionary<int, int>();
         foreach (var length in lengths)
         {
-            // 8-16, 17-32, 33-64, ...: the batcher's default length buckets.
+            // 8-16, 17-32, 33-64, ...: doubling ranges, a coarse view of the corpus (the batcher's buckets are finer).
             var upper = 16;
             while (length > upper)
             {
