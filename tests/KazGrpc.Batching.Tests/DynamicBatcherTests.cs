@@ -220,15 +220,8 @@ public sealed class DynamicBatcherTests
     public async Task EnqueueAsync_ShortAndLongItems_LongItemDoesNotPadShortOnes()
     {
         await using var h = new BatcherHarness();
-        _ = h.Enqueue("short-a", cost: 10);
-        _ = h.Enqueue("long", cost: 300);
-        _ = h.Enqueue("short-b", cost: 12);
-        await h.WaitForQueueLengthAsync(3);
+        var batches = await TwoBatchesAsync(h, ("short-a", 10), ("long", 300), ("short-b", 12));
 
-        h.Time.Advance(TwoMs);
-        var calls = new[] { await h.Executor.NextCallAsync(), await h.Executor.NextCallAsync() };
-
-        var batches = calls.Select(c => string.Join(",", c.Items)).Order(StringComparer.Ordinal);
         Assert.Equal(["long", "short-a,short-b"], batches);
     }
 
@@ -237,15 +230,8 @@ public sealed class DynamicBatcherTests
     {
         // Bounds 16, 20, 25, 32: 17 and 20 share (16, 20]; 21 is in (20, 25].
         await using var h = new BatcherHarness(o => o.LengthBucketGrowth = 1.25);
-        _ = h.Enqueue("c17", cost: 17);
-        _ = h.Enqueue("c21", cost: 21);
-        _ = h.Enqueue("c20", cost: 20);
-        await h.WaitForQueueLengthAsync(3);
+        var batches = await TwoBatchesAsync(h, ("c17", 17), ("c21", 21), ("c20", 20));
 
-        h.Time.Advance(TwoMs);
-        var calls = new[] { await h.Executor.NextCallAsync(), await h.Executor.NextCallAsync() };
-
-        var batches = calls.Select(c => string.Join(",", c.Items)).Order(StringComparer.Ordinal);
         Assert.Equal(["c17,c20", "c21"], batches);
     }
 
@@ -254,15 +240,8 @@ public sealed class DynamicBatcherTests
     {
         // Default bounds 16, 18, 20, 22, 25, 28, 31, 35: 29 and 31 share (28, 31]; 32 is in (31, 35].
         await using var h = new BatcherHarness(o => o.LengthBucketGrowth = new DynamicBatcherOptions().LengthBucketGrowth);
-        _ = h.Enqueue("c29", cost: 29);
-        _ = h.Enqueue("c32", cost: 32);
-        _ = h.Enqueue("c31", cost: 31);
-        await h.WaitForQueueLengthAsync(3);
+        var batches = await TwoBatchesAsync(h, ("c29", 29), ("c32", 32), ("c31", 31));
 
-        h.Time.Advance(TwoMs);
-        var calls = new[] { await h.Executor.NextCallAsync(), await h.Executor.NextCallAsync() };
-
-        var batches = calls.Select(c => string.Join(",", c.Items)).Order(StringComparer.Ordinal);
         Assert.Equal(["c29,c31", "c32"], batches);
     }
 
@@ -576,6 +555,21 @@ public sealed class DynamicBatcherTests
     /// <summary>Sends a full batch of two fresh items and checks that it holds only them and that no
     /// batch ever held <paramref name="neverRun"/>: an item still queued would be older than the
     /// probes and lead their batch.</summary>
+    /// <summary>Queues <paramref name="items"/> in order, lets the queue delay pass and returns the two
+    /// batches that run, each as its items joined by commas, in ordinal order.</summary>
+    private static async Task<IEnumerable<string>> TwoBatchesAsync(BatcherHarness h, params (string Name, int Cost)[] items)
+    {
+        foreach (var (name, cost) in items)
+        {
+            _ = h.Enqueue(name, cost: cost);
+        }
+
+        await h.WaitForQueueLengthAsync(items.Length);
+        h.Time.Advance(TwoMs);
+        var calls = new[] { await h.Executor.NextCallAsync(), await h.Executor.NextCallAsync() };
+        return calls.Select(c => string.Join(",", c.Items)).Order(StringComparer.Ordinal);
+    }
+
     private static async Task AssertNeverExecutedAsync(BatcherHarness h, params string[] neverRun)
     {
         var p1 = h.Enqueue("probe-1");
