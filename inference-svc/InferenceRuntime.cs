@@ -42,8 +42,10 @@ public sealed partial class InferenceRuntime(
                     && !registry.Models.Any(m => m.State == ModelState.Loading && m.Encoder is not null);
                 if (serving != readiness.IsServing)
                 {
-                    readiness.Set(serving);
+                    // Logged before it is reported: whoever sees the new health can count on its log line
+                    // being written already (a test that clears the logs once SERVING shows relies on it).
                     ServingChanged(logger, serving);
+                    readiness.Set(serving);
                 }
 
                 await signals.WaitAsync(TimeSpan.FromSeconds(1), time, stoppingToken);
