@@ -66,10 +66,8 @@ failed=$(( ${dn_failed:-0} + ${nd_failed:-0} ))
 if (( dotnet_rc != 0 && failed == 0 )) || (( node_rc != 0 && failed == 0 )); then failed=1; fi
 # The failed tests again, each with its message, last: the test hosts' own output (printed when an
 # assembly fails) can be long enough to push them out of a log's tail.
-if grep -qE '^failed ' "$logs/dotnet.txt"; then
-  echo "test.sh: failed .NET tests:"
-  awk '/^failed /{n=12; print; next} n>0 && /^ /{print; n--; next} {n=0}' "$logs/dotnet.txt"
-fi
+failures=$(awk '/^failed /{n=12; print; next} n>0 && /^ /{print; n--; next} {n=0}' "$logs/dotnet.txt")
+[[ -n $failures ]] && printf 'test.sh: failed .NET tests:\n%s\n' "$failures"
 echo "test.sh: .NET ${dn_passed:-0} passed, ${dn_failed:-0} failed (exit $dotnet_rc); Node ${nd_passed:-0} passed, ${nd_failed:-0} failed (exit $node_rc)"
 echo "$passed passed, $failed failed"
 (( dotnet_rc == 0 && node_rc == 0 )) || exit 1

@@ -40,13 +40,7 @@ public sealed partial class InferenceRuntime(
                 var serving = tokenizer.Reachable
                     && registry.Models.Any(m => m.State == ModelState.Ready)
                     && !registry.Models.Any(m => m.State == ModelState.Loading && m.Encoder is not null);
-                if (serving != readiness.IsServing)
-                {
-                    // Logged before it is reported: whoever sees the new health can count on its log line
-                    // being written already (a test that clears the logs once SERVING shows relies on it).
-                    ServingChanged(logger, serving);
-                    readiness.Set(serving);
-                }
+                readiness.Set(serving);
 
                 await signals.WaitAsync(TimeSpan.FromSeconds(1), time, stoppingToken);
             }
@@ -80,7 +74,4 @@ public sealed partial class InferenceRuntime(
 
     [LoggerMessage(2, LogLevel.Warning, "Warm-up of model {Name} failed ({Reason}); retrying")]
     private static partial void WarmupFailed(ILogger logger, string name, string reason);
-
-    [LoggerMessage(3, LogLevel.Information, "Health: {Serving}")]
-    private static partial void ServingChanged(ILogger logger, bool serving);
 }

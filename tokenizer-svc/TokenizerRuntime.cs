@@ -42,8 +42,8 @@ public sealed partial class TokenizerRuntime(
             }
 
             _service = service;
-            readiness.Set(serving: true);
             Ready(logger, service.ListTokenizers().Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            readiness.Set(serving: true);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {

@@ -16,4 +16,7 @@ internal static partial class HostingLog
 
     [LoggerMessage(4, LogLevel.Error, "Execution failed in {Method}; error id {ErrorId}")]
     public static partial void ExecutionFailed(ILogger logger, Exception exception, string method, string errorId);
+
+    [LoggerMessage(5, LogLevel.Information, "Health: {Status}")]
+    public static partial void HealthChanged(ILogger logger, string status);
 }

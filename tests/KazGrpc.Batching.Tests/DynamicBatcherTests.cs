@@ -552,9 +552,6 @@ public sealed class DynamicBatcherTests
         Assert.Equal($"DynamicBatching:LengthBucketGrowth must be in [1.05, 4]; got {growth}", error.Message);
     }
 
-    /// <summary>Sends a full batch of two fresh items and checks that it holds only them and that no
-    /// batch ever held <paramref name="neverRun"/>: an item still queued would be older than the
-    /// probes and lead their batch.</summary>
     /// <summary>Queues <paramref name="items"/> in order, lets the queue delay pass and returns the two
     /// batches that run, each as its items joined by commas, in ordinal order.</summary>
     private static async Task<IEnumerable<string>> TwoBatchesAsync(BatcherHarness h, params (string Name, int Cost)[] items)
@@ -570,6 +567,9 @@ public sealed class DynamicBatcherTests
         return calls.Select(c => string.Join(",", c.Items)).Order(StringComparer.Ordinal);
     }
 
+    /// <summary>Sends a full batch of two fresh items and checks that it holds only them and that no
+    /// batch ever held <paramref name="neverRun"/>: an item still queued would be older than the
+    /// probes and lead their batch.</summary>
     private static async Task AssertNeverExecutedAsync(BatcherHarness h, params string[] neverRun)
     {
         var p1 = h.Enqueue("probe-1");
