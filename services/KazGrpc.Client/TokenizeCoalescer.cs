@@ -28,9 +28,13 @@ internal sealed class TokenizeCoalescer(
     private int _taking;
     private int _outstanding;
     private long _sent;
+    private long _textsSent;
 
     /// <summary>Shared calls sent so far (a call sent alone counts once; a retry within the pipeline does not count).</summary>
     public long Sent => Interlocked.Read(ref _sent);
+
+    /// <summary>Texts in the shared calls sent so far (counted as <see cref="Sent"/> counts calls).</summary>
+    public long TextsSent => Interlocked.Read(ref _textsSent);
 
     /// <summary>Tokenizes <paramref name="request"/>, possibly in one call with others; the answer is its own, with its request id.</summary>
     public async Task<TokenizeResponse> TokenizeAsync(TokenizeRequest request, CancellationToken cancellationToken)
@@ -136,6 +140,8 @@ internal sealed class TokenizeCoalescer(
                     request.Texts.Add(calls[i].Request.Texts);
                 }
             }
+
+            Interlocked.Add(ref _textsSent, request.Texts.Count);
 
             TokenizeResponse response;
             try

@@ -51,6 +51,13 @@ public sealed class TokenizerClient : IAsyncDisposable
     /// <summary>The address calls go to.</summary>
     public Uri Address => _options.Address;
 
+    /// <summary>Tokenize messages sent so far: concurrent calls merged into one message count once, and
+    /// a retry of a message does not count again.</summary>
+    public long MessagesSent => _coalescer.Sent;
+
+    /// <summary>Texts in the Tokenize messages sent so far (counted as <see cref="MessagesSent"/> counts messages).</summary>
+    public long TextsSent => _coalescer.TextsSent;
+
     /// <summary>State of the circuit: open means calls fail at once with UNAVAILABLE.</summary>
     public bool CircuitOpen { get; private set; }
 

@@ -177,5 +177,33 @@ public sealed class EmbedTests(SharedInferenceFixture fixture)
         Assert.Contains("outcome=\"success\"", text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Metrics_HopMessagesAndTexts_CountWhatWentToTheTokenizer()
+    {
+        using var http = new HttpClient();
+        var before = await ScrapeAsync(http);
+        await Client.EmbedAsync(new EmbedRequest { Model = "minilm", Inputs = { "бір", "два", "three" } }, cancellationToken: Token);
+        var after = await ScrapeAsync(http);
+
+        var messages = Sample(after, "kazgrpc_tokenizer_hop_messages_total") - Sample(before, "kazgrpc_tokenizer_hop_messages_total");
+        var texts = Sample(after, "kazgrpc_tokenizer_hop_texts_total") - Sample(before, "kazgrpc_tokenizer_hop_texts_total");
+
+        // The three inputs went in one message. Anything else sent meanwhile (a readiness probe) adds
+        // as many texts as messages, so the difference is exactly what this request adds.
+        Assert.True(messages >= 1, $"hop messages rose by {messages}");
+        Assert.Equal(2, texts - messages);
+    }
+
+    private async Task<string> ScrapeAsync(HttpClient http) =>
+        await http.GetStringAsync(new Uri(fixture.Environment.MetricsAddress, "/metrics"), Token);
+
+    /// <summary>The value of the one sample of <paramref name="name"/> in Prometheus text (labels, if any, ignored).</summary>
+    private static double Sample(string text, string name)
+    {
+        var line = Assert.Single(text.Split('\n'), l => l.StartsWith(name + " ", StringComparison.Ordinal) || l.StartsWith(name + "{", StringComparison.Ordinal));
+        var value = line[(line.LastIndexOf('}') + 1)..].Trim().Split(' ')[0];
+        return double.Parse(value, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     private static double Cosine(float[] a, float[] b) => a.Zip(b, (x, y) => (double)x * y).Sum();
 }

@@ -37,6 +37,7 @@ public sealed class CoalescerTests(TokenizerServiceFixture fixture)
         // The first went alone; all the others shared the next send.
         Assert.Equal([2, 2 * (requests.Count - 1)], sends.TextsPerSend);
         Assert.Equal(2, coalescer.Sent);
+        Assert.Equal(2 * requests.Count, coalescer.TextsSent);
         for (var i = 0; i < requests.Count; i++)
         {
             var unary = await fixture.Client.TokenizeAsync(requests[i], cancellationToken: Token);
@@ -115,6 +116,10 @@ public sealed class CoalescerTests(TokenizerServiceFixture fixture)
 
         // first alone; the shared three; then each of them again on its own.
         Assert.Equal([1, 4, 1, 2, 1], sends.TextsPerSend);
+
+        // Each send and its texts count, the shared one and those sent again alone.
+        Assert.Equal(5, coalescer.Sent);
+        Assert.Equal(9, coalescer.TextsSent);
     }
 
     [Fact]

@@ -489,7 +489,7 @@ internal static class EmbedBench
         private void WriteMeasurement(EmbedMeasurement m, string unit)
         {
             var service = m.Service is { } s
-                ? string.Format(Culture, "  batch {0} queue {1} ms exec {2} ms hop {3} ms", Format(s.MeanBatchSize, "F1"), Format(s.MeanQueueMs, "F2"), Format(s.MeanExecutionMs, "F2"), Format(s.MeanTokenizerHopMs, "F2"))
+                ? string.Format(Culture, "  batch {0} queue {1} ms exec {2} ms hop {3} ms ({4} texts/msg)", Format(s.MeanBatchSize, "F1"), Format(s.MeanQueueMs, "F2"), Format(s.MeanExecutionMs, "F2"), Format(s.MeanTokenizerHopMs, "F2"), Format(s.TextsPerHopMessage, "F1"))
                 : string.Empty;
             var cpu = string.Join(" ", new[] { ("bench", m.BenchCpuCores) }.Concat(m.ServiceCpuCores.Select(kv => (kv.Key, kv.Value))).Append(("other", m.OtherCpuCores))
                 .Select(c => string.Format(Culture, "{0} {1:F2}", c.Item1, c.Item2)));

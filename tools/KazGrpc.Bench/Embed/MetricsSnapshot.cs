@@ -94,6 +94,7 @@ internal sealed class MetricsSnapshot
             Mean("kazgrpc_batch_queue_duration_seconds", 1000),
             Mean("kazgrpc_batch_execution_duration_seconds", 1000),
             Mean("kazgrpc_tokenizer_hop_duration_seconds", 1000),
+            Change("kazgrpc_tokenizer_hop_messages_total") is > 0 and var messages ? Change("kazgrpc_tokenizer_hop_texts_total") / messages : null,
             outcomes);
     }
 
