@@ -8,6 +8,8 @@ public sealed class EmbedTests(SharedInferenceFixture fixture)
 {
     private InferenceService.InferenceServiceClient Client => fixture.Environment.Client;
 
+    private static readonly HttpClient MetricsHttp = new();
+
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     [Fact]
@@ -162,8 +164,7 @@ public sealed class EmbedTests(SharedInferenceFixture fixture)
     public async Task Metrics_AfterEmbed_ExposeBatchingAndHopByModel()
     {
         await Client.EmbedAsync(new EmbedRequest { Model = "minilm", Inputs = { "metrics" } }, cancellationToken: Token);
-        using var http = new HttpClient();
-        var text = await http.GetStringAsync(new Uri(fixture.Environment.MetricsAddress, "/metrics"), Token);
+        var text = await ScrapeAsync();
         foreach (var name in new[]
         {
             "kazgrpc_batch_queue_duration_seconds_bucket{", "kazgrpc_batch_size_bucket{", "kazgrpc_batch_execution_duration_seconds_bucket{",
@@ -180,10 +181,9 @@ public sealed class EmbedTests(SharedInferenceFixture fixture)
     [Fact]
     public async Task Metrics_HopMessagesAndTexts_CountWhatWentToTheTokenizer()
     {
-        using var http = new HttpClient();
-        var before = await ScrapeAsync(http);
+        var before = await ScrapeAsync();
         await Client.EmbedAsync(new EmbedRequest { Model = "minilm", Inputs = { "бір", "два", "three" } }, cancellationToken: Token);
-        var after = await ScrapeAsync(http);
+        var after = await ScrapeAsync();
 
         var messages = Sample(after, "kazgrpc_tokenizer_hop_messages_total") - Sample(before, "kazgrpc_tokenizer_hop_messages_total");
         var texts = Sample(after, "kazgrpc_tokenizer_hop_texts_total") - Sample(before, "kazgrpc_tokenizer_hop_texts_total");
@@ -194,8 +194,8 @@ public sealed class EmbedTests(SharedInferenceFixture fixture)
         Assert.Equal(2, texts - messages);
     }
 
-    private async Task<string> ScrapeAsync(HttpClient http) =>
-        await http.GetStringAsync(new Uri(fixture.Environment.MetricsAddress, "/metrics"), Token);
+    /// <summary>inference-svc's Prometheus text.</summary>
+    private Task<string> ScrapeAsync() => MetricsHttp.GetStringAsync(new Uri(fixture.Environment.MetricsAddress, "/metrics"), Token);
 
     /// <summary>The value of the one sample of <paramref name="name"/> in Prometheus text (labels, if any, ignored).</summary>
     private static double Sample(string text, string name)

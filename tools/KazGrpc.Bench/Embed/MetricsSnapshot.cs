@@ -79,11 +79,9 @@ internal sealed class MetricsSnapshot
     public static ServiceWindowMetrics Delta(MetricsSnapshot before, MetricsSnapshot after)
     {
         double Change(string name) => after._totals.GetValueOrDefault(name) - before._totals.GetValueOrDefault(name);
-        double? Mean(string histogram, double scale)
-        {
-            var count = Change(histogram + "_count");
-            return count > 0 ? Change(histogram + "_sum") / count * scale : null;
-        }
+        double? Ratio(string numerator, string denominator) =>
+            Change(denominator) is > 0 and var d ? Change(numerator) / d : null;
+        double? Mean(string histogram, double scale) => Ratio(histogram + "_sum", histogram + "_count") * scale;
 
         const string requests = "kazgrpc_batch_requests_total/";
         var outcomes = after._totals.Keys.Where(k => k.StartsWith(requests, StringComparison.Ordinal))
@@ -94,7 +92,7 @@ internal sealed class MetricsSnapshot
             Mean("kazgrpc_batch_queue_duration_seconds", 1000),
             Mean("kazgrpc_batch_execution_duration_seconds", 1000),
             Mean("kazgrpc_tokenizer_hop_duration_seconds", 1000),
-            Change("kazgrpc_tokenizer_hop_messages_total") is > 0 and var messages ? Change("kazgrpc_tokenizer_hop_texts_total") / messages : null,
+            Ratio("kazgrpc_tokenizer_hop_texts_total", "kazgrpc_tokenizer_hop_messages_total"),
             outcomes);
     }
 
