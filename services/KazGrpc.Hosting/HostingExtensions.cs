@@ -91,6 +91,9 @@ public static class HostingExtensions
         builder.Services.AddSingleton<ReadinessReporter>();
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(options.MeterName)
+            // The runtime's own meter (.NET 9+): GC heap and pauses, thread pool threads and queue,
+            // JIT, lock contention, exceptions. Observable instruments, read only when scraped.
+            .AddMeter("System.Runtime")
             // No response cache (the exporter's default keeps a page for 300 ms): a scrape shows
             // everything recorded before it, and scrapes are seconds apart.
             .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0));

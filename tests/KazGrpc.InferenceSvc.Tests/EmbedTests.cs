@@ -194,6 +194,17 @@ public sealed class EmbedTests(SharedInferenceFixture fixture)
         Assert.Equal(2, texts - messages);
     }
 
+    [Fact]
+    public async Task Metrics_RuntimeMeter_ExposesJitThreadPoolAndGc()
+    {
+        // The runtime's System.Runtime meter, for operators: JIT, thread pool and GC of the process.
+        var text = await ScrapeAsync();
+        Assert.True(Sample(text, "dotnet_jit_compiled_methods_total") > 0, "no JIT-compiled methods reported");
+        Assert.True(Sample(text, "dotnet_thread_pool_thread_count_total") >= 1, "no thread pool threads reported");
+        Assert.Contains("dotnet_gc_pause_time_seconds_total", text, StringComparison.Ordinal);
+        Assert.Contains("dotnet_gc_collections_total{", text, StringComparison.Ordinal);
+    }
+
     /// <summary>inference-svc's Prometheus text.</summary>
     private Task<string> ScrapeAsync() => MetricsHttp.GetStringAsync(new Uri(fixture.Environment.MetricsAddress, "/metrics"), Token);
 

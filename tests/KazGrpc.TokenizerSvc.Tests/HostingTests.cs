@@ -60,6 +60,17 @@ public sealed class HostingTests(TokenizerServiceFixture fixture)
     }
 
     [Fact]
+    public async Task Metrics_RuntimeMeter_ExposesJitThreadPoolAndGc()
+    {
+        using var http = new HttpClient();
+        var text = await http.GetStringAsync(new Uri(fixture.MetricsAddress, "/metrics"), Token);
+        foreach (var name in new[] { "dotnet_jit_compiled_methods_total", "dotnet_thread_pool_thread_count", "dotnet_gc_pause_time_seconds_total", "dotnet_gc_collections_total{" })
+        {
+            Assert.Contains(name, text, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Metrics_TwoHostsInOneProcess_EachExportsOnlyItsOwn()
     {
         // Both hosts run in this process, each with its own meter name (the fixture's setting): an
