@@ -79,7 +79,7 @@ internal static class EmbedBench
             runtime,
             new EmbedSettings(
                 workspace.Model, workspace.Tokenizer, options.ExecutionProvider, options.Concurrency, options.Duration.TotalSeconds, options.Warmup.TotalSeconds,
-                options.ServiceWarmup.TotalSeconds, options.SweepTexts, options.LatencyInputs, options.Count, options.Runs, options.Quick,
+                options.ServiceWarmup.TotalSeconds, options.SettleLimit.TotalSeconds, options.SweepTexts, options.LatencyInputs, options.Count, options.Runs, options.Quick,
                 [.. Enum.GetValues<EmbedPhase>().Where(options.Phases.Contains).Select(EmbedPhases.Key)], options.BatchSizes, options.Executions,
                 options.Texts, options.MinTokens, options.MaxTokens, options.Seed, options.InferenceConfig, options.TokenizerConfig, options.ServiceEnvironment,
                 options.InferenceAddress?.ToString(), options.TokenizerAddress?.ToString(), build),
@@ -139,9 +139,10 @@ internal static class EmbedBench
             ? string.Format(Culture, "windows end at {0:N0} items", count)
             : string.Format(Culture, "windows {0} s (1 caller: {1} inputs)", options.Duration.TotalSeconds, options.LatencyInputs);
         output.WriteLine(string.Format(Culture,
-            "bench embed: model {0} (tokenizer {1}), {2} run(s), {3} callers, {4}, warm-up {5} s (+{7} s on a fresh service); phases {6}",
+            "bench embed: model {0} (tokenizer {1}), {2} run(s), {3} callers, {4}, warm-up {5} s (+{7} s on a fresh service{8}); phases {6}",
             workspace.Model, workspace.Tokenizer, options.Runs, options.Concurrency, windows, options.Warmup.TotalSeconds,
-            string.Join(",", Enum.GetValues<EmbedPhase>().Where(options.Phases.Contains).Select(EmbedPhases.Key)), options.ServiceWarmup.TotalSeconds));
+            string.Join(",", Enum.GetValues<EmbedPhase>().Where(options.Phases.Contains).Select(EmbedPhases.Key)), options.ServiceWarmup.TotalSeconds,
+            options.SettleLimit > TimeSpan.Zero ? string.Format(Culture, ", then until its JIT settles, at most {0} s", options.SettleLimit.TotalSeconds) : string.Empty));
         output.WriteLine(string.Format(Culture, "runtime: {0}, {1} cores, server GC {2}, bench build {3}{4}",
             runtime.Framework, runtime.ProcessorCount, runtime.ServerGc ? "on" : "off", build,
             runtime.DotnetEnvironment.Count == 0 ? string.Empty : ", " + Variables(runtime.DotnetEnvironment)));
@@ -191,6 +192,14 @@ internal static class EmbedBench
     /// <summary>The phases of one run and the measurement of one window.</summary>
     private sealed class Session(EmbedBenchOptions options, EmbedServices services, TextWriter output, bool live)
     {
+        private static readonly TimeSpan SettleInterval = TimeSpan.FromSeconds(2);
+        private const double SettledCompilerShare = 0.02;
+
+        // Processes in their first window, whose warm-up goes on until their JIT settles (WarmupFor
+        // adds, SettleAsync takes), and what the last settling said, for the next result line.
+        private readonly List<ServiceTarget> _settling = [];
+        private string? _settleNote;
+
         public async Task<List<EmbedMeasurement>> RunOnceAsync(int run, EmbedCorpus corpus, EncoderModel? encoder, CancellationToken cancellationToken)
         {
             var results = new List<EmbedMeasurement>();
@@ -370,18 +379,61 @@ internal static class EmbedBench
             };
         }
 
-        /// <summary>Runs <paramref name="load"/> for <paramref name="time"/> and forgets what it did.</summary>
-        private static async Task WarmAsync(IEmbedLoad load, TimeSpan time, CancellationToken cancellationToken)
+        /// <summary>Runs <paramref name="load"/> for <paramref name="time"/> (and, for a fresh
+        /// process, until its JIT has settled) and forgets what it did.</summary>
+        private async Task WarmAsync(IEmbedLoad load, TimeSpan time, CancellationToken cancellationToken)
         {
             if (time > TimeSpan.Zero)
             {
                 var recorder = new LoadRecorder();
-                await LoadDriver.MeasureAsync(recorder, (r, stop, abort) => load.RunAsync(r, new LatencyRecorder(r, load.Callers), stop, abort), time, TimeSpan.Zero, cancellationToken);
+                await LoadDriver.MeasureAsync(recorder, (r, stop, abort) => load.RunAsync(r, new LatencyRecorder(r, load.Callers), stop, abort), time, TimeSpan.Zero, cancellationToken,
+                    opening: () => SettleAsync(cancellationToken));
             }
         }
 
-        /// <summary>The warm-up of a window on <paramref name="target"/>: longer for a process's first window.</summary>
-        private TimeSpan WarmupFor(ServiceTarget target) => options.Warmup + (services.NeedsWarmup(target) ? options.ServiceWarmup : TimeSpan.Zero);
+        /// <summary>The warm-up of a window on <paramref name="target"/>: longer for a process's first
+        /// window, which then also waits, under the same load, for the process's JIT to settle.</summary>
+        private TimeSpan WarmupFor(ServiceTarget target)
+        {
+            if (!services.NeedsWarmup(target))
+            {
+                return options.Warmup;
+            }
+
+            _settling.Add(target);
+            return options.Warmup + options.ServiceWarmup;
+        }
+
+        /// <summary>
+        /// Called when a window's fixed warm-up is over, with its load still running: for each process
+        /// in its first window, waits until its tiered-compilation threads used less than
+        /// <see cref="SettledCompilerShare"/> of a core over <see cref="SettleInterval"/> (a fresh
+        /// service still compiles hot methods again with full optimisation well after its fixed
+        /// warm-up, and that CPU would count against it), at most <see cref="EmbedBenchOptions.SettleLimit"/>.
+        /// </summary>
+        private async Task SettleAsync(CancellationToken cancellationToken)
+        {
+            var targets = _settling.ToArray();
+            _settling.Clear();
+            if (targets.Length == 0 || options.SettleLimit <= TimeSpan.Zero)
+            {
+                return;
+            }
+
+            var clock = Stopwatch.StartNew();
+            var before = targets.Select(t => ProcessStat.CompilerTicks(t.Process!.Id)).ToArray();
+            var settled = false;
+            while (!settled && clock.Elapsed < options.SettleLimit)
+            {
+                await Task.Delay(SettleInterval, cancellationToken);
+                var now = targets.Select(t => ProcessStat.CompilerTicks(t.Process!.Id)).ToArray();
+                settled = now.Zip(before, (n, b) => ProcessStat.TicksSince(b, n) / SettleInterval.TotalSeconds < SettledCompilerShare).All(s => s);
+                before = now;
+            }
+
+            _settleNote = string.Format(Culture, "  (JIT of {0} {1} after {2:F0} s more warm-up)",
+                string.Join(", ", targets.Select(t => t.Name)), settled ? "settled" : "still busy", clock.Elapsed.TotalSeconds);
+        }
 
         /// <summary>
         /// Measures one window of <paramref name="load"/>, with CPU snapshots of this process, the
@@ -419,6 +471,7 @@ internal static class EmbedBench
                     cancellationToken,
                     opening: async () =>
                     {
+                        await SettleAsync(cancellationToken);
                         metricsBefore = await ScrapeAsync(metrics, cancellationToken);
                         foreach (var (name, pid) in processes)
                         {
@@ -494,8 +547,9 @@ internal static class EmbedBench
             var cpu = string.Join(" ", new[] { ("bench", m.BenchCpuCores) }.Concat(m.ServiceCpuCores.Select(kv => (kv.Key, kv.Value))).Append(("other", m.OtherCpuCores))
                 .Select(c => string.Format(Culture, "{0} {1:F2}", c.Item1, c.Item2)));
             var errors = m.Errors.Count > 0 ? "  FAILED " + string.Join(" ", m.Errors.Select(kv => $"{kv.Key} {kv.Value}")) : string.Empty;
-            output.WriteLine(string.Format(Culture, "  {0,-30} {1,9:N1} {2}/s  p50 {3,7:F2}  p95 {4,7:F2}  p99 {5,7:F2} ms{6}  cpu {7}{8}{9}",
-                m.Label, m.ItemsPerSecond, unit, m.P50Ms, m.P95Ms, m.P99Ms, service, cpu, errors, m.CountReached ? "  (count reached)" : string.Empty));
+            output.WriteLine(string.Format(Culture, "  {0,-30} {1,9:N1} {2}/s  p50 {3,7:F2}  p95 {4,7:F2}  p99 {5,7:F2} ms{6}  cpu {7}{8}{9}{10}",
+                m.Label, m.ItemsPerSecond, unit, m.P50Ms, m.P95Ms, m.P99Ms, service, cpu, errors, m.CountReached ? "  (count reached)" : string.Empty, _settleNote));
+            _settleNote = null;
         }
 
         private static string Format(double? value, string format) => value is { } v ? v.ToString(format, Culture) : "-";

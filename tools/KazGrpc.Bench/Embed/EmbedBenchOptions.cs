@@ -28,13 +28,15 @@ internal sealed class EmbedBenchOptions
           --warmup SECONDS         warm-up before each window (default 2; in-process windows: half, at most 1)
           --service-warmup SECS    more warm-up before the first window of each process started (default 12):
                                    a fresh service JIT-compiles for many seconds on 2 busy cores
+          --settle-limit SECS      after that, warm such a process up until its tiered-compilation threads use
+                                   under 2% of a core over 2 s, at most this long (default 60; 0: do not wait)
           --sweep-texts N          inputs each in-process batch size embeds once, the same for every size (default 1024)
           --latency-inputs N       inputs each 1-caller run embeds once, the same inputs in the same order
                                    in-process and served (default 500)
           --count N                end each served, naive, overhead and echo window after N items instead of a time
           --runs N                 repeat the whole set N times and report medians (default 1)
           --quick                  a smoke test: short windows (3 s, latency 200 inputs, warm-up 1 s, service warm-up
-                                   8 s), sweep 512, 2000 texts; its figures read low (services still JIT-compile)
+                                   8 s, no JIT settling), sweep 512, 2000 texts; its figures read low (services still JIT-compile)
           --phases LIST            comma-separated: served,naive,inproc,overhead,latency (default all)
           --batch-sizes LIST       in-process batch sizes (default 1,8,16,32,64)
           --bucketed-batch N       also embed the sweep inputs batched by the batcher's length buckets, N a batch
@@ -70,6 +72,10 @@ internal sealed class EmbedBenchOptions
 
     /// <summary>Extra warm-up before the first window of each started service. Default 12 s.</summary>
     public TimeSpan ServiceWarmup { get; private set; } = TimeSpan.FromSeconds(12);
+
+    /// <summary>Longest a first window's warm-up goes on, after <see cref="ServiceWarmup"/>, waiting for
+    /// the process's JIT to settle. Default 60 s; --quick: 0 (no wait).</summary>
+    public TimeSpan SettleLimit { get; private set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Inputs each in-process batch size embeds once (fixed work: a few long batches in a short
     /// window would make the rate a matter of which batches fell in it). Default 1024.</summary>
@@ -158,6 +164,7 @@ internal sealed class EmbedBenchOptions
             options.LatencyInputs = 200;
             options.Warmup = TimeSpan.FromSeconds(1);
             options.ServiceWarmup = TimeSpan.FromSeconds(8);
+            options.SettleLimit = TimeSpan.Zero;
             options.Texts = 2000;
         }
 
@@ -182,6 +189,9 @@ internal sealed class EmbedBenchOptions
                     break;
                 case "--service-warmup":
                     options.ServiceWarmup = OptionValues.Seconds(name, Value(), allowZero: true);
+                    break;
+                case "--settle-limit":
+                    options.SettleLimit = OptionValues.Seconds(name, Value(), allowZero: true);
                     break;
                 case "--sweep-texts":
                     options.SweepTexts = OptionValues.Positive(name, Value());

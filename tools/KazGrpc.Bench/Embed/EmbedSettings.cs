@@ -9,6 +9,7 @@ internal sealed record EmbedSettings(
     double DurationSeconds,
     double WarmupSeconds,
     double ServiceWarmupSeconds,
+    double SettleLimitSeconds,
     int SweepTexts,
     int LatencyInputs,
     long? Count,

@@ -31,6 +31,48 @@ internal static class ProcessStat
         }
     }
 
+    /// <summary>
+    /// CPU ticks of each tiered-compilation thread of process <paramref name="pid"/> (".NET Tiered
+    /// Compilation Worker", which /proc shortens to ".NET Tiered Com"), by thread id: where a .NET
+    /// process compiles its hot methods again with full optimisation. Empty where /proc is not there.
+    /// </summary>
+    public static Dictionary<int, long> CompilerTicks(int pid)
+    {
+        var ticks = new Dictionary<int, long>();
+        try
+        {
+            foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+            {
+                try
+                {
+                    if (!File.ReadAllText(Path.Combine(task, "comm")).StartsWith(".NET Tiered Com", StringComparison.Ordinal))
+                    {
+                        continue;
+                    }
+
+                    var stat = File.ReadAllText(Path.Combine(task, "stat"));
+                    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                    ticks[int.Parse(Path.GetFileName(task), CultureInfo.InvariantCulture)] =
+                        long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+                }
+                catch (IOException)
+                {
+                    // The thread exited meanwhile: the worker ends when idle and starts again when needed.
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            ticks.Clear();
+        }
+
+        return ticks;
+    }
+
+    /// <summary>Seconds of CPU the threads of <paramref name="now"/> used since <paramref name="before"/> (a thread not in it started since).</summary>
+    public static double TicksSince(Dictionary<int, long> before, Dictionary<int, long> now) =>
+        now.Sum(kv => kv.Value - before.GetValueOrDefault(kv.Key)) / TicksPerSecond;
+
     /// <summary>CPU time all cores of the machine spent busy (not idle, not waiting for I/O) since boot.</summary>
     public static TimeSpan MachineBusy()
     {
