@@ -196,7 +196,7 @@ internal static class EmbedBench
         private const double SettledCompilerShare = 0.02;
 
         // Processes in their first window, whose warm-up goes on until their JIT settles (WarmupFor
-        // adds, SettleAsync takes), and what the last settling said, for the next result line.
+        // adds, SettleAsync takes), and what the last settling said, for their window's result line.
         private readonly List<ServiceTarget> _settling = [];
         private string? _settleNote;
 
@@ -518,7 +518,15 @@ internal static class EmbedBench
                 cpuSeconds > 0 ? result.Texts / cpuSeconds : 0,
                 result.GcPauseSeconds / seconds,
                 result.PoolRanOut && limit is null);
-            WriteMeasurement(measurement, unit);
+            // A settling note belongs to the window of the processes that settled, not to an
+            // in-process window measured between their warm-up and their window (the latency phase).
+            string? note = null;
+            if (involved.Length > 0)
+            {
+                (note, _settleNote) = (_settleNote, null);
+            }
+
+            WriteMeasurement(measurement, unit, note);
             return measurement;
         }
 
@@ -539,7 +547,7 @@ internal static class EmbedBench
             }
         }
 
-        private void WriteMeasurement(EmbedMeasurement m, string unit)
+        private void WriteMeasurement(EmbedMeasurement m, string unit, string? note)
         {
             var service = m.Service is { } s
                 ? string.Format(Culture, "  batch {0} queue {1} ms exec {2} ms hop {3} ms ({4} texts/msg)", Format(s.MeanBatchSize, "F1"), Format(s.MeanQueueMs, "F2"), Format(s.MeanExecutionMs, "F2"), Format(s.MeanTokenizerHopMs, "F2"), Format(s.TextsPerHopMessage, "F1"))
@@ -548,8 +556,7 @@ internal static class EmbedBench
                 .Select(c => string.Format(Culture, "{0} {1:F2}", c.Item1, c.Item2)));
             var errors = m.Errors.Count > 0 ? "  FAILED " + string.Join(" ", m.Errors.Select(kv => $"{kv.Key} {kv.Value}")) : string.Empty;
             output.WriteLine(string.Format(Culture, "  {0,-30} {1,9:N1} {2}/s  p50 {3,7:F2}  p95 {4,7:F2}  p99 {5,7:F2} ms{6}  cpu {7}{8}{9}{10}",
-                m.Label, m.ItemsPerSecond, unit, m.P50Ms, m.P95Ms, m.P99Ms, service, cpu, errors, m.CountReached ? "  (count reached)" : string.Empty, _settleNote));
-            _settleNote = null;
+                m.Label, m.ItemsPerSecond, unit, m.P50Ms, m.P95Ms, m.P99Ms, service, cpu, errors, m.CountReached ? "  (count reached)" : string.Empty, note));
         }
 
         private static string Format(double? value, string format) => value is { } v ? v.ToString(format, Culture) : "-";

@@ -17,13 +17,9 @@ internal static class ProcessStat
     {
         try
         {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            // The command name may hold spaces and parentheses: fields start after the last ')'.
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            var user = long.Parse(fields[11], CultureInfo.InvariantCulture);
-            var system = long.Parse(fields[12], CultureInfo.InvariantCulture);
+            var fields = StatFields(File.ReadAllText($"/proc/{pid}/stat"));
             var threads = int.Parse(fields[17], CultureInfo.InvariantCulture);
-            return (TimeSpan.FromSeconds((user + system) / TicksPerSecond), threads);
+            return (TimeSpan.FromSeconds(CpuTicks(fields) / TicksPerSecond), threads);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
         {
@@ -50,10 +46,7 @@ internal static class ProcessStat
                         continue;
                     }
 
-                    var stat = File.ReadAllText(Path.Combine(task, "stat"));
-                    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                    ticks[int.Parse(Path.GetFileName(task), CultureInfo.InvariantCulture)] =
-                        long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+                    ticks[int.Parse(Path.GetFileName(task), CultureInfo.InvariantCulture)] = CpuTicks(StatFields(File.ReadAllText(Path.Combine(task, "stat"))));
                 }
                 catch (IOException)
                 {
@@ -72,6 +65,14 @@ internal static class ProcessStat
     /// <summary>Seconds of CPU the threads of <paramref name="now"/> used since <paramref name="before"/> (a thread not in it started since).</summary>
     public static double TicksSince(Dictionary<int, long> before, Dictionary<int, long> now) =>
         now.Sum(kv => kv.Value - before.GetValueOrDefault(kv.Key)) / TicksPerSecond;
+
+    /// <summary>The fields of a process's or thread's <c>stat</c> file after its command name, which may
+    /// hold spaces and parentheses (so they start after the last ')'): field 3, the state, comes first.</summary>
+    private static string[] StatFields(string stat) => stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+
+    /// <summary>User plus system time, in ticks, from <see cref="StatFields"/>.</summary>
+    private static long CpuTicks(string[] fields) =>
+        long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
 
     /// <summary>CPU time all cores of the machine spent busy (not idle, not waiting for I/O) since boot.</summary>
     public static TimeSpan MachineBusy()
