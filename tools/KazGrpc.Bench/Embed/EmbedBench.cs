@@ -286,6 +286,12 @@ internal static class EmbedBench
                 results.Add(await MeasureAsync(run, EmbedSummary.EchoIdle, $"bare gRPC echo, 1 caller, {idle.TotalMilliseconds:F1} ms apart", string.Empty,
                     new UnaryCallLoad(1, latencySet, EchoCall(echoTarget), once: true, pause: idle), 0, TimeSpan.Zero, TimeSpan.FromHours(1), [echoTarget], null,
                     cancellationToken, limit: latencySet.Length));
+
+                // The same echo back to back: the round trip from threads that have no time to fall
+                // asleep. Idle minus warm is what waking the call path costs on this machine.
+                results.Add(await MeasureAsync(run, EmbedSummary.EchoWarm, "bare gRPC echo, 1 caller, back to back", string.Empty,
+                    new UnaryCallLoad(1, latencySet, EchoCall(echoTarget), once: true), 0, TimeSpan.Zero, TimeSpan.FromHours(1), [echoTarget], null,
+                    cancellationToken, limit: latencySet.Length));
             }
 
             if (phases.Contains(EmbedPhase.Naive))
@@ -459,7 +465,7 @@ internal static class EmbedBench
             GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
             GC.WaitForPendingFinalizers();
 
-            var unit = key is EmbedSummary.Echo or EmbedSummary.EchoBefore or EmbedSummary.EchoIdle or EmbedSummary.HopEcho ? "replies" : "emb";
+            var unit = key is EmbedSummary.Echo or EmbedSummary.EchoBefore or EmbedSummary.EchoIdle or EmbedSummary.EchoWarm or EmbedSummary.HopEcho ? "replies" : "emb";
             LoadResult result;
             await using (ProgressLine.Start(output, $"run {run} {label}", unit, recorder, latencies, duration, count, live))
             {

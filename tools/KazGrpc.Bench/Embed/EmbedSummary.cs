@@ -40,6 +40,9 @@ internal static class EmbedSummary
     /// <summary>Key of the 1-caller echo whose calls are as far apart as the model keeps the served path idle.</summary>
     public const string EchoIdle = "echo-idle";
 
+    /// <summary>Key of the 1-caller echo whose calls follow each other at once (the warm round trip).</summary>
+    public const string EchoWarm = "echo-warm";
+
     /// <summary>Key of the served 1-caller run.</summary>
     public const string ServedSingle = "served-x1";
 
@@ -169,6 +172,12 @@ internal static class EmbedSummary
         {
             Add("idle round trip", "p50 of one bare gRPC call from sleeping threads (1 caller, calls as far apart as the model runs; ms): the served path makes two such before the model, the call and the tokenizer hop",
                 echoIdle.P50Ms, r => In(r, EchoIdle)?.P50Ms, Keys(EchoIdle), null, true);
+        }
+
+        if (byKey.TryGetValue(EchoWarm, out var echoWarm))
+        {
+            Add("warm round trip", "p50 of the same bare gRPC call back to back (1 caller; ms): idle minus warm is what waking the call path's sleeping threads costs on this machine",
+                echoWarm.P50Ms, r => In(r, EchoWarm)?.P50Ms, Keys(EchoWarm), null, true);
         }
 
         if (served is not null && byKey.TryGetValue(Naive, out var naive))
