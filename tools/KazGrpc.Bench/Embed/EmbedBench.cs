@@ -283,15 +283,16 @@ internal static class EmbedBench
                 var idle = TimeSpan.FromMilliseconds(results.LastOrDefault(m => m.Key == EmbedSummary.InProcessSingle)?.MeanMs ?? 8);
                 var echoTarget = await services.EchoAsync(cancellationToken);
                 await WarmAsync(new UnaryCallLoad(1, latencyWarmup, EchoCall(echoTarget), pause: idle), WarmupFor(echoTarget), cancellationToken);
-                results.Add(await MeasureAsync(run, EmbedSummary.EchoIdle, $"bare gRPC echo, 1 caller, {idle.TotalMilliseconds:F1} ms apart", string.Empty,
-                    new UnaryCallLoad(1, latencySet, EchoCall(echoTarget), once: true, pause: idle), 0, TimeSpan.Zero, TimeSpan.FromHours(1), [echoTarget], null,
-                    cancellationToken, limit: latencySet.Length));
+                results.Add(await EchoOnceEachAsync(EmbedSummary.EchoIdle, $"bare gRPC echo, 1 caller, {idle.TotalMilliseconds:F1} ms apart", idle));
 
                 // The same echo back to back: the round trip from threads that have no time to fall
                 // asleep. Idle minus warm is what waking the call path costs on this machine.
-                results.Add(await MeasureAsync(run, EmbedSummary.EchoWarm, "bare gRPC echo, 1 caller, back to back", string.Empty,
-                    new UnaryCallLoad(1, latencySet, EchoCall(echoTarget), once: true), 0, TimeSpan.Zero, TimeSpan.FromHours(1), [echoTarget], null,
-                    cancellationToken, limit: latencySet.Length));
+                results.Add(await EchoOnceEachAsync(EmbedSummary.EchoWarm, "bare gRPC echo, 1 caller, back to back", TimeSpan.Zero));
+
+                // One caller echoes each latency input once, each call `pause` after the last answer.
+                Task<EmbedMeasurement> EchoOnceEachAsync(string key, string label, TimeSpan pause) =>
+                    MeasureAsync(run, key, label, string.Empty, new UnaryCallLoad(1, latencySet, EchoCall(echoTarget), once: true, pause: pause), 0, TimeSpan.Zero,
+                        TimeSpan.FromHours(1), [echoTarget], null, cancellationToken, limit: latencySet.Length);
             }
 
             if (phases.Contains(EmbedPhase.Naive))
