@@ -66,7 +66,7 @@ internal static class EmbedBench
         }
 
         var medians = EmbedSummary.Medians(measurements);
-        var ratios = EmbedSummary.Ratios(medians, measurements);
+        var ratios = EmbedSummary.Ratios(medians, measurements, bench.Rereads);
         output.WriteLine();
         EmbedTablePrinter.Table(output, medians, options.Runs);
         output.WriteLine();
@@ -87,7 +87,8 @@ internal static class EmbedBench
             corpusStatistics,
             medians,
             ratios,
-            measurements);
+            measurements,
+            bench.Rereads);
         await BenchJsonContext.WriteAsync(options.Out, report, BenchJsonContext.Default.EmbedReport, cancellationToken);
         output.WriteLine();
         output.WriteLine($"results: {options.Out} ({clock.Elapsed.TotalSeconds:F0} s)");
@@ -200,6 +201,9 @@ internal static class EmbedBench
         private readonly List<ServiceTarget> _settling = [];
         private string? _settleNote;
 
+        /// <summary>The latency phase's memory re-read of each run.</summary>
+        public List<MemoryReread> Rereads { get; } = [];
+
         public async Task<List<EmbedMeasurement>> RunOnceAsync(int run, EmbedCorpus corpus, EncoderModel? encoder, CancellationToken cancellationToken)
         {
             var results = new List<EmbedMeasurement>();
@@ -288,6 +292,14 @@ internal static class EmbedBench
                 // The same echo back to back: the round trip from threads that have no time to fall
                 // asleep. Idle minus warm is what waking the call path costs on this machine.
                 results.Add(await EchoOnceEachAsync(EmbedSummary.EchoWarm, "bare gRPC echo, 1 caller, back to back", TimeSpan.Zero));
+
+                // What the machine's caches keep over the same pause, with no gRPC at all: idle minus
+                // warm above is this loss, paid for every line of code and data the call path touches,
+                // more than the cost of waking its threads.
+                var reread = MemoryReread.Measure(run, idle, cancellationToken);
+                Rereads.Add(reread);
+                output.WriteLine(string.Format(Culture, "  {0,-30} {1:F3} ms back to back, {2:F3} ms after {3:F1} ms asleep ({4:F1}x)",
+                    $"memory re-read, {reread.KiB} KiB", reread.WarmMs, reread.IdleMs, reread.PauseMs, reread.IdleMs / reread.WarmMs));
 
                 // One caller echoes each latency input once, each call `pause` after the last answer.
                 Task<EmbedMeasurement> EchoOnceEachAsync(string key, string label, TimeSpan pause) =>

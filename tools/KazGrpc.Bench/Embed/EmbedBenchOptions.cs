@@ -19,7 +19,8 @@ internal sealed class EmbedBenchOptions
           overhead   a forged near-free encoder served the same way, and a bare unary echo (Protos/echo.proto)
           latency    1 caller: served p50 against in-process batch-1 p50 on the same inputs, and the p50 of a
                      bare echo whose calls are as far apart as the model runs (the idle round trip) and
-                     of the same echo back to back (the warm round trip)
+                     of the same echo back to back (the warm round trip); and how long re-reading
+                     256 KiB of memory takes after the same pause against back to back (no gRPC)
         Services are started as `dotnet <dll>` from their Release build output on free loopback ports
         (build first: dotnet build KazGrpc.sln -c Release), or measured at --inference-address.
 

@@ -11,6 +11,7 @@ namespace KazGrpc.Bench.Embed;
 /// <param name="Medians">Medians per measurement.</param>
 /// <param name="Ratios">The targets' figures, and informational ones.</param>
 /// <param name="Measurements">Every measurement of every run.</param>
+/// <param name="MemoryRereads">The latency phase's memory re-read of each run.</param>
 internal sealed record EmbedReport(
     string Command,
     DateTimeOffset StartedUtc,
@@ -21,4 +22,5 @@ internal sealed record EmbedReport(
     CorpusStatistics? Corpus,
     IReadOnlyList<EmbedSummaryRow> Medians,
     IReadOnlyList<EmbedRatio> Ratios,
-    IReadOnlyList<EmbedMeasurement> Measurements);
+    IReadOnlyList<EmbedMeasurement> Measurements,
+    IReadOnlyList<MemoryReread> MemoryRereads);

@@ -98,7 +98,7 @@ internal static class EmbedSummary
     /// <summary>The targets' figures (where their measurements exist) and informational ones: each the
     /// median of the runs' own figures, leaving out runs in which a window the figure depends on ran
     /// beside other load (unless all did), with the figure of the medians beside it.</summary>
-    public static IReadOnlyList<EmbedRatio> Ratios(IReadOnlyList<EmbedSummaryRow> rows, IReadOnlyList<EmbedMeasurement> measurements)
+    public static IReadOnlyList<EmbedRatio> Ratios(IReadOnlyList<EmbedSummaryRow> rows, IReadOnlyList<EmbedMeasurement> measurements, IReadOnlyList<MemoryReread> rereads)
     {
         var ratios = new List<EmbedRatio>();
         var byKey = rows.ToDictionary(r => r.Key, StringComparer.Ordinal);
@@ -176,8 +176,18 @@ internal static class EmbedSummary
 
         if (byKey.TryGetValue(EchoWarm, out var echoWarm))
         {
-            Add("warm round trip", "p50 of the same bare gRPC call back to back (1 caller; ms): idle minus warm is what waking the call path's sleeping threads costs on this machine",
+            Add("warm round trip", "p50 of the same bare gRPC call back to back (1 caller; ms): idle minus warm is what starting from sleeping threads, and from what the caches kept over the pause, costs the call path on this machine",
                 echoWarm.P50Ms, r => In(r, EchoWarm)?.P50Ms, Keys(EchoWarm), null, true);
+        }
+
+        if (rereads.Count > 0)
+        {
+            double? RereadIn(int run, Func<MemoryReread, double> value) => rereads.FirstOrDefault(m => m.Run == run) is { } m ? value(m) : null;
+            var kib = rereads[0].KiB;
+            Add("re-read after idle", $"one dependent walk over {kib} KiB (a load per 64-byte line), after sleeping as long as the idle echo's pause (ms): what the machine's caches keep over an idle gap, no gRPC involved",
+                BenchSummary.Median(rereads.Select(m => m.IdleMs)), r => RereadIn(r, m => m.IdleMs), _ => false, null, true);
+            Add("re-read back to back", $"the same walk right after the last one (ms): the cost of the same {kib} KiB from warm caches",
+                BenchSummary.Median(rereads.Select(m => m.WarmMs)), r => RereadIn(r, m => m.WarmMs), _ => false, null, true);
         }
 
         if (served is not null && byKey.TryGetValue(Naive, out var naive))

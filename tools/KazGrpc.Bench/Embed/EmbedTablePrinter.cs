@@ -53,14 +53,13 @@ internal static class EmbedTablePrinter
 
         foreach (var ratio in ratios)
         {
+            // At-most figures are milliseconds (to the microsecond); a difference shows its sign.
+            var format = ratio.AtMost ? ratio.Key.EndsWith("difference", StringComparison.Ordinal) ? "+0.00;-0.00" : "0.000" : "F2";
             var perRun = ratio.PerRun.Count + ratio.LeftOutRuns.Count > 1
-                ? string.Format(Culture, "   median of runs {0}{1}; of the medians {2:F2}", string.Join(" ", ratio.PerRun.Select(v => v.ToString("F2", Culture))),
-                    ratio.LeftOutRuns.Count > 0 ? $" (left out, other load: run {string.Join(", ", ratio.LeftOutRuns)})" : string.Empty, ratio.FromMedians)
+                ? string.Format(Culture, "   median of runs {0}{1}; of the medians {2}", string.Join(" ", ratio.PerRun.Select(v => v.ToString(format, Culture))),
+                    ratio.LeftOutRuns.Count > 0 ? $" (left out, other load: run {string.Join(", ", ratio.LeftOutRuns)})" : string.Empty, ratio.FromMedians.ToString(format, Culture))
                 : string.Empty;
-            // At-most figures are milliseconds; a difference shows its sign.
-            var value = ratio.AtMost
-                ? ratio.Value.ToString(ratio.Key.EndsWith("difference", StringComparison.Ordinal) ? "+0.00;-0.00" : "0.00", Culture) + " ms"
-                : ratio.Value.ToString("F2", Culture);
+            var value = ratio.Value.ToString(format, Culture) + (ratio.AtMost ? " ms" : string.Empty);
             var verdict = ratio.Target is { } target
                 ? string.Format(Culture, "   target {0} {1}: {2}", ratio.AtMost ? "<=" : ">=", ratio.AtMost ? target.ToString("F0", Culture) + " ms" : target.ToString("F2", Culture), ratio.Met == true ? "MET" : "NOT MET")
                 : string.Empty;
