@@ -290,7 +290,7 @@ internal static class EmbedBench
                 results.Add(await EchoOnceEachAsync(EmbedSummary.EchoIdle, $"bare gRPC echo, 1 caller, {idle.TotalMilliseconds:F1} ms apart", idle));
 
                 // The same echo back to back: the round trip from threads that have no time to fall
-                // asleep. Idle minus warm is what waking the call path costs on this machine.
+                // asleep, through caches that have no time to empty.
                 results.Add(await EchoOnceEachAsync(EmbedSummary.EchoWarm, "bare gRPC echo, 1 caller, back to back", TimeSpan.Zero));
 
                 // What the machine's caches keep over the same pause, with no gRPC at all: idle minus
@@ -478,7 +478,8 @@ internal static class EmbedBench
             GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
             GC.WaitForPendingFinalizers();
 
-            var unit = key is EmbedSummary.Echo or EmbedSummary.EchoBefore or EmbedSummary.EchoIdle or EmbedSummary.EchoWarm or EmbedSummary.HopEcho ? "replies" : "emb";
+            // A window with no model is an echo's: it counts replies.
+            var unit = model.Length == 0 ? "replies" : "emb";
             LoadResult result;
             await using (ProgressLine.Start(output, $"run {run} {label}", unit, recorder, latencies, duration, count, live))
             {
