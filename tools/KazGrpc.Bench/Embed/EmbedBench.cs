@@ -218,12 +218,15 @@ internal static class EmbedBench
                 return (set, [.. inputs.Skip(set.Length).Concat(inputs).Take(others)]);
             }
 
+            // The in-process encoder is the served model, loaded in this process.
+            var inProcessModel = services.ModelOf(InferenceVariant.Served);
+
             // The same inputs at every batch size, each embedded once; a warm-up on other inputs first.
             var (sweep, spare) = Carve(options.SweepTexts, Math.Max(options.BatchSizes.Max() * options.Executions, 256));
             async Task<EmbedMeasurement> MeasureInProcessAsync(string key, string label, int batch)
             {
                 await WarmAsync(new EncoderLoad(encoder!, EncoderLoad.LengthSortedBatches(spare, batch), options.Executions), options.InProcessWarmup, cancellationToken);
-                return await MeasureAsync(run, key, label, encoder!.Provider,
+                return await MeasureAsync(run, key, label, inProcessModel,
                     new EncoderLoad(encoder, EncoderLoad.LengthSortedBatches(sweep, batch), options.Executions, once: true), batch,
                     TimeSpan.Zero, TimeSpan.FromHours(1), [], null, cancellationToken, limit: sweep.Length);
             }
@@ -241,7 +244,7 @@ internal static class EmbedBench
                     var size = options.BucketedBatch;
                     var batching = ServiceSection(options, DynamicBatcherOptions.SectionName, new DynamicBatcherOptions());
                     await WarmAsync(new EncoderLoad(encoder, EncoderLoad.LengthSortedBatches(spare, size), options.Executions), options.InProcessWarmup, cancellationToken);
-                    results.Add(await MeasureAsync(run, EmbedSummary.BucketedPrefix + size.ToString(Culture), $"in-process batch {size}, batcher buckets", encoder.Provider,
+                    results.Add(await MeasureAsync(run, EmbedSummary.BucketedPrefix + size.ToString(Culture), $"in-process batch {size}, batcher buckets", inProcessModel,
                         new EncoderLoad(encoder, EncoderLoad.BucketedBatches(sweep, size, batching.MinLengthBucket, batching.LengthBucketGrowth), options.Executions, once: true), size,
                         TimeSpan.Zero, TimeSpan.FromHours(1), [], null, cancellationToken, limit: sweep.Length));
                 }
@@ -275,7 +278,7 @@ internal static class EmbedBench
                     beforeWindow: encoder is null ? null : async () =>
                     {
                         await WarmAsync(new EncoderLoad(encoder, EncoderLoad.Singles(latencyWarmup), 1), options.InProcessWarmup, cancellationToken);
-                        results.Add(await MeasureAsync(run, EmbedSummary.InProcessSingle, "in-process batch 1, 1 caller", encoder.Provider,
+                        results.Add(await MeasureAsync(run, EmbedSummary.InProcessSingle, "in-process batch 1, 1 caller", inProcessModel,
                             new EncoderLoad(encoder, EncoderLoad.Singles(latencySet), 1, once: true), 1, TimeSpan.Zero, TimeSpan.FromHours(1), [], null, cancellationToken,
                             limit: latencySet.Length));
                     });
