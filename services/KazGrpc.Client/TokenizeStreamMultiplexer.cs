@@ -63,7 +63,8 @@ public sealed class TokenizeStreamMultiplexer : IAsyncDisposable
             var response = await call.Task.ConfigureAwait(false);
             if (response.Error is { } error)
             {
-                throw error.ToRpcException();
+                // RequestError is google.rpc.Status field for field: the details travel on as rich status.
+                throw new Google.Rpc.Status { Code = error.Code, Message = error.Message, Details = { error.Details } }.ToRpcException();
             }
 
             return response;

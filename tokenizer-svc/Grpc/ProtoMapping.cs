@@ -1,4 +1,5 @@
 using KazGrpc.Contracts.Tokenizer.V1;
+using KazGrpc.Hosting;
 using KazGrpc.Tokenization;
 using ProtoChatMessage = KazGrpc.Contracts.Tokenizer.V1.ChatMessage;
 using ProtoKind = KazGrpc.Contracts.Tokenizer.V1.TokenizerKind;
@@ -9,6 +10,15 @@ namespace KazGrpc.TokenizerSvc.Grpc;
 /// <summary>Maps between the contract's messages and the tokenization domain.</summary>
 internal static class ProtoMapping
 {
+    /// <summary>The in-band error of one stream request: the status the error interceptor would give the whole call.</summary>
+    public static RequestError ToRequestError(Exception exception)
+    {
+        var status = StatusMapper.ToStatus(exception, StatusMapper.NewErrorId());
+        var error = new RequestError { Code = status.Code, Message = status.Message };
+        error.Details.Add(status.Details);
+        return error;
+    }
+
     public static TokenizerInfo ToProto(TokenizerDefinition definition)
     {
         var info = new TokenizerInfo

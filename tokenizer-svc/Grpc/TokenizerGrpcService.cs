@@ -104,7 +104,7 @@ internal sealed class TokenizerGrpcService(TokenizerRuntime runtime, TokenizerMe
                 }
                 catch (Exception ex) when (ex is KazGrpcException)
                 {
-                    response = new TokenizeResponse { RequestId = request.RequestId, Error = StatusMapper.ToStatus(ex, StatusMapper.NewErrorId()) };
+                    response = new TokenizeResponse { RequestId = request.RequestId, Error = ProtoMapping.ToRequestError(ex) };
                 }
 
                 await writing.WaitAsync(cancellation);
@@ -138,7 +138,7 @@ internal sealed class TokenizerGrpcService(TokenizerRuntime runtime, TokenizerMe
             }
             catch (KazGrpcException ex)
             {
-                response.Error = StatusMapper.ToStatus(ex, StatusMapper.NewErrorId());
+                response.Error = ProtoMapping.ToRequestError(ex);
             }
 
             await responseStream.WriteAsync(response, context.CancellationToken);

@@ -2,7 +2,7 @@
 
 // Shared plumbing for the Node smoke tests: configuration from the environment, a bounded wait
 // for grpc.health.v1 SERVING, service discovery by server reflection (no .proto files anywhere),
-// promise-wrapped unary calls, and decoding of google.rpc.Status rich error details.
+// promise-wrapped unary calls, and decoding of rich error details (google.rpc.Status).
 //
 // Each service under test gets its own file in ../test/ that uses these helpers; see
 // tokenizer.test.js for the pattern.
@@ -176,7 +176,7 @@ function listServices(address, version) {
  * v1alpha when the server does not implement v1. Returns
  *   { version, root, client, methods }
  * where `root` is the protobufjs Root of every reflected file (for decoding other messages, e.g.
- * google.rpc.Status), `client` a @grpc/grpc-js client of the service (close it when done), and
+ * the rich status of an error), `client` a @grpc/grpc-js client of the service (close it when done), and
  * `methods` its method names.
  */
 async function discoverService(address, serviceName) {
@@ -241,13 +241,14 @@ async function unaryError(client, method, request, deadlineMs = CALL_DEADLINE_MS
 
 /**
  * Decodes the google.rpc.Status carried in an error's `grpc-status-details-bin` trailer with the
- * reflected google.rpc.Status type. Returns { code, message, details: [{ type_url, value }] }, or
- * null when the error has no rich status.
+ * reflected `kazgrpc.tokenizer.v1.RequestError` (the contract declares it field for field as
+ * google.rpc.Status, so it needs no google protos). Returns { code, message, details: [{ type_url,
+ * value }] }, or null when the error has no rich status.
  */
 function richStatus(root, err) {
   const raw = err && err.metadata && err.metadata.get('grpc-status-details-bin')[0];
   if (!raw) return null;
-  const Status = root.lookupType('google.rpc.Status');
+  const Status = root.lookupType('kazgrpc.tokenizer.v1.RequestError');
   return Status.toObject(Status.decode(raw), { defaults: true });
 }
 

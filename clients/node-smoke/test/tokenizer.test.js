@@ -84,7 +84,7 @@ describe(`tokenizer-svc at ${ADDRESS}`, { timeout: (waitSeconds() + 60) * 1000 }
     assert.equal(err.code, 5);
     assert.match(err.details, /was not found/);
 
-    // google.rpc.Status rich details, decoded with the reflected google.rpc.Status type.
+    // google.rpc.Status rich details, decoded with the reflected contract type of the same shape.
     const rich = richStatus(ready().root, err);
     assert.ok(rich, 'grpc-status-details-bin trailer is present');
     assert.equal(rich.code, 5);
