@@ -6,13 +6,14 @@ public sealed class OnnxRuntimeOptions
     /// <summary>Configuration section name.</summary>
     public const string SectionName = "OnnxRuntime";
 
-    /// <summary><c>auto</c> (default: CUDA when it can be appended, else CPU, logged), <c>cuda</c>
-    /// (start-up fails without CUDA) or <c>cpu</c>.</summary>
+    /// <summary><c>auto</c> (default: CUDA when its libraries load and a session starts on it, else
+    /// the CPU; the choice and its reason are logged once), <c>cuda</c> (start-up fails without CUDA)
+    /// or <c>cpu</c>.</summary>
     public string ExecutionProvider { get; set; } = "auto";
 
-    /// <summary>Threads one execution uses. Default 1: on the 2-core reference machine two
-    /// single-threaded executions in parallel were steadier than one two-threaded one. How many
-    /// executions run at once is the batcher's <c>DynamicBatching:ConcurrentExecutions</c>.</summary>
+    /// <summary>Threads one execution uses. Default 1: the batcher runs executions side by side
+    /// (<c>DynamicBatching:ConcurrentExecutions</c>), one per core, instead of one on all cores
+    /// (see docs/performance.md).</summary>
     public int IntraOpThreads { get; set; } = 1;
 
     /// <summary>Threads for parallel graph branches. Default 1.</summary>
@@ -26,7 +27,7 @@ public sealed class OnnxRuntimeOptions
     /// provider, fed the hidden state through IOBinding where it lies; only the pooled vectors come to
     /// the host), <c>host</c> (the hidden state comes to the host and is pooled there), or <c>auto</c>
     /// (default: device on CUDA, host on the CPU, where there is no copy to save and the managed pooling
-    /// is cheaper than a second session run).
+    /// costs less than a second session run).
     /// </summary>
     public string Pooling { get; set; } = "auto";
 

@@ -4,18 +4,37 @@ using Microsoft.ML.OnnxRuntime;
 
 namespace KazGrpc.Models;
 
-/// <summary>Creates ONNX Runtime sessions with the configured execution provider and threads.</summary>
+/// <summary>
+/// Creates ONNX Runtime sessions with the configured execution provider and threads. The provider is
+/// chosen once per factory, on first use, and logged once at Information with the reason.
+/// </summary>
 public sealed partial class SessionFactory(IOptions<OnnxRuntimeOptions> options, ILogger<SessionFactory> logger)
 {
-    // Once CUDA failed in auto mode, later models go straight to the CPU instead of failing again.
-    private volatile bool _cudaFailed;
+    private readonly Lock _gate = new();
+    private string? _provider;
+
+    /// <summary>
+    /// The provider sessions run on: <c>cpu</c>, or <c>cuda</c> when configured, or in <c>auto</c>
+    /// when the CUDA libraries can be loaded (and until a CUDA session fails to start).
+    /// </summary>
+    /// <exception cref="InvalidOperationException"><c>cuda</c> is configured and the CUDA libraries cannot be loaded.</exception>
+    public string Provider
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _provider ??= Choose(options.Value);
+            }
+        }
+    }
 
     /// <summary>Creates a session for <paramref name="modelPath"/>; returns it with the provider it runs on (<c>cuda</c> or <c>cpu</c>).
     /// The caller disposes the session.</summary>
     public (InferenceSession Session, string Provider) Create(string modelPath)
     {
         var settings = options.Value;
-        if (settings.ExecutionProvider == "cuda" || (settings.ExecutionProvider == "auto" && !_cudaFailed))
+        if (Provider == "cuda")
         {
             try
             {
@@ -23,10 +42,14 @@ public sealed partial class SessionFactory(IOptions<OnnxRuntimeOptions> options,
             }
             catch (OnnxRuntimeException ex) when (settings.ExecutionProvider == "auto")
             {
-                // Without CUDA the provider cannot be appended (or the session cannot start): auto
-                // falls back to the CPU and says so; an explicit "cuda" fails start-up.
-                _cudaFailed = true;
-                CudaUnavailable(logger, ex.Message);
+                // The libraries load but CUDA still cannot run (no device, driver too old): auto
+                // falls back to the CPU for this and later models; an explicit "cuda" fails start-up.
+                lock (_gate)
+                {
+                    _provider = "cpu";
+                }
+
+                CudaFailed(logger, ex.Message);
             }
         }
 
@@ -86,6 +109,35 @@ public sealed partial class SessionFactory(IOptions<OnnxRuntimeOptions> options,
         return sessionOptions;
     }
 
-    [LoggerMessage(1, LogLevel.Information, "CUDA execution provider unavailable ({Reason}); running on CPU")]
-    private static partial void CudaUnavailable(ILogger logger, string reason);
+    private string Choose(OnnxRuntimeOptions settings)
+    {
+        if (settings.ExecutionProvider == "cpu")
+        {
+            ProviderChosen(logger, "cpu", "configured");
+            return "cpu";
+        }
+
+        var missing = CudaLibraries.Missing();
+        if (missing.Count == 0)
+        {
+            ProviderChosen(logger, "cuda", $"{(settings.ExecutionProvider == "cuda" ? "configured" : "auto")}: the CUDA libraries load; device {settings.CudaDeviceId}");
+            return "cuda";
+        }
+
+        var names = string.Join(", ", missing);
+        if (settings.ExecutionProvider == "cuda")
+        {
+            throw new InvalidOperationException(
+                $"{OnnxRuntimeOptions.SectionName}:ExecutionProvider is cuda, but these CUDA libraries cannot be loaded: {names} (install CUDA 13 and cuDNN 9, or put them on LD_LIBRARY_PATH)");
+        }
+
+        ProviderChosen(logger, "cpu", $"auto: no CUDA, these libraries cannot be loaded: {names}");
+        return "cpu";
+    }
+
+    [LoggerMessage(1, LogLevel.Information, "Execution provider: {Provider} ({Reason})")]
+    private static partial void ProviderChosen(ILogger logger, string provider, string reason);
+
+    [LoggerMessage(2, LogLevel.Warning, "CUDA could not start a session ({Reason}); running on cpu")]
+    private static partial void CudaFailed(ILogger logger, string reason);
 }
