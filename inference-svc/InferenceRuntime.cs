@@ -39,7 +39,7 @@ public sealed partial class InferenceRuntime(
 
                 var serving = tokenizer.Reachable
                     && registry.Models.Any(m => m.State == ModelState.Ready)
-                    && !registry.Models.Any(m => m.State == ModelState.Loading && m.Encoder is not null);
+                    && !registry.Models.Any(m => m.State == ModelState.Loading && m.Runtime is not null);
                 readiness.Set(serving);
 
                 await signals.WaitAsync(TimeSpan.FromSeconds(1), time, stoppingToken);
@@ -52,7 +52,7 @@ public sealed partial class InferenceRuntime(
 
     private async Task WarmAsync(CancellationToken stoppingToken)
     {
-        foreach (var model in registry.Models.Where(m => m.State == ModelState.Loading && m.Encoder is not null))
+        foreach (var model in registry.Models.Where(m => m.State == ModelState.Loading && m.Runtime is not null))
         {
             try
             {

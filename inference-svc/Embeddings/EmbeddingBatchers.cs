@@ -32,7 +32,7 @@ public sealed class EmbeddingBatchers(
         model.Name,
         (batch, cancellationToken) =>
         {
-            var encoder = model.Encoder ?? throw new InvalidOperationException($"model {model.Name} has no encoder loaded");
+            var encoder = model.Runtime as IEncoder ?? throw new InvalidOperationException($"model {model.Name} has no encoder loaded");
             try
             {
                 return ValueTask.FromResult<IReadOnlyList<float[]>>(encoder.Embed(batch, cancellationToken));

@@ -19,7 +19,7 @@ public sealed class EmbeddingService(
     {
         var model = ResolveModel(command.Model);
         ValidateInputs(command.Inputs);
-        if (model.State != ModelState.Ready && !(warmup && model.Encoder is not null))
+        if (model.State != ModelState.Ready && !(warmup && model.Runtime is not null))
         {
             throw NotServing(model);
         }
@@ -45,7 +45,7 @@ public sealed class EmbeddingService(
         {
             foreach (var vector in vectors)
             {
-                EncoderModel.Normalize(vector);
+                VectorMath.NormalizeL2(vector);
             }
         }
 

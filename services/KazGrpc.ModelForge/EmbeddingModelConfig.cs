@@ -3,45 +3,81 @@ using System.Text.Json;
 namespace KazGrpc.ModelForge;
 
 /// <summary>
-/// The <c>kazgrpc.json</c> of an embedding model directory: what the model registry needs to serve the
-/// model next to <c>model.onnx</c> (kind, pooling, token limit, tokenizer, dimensions).
+/// The <c>kazgrpc.json</c> of an embedding model directory, read by the model registry and written by
+/// the forge: <c>{"kind":"embedding","pooling":"mean","max_tokens":512,"tokenizer":"minilm",
+/// "output":"last_hidden_state","dimensions":384}</c>. Every key is optional on read; a missing file
+/// means the defaults, which suit sentence-transformer exports.
 /// </summary>
 public sealed class EmbeddingModelConfig
 {
     /// <summary>The config file's name in a model directory.</summary>
     public const string FileName = "kazgrpc.json";
 
-    /// <summary>The <c>kind</c> written: always <c>embedding</c>.</summary>
-    public const string Kind = "embedding";
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+    };
 
-    /// <summary>How token vectors become one embedding; default <c>mean</c> (masked mean pooling, as sentence-transformers).</summary>
+    /// <summary><c>embedding</c> (default) or <c>generation</c> (a decoder without <c>genai_config.json</c>).</summary>
+    public string Kind { get; init; } = "embedding";
+
+    /// <summary>How token vectors become one embedding: <c>mean</c> (default; masked mean over the
+    /// hidden state, as sentence-transformers) or <c>cls</c> (the first token's vector).</summary>
     public string Pooling { get; init; } = "mean";
 
-    /// <summary>The most tokens per input, including special tokens; default 512 (BERT's position limit).</summary>
+    /// <summary>The most tokens per input, framing tokens included. Default 512 (BERT's position limit).</summary>
     public int MaxTokens { get; init; } = 512;
 
-    /// <summary>The name of the tokenizer the registry pairs with the model, e.g. <c>minilm</c>.</summary>
-    public required string Tokenizer { get; init; }
+    /// <summary>The tokenizer tokenizer-svc knows the model's by. Default (null): the model directory's name.</summary>
+    public string? Tokenizer { get; init; }
 
-    /// <summary>The embedding's length: the last axis of <c>last_hidden_state</c>.</summary>
-    public required int Dimensions { get; init; }
+    /// <summary>The name of the hidden-state output [batch, sequence, dimensions]. Default <c>last_hidden_state</c>.</summary>
+    public string Output { get; init; } = "last_hidden_state";
+
+    /// <summary>The embedding's length, the output's last axis. Default 0: whatever the model declares.
+    /// When set, loading fails if the model declares another.</summary>
+    public int Dimensions { get; init; }
+
+    /// <summary>
+    /// Reads <c>kazgrpc.json</c> from <paramref name="directory"/>, or the defaults when it is absent.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The file is not valid JSON or a value is out of range; the message names the file, the key and the value.</exception>
+    public static EmbeddingModelConfig Read(string directory)
+    {
+        var path = Path.Combine(directory, FileName);
+        if (!File.Exists(path))
+        {
+            return new EmbeddingModelConfig();
+        }
+
+        EmbeddingModelConfig config;
+        try
+        {
+            config = JsonSerializer.Deserialize<EmbeddingModelConfig>(File.ReadAllText(path), Json) ?? new EmbeddingModelConfig();
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidOperationException($"{path}: {ex.Message}", ex);
+        }
+
+        config.Validate(path);
+        return config;
+    }
 
     /// <summary>
     /// Writes <c>{directory}/kazgrpc.json</c>, creating the directory and replacing an existing file.
-    /// Keys are snake_case in a fixed order, indented two spaces, with <c>\n</c> line ends on every OS.
+    /// Keys are snake_case in a fixed order, indented two spaces, with <c>\n</c> line ends on every OS;
+    /// <c>tokenizer</c> and <c>dimensions</c> are written only when set.
     /// </summary>
     /// <param name="directory">The model directory.</param>
     /// <returns>The config file's full path.</returns>
     public string Save(string directory)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
-        ArgumentException.ThrowIfNullOrWhiteSpace(Tokenizer);
-        ArgumentException.ThrowIfNullOrWhiteSpace(Pooling);
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxTokens, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(Dimensions, 1);
+        var path = Path.GetFullPath(Path.Combine(directory, FileName));
+        Validate(path);
 
         Directory.CreateDirectory(directory);
-        var path = Path.GetFullPath(Path.Combine(directory, FileName));
         using (var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None))
         {
             using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, NewLine = "\n" }))
@@ -50,8 +86,17 @@ public sealed class EmbeddingModelConfig
                 writer.WriteString("kind", Kind);
                 writer.WriteString("pooling", Pooling);
                 writer.WriteNumber("max_tokens", MaxTokens);
-                writer.WriteString("tokenizer", Tokenizer);
-                writer.WriteNumber("dimensions", Dimensions);
+                if (Tokenizer is not null)
+                {
+                    writer.WriteString("tokenizer", Tokenizer);
+                }
+
+                writer.WriteString("output", Output);
+                if (Dimensions > 0)
+                {
+                    writer.WriteNumber("dimensions", Dimensions);
+                }
+
                 writer.WriteEndObject();
             }
 
@@ -59,5 +104,41 @@ public sealed class EmbeddingModelConfig
         }
 
         return path;
+    }
+
+    private void Validate(string path)
+    {
+        static InvalidOperationException Bad(string path, string key, string rule, object? value) =>
+            new($"{path}: {key} must be {rule}; got '{value}'");
+
+        if (Kind is not ("embedding" or "generation"))
+        {
+            throw Bad(path, "kind", "embedding or generation", Kind);
+        }
+
+        if (Pooling is not ("mean" or "cls"))
+        {
+            throw Bad(path, "pooling", "mean or cls", Pooling);
+        }
+
+        if (MaxTokens is < 2 or > 1 << 20)
+        {
+            throw Bad(path, "max_tokens", "in [2, 1048576]", MaxTokens);
+        }
+
+        if (Tokenizer is not null && string.IsNullOrWhiteSpace(Tokenizer))
+        {
+            throw Bad(path, "tokenizer", "a tokenizer name when present", Tokenizer);
+        }
+
+        if (string.IsNullOrWhiteSpace(Output))
+        {
+            throw Bad(path, "output", "an output name", Output);
+        }
+
+        if (Dimensions < 0)
+        {
+            throw Bad(path, "dimensions", "positive when present", Dimensions);
+        }
     }
 }

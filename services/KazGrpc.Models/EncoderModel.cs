@@ -20,7 +20,7 @@ namespace KazGrpc.Models;
 /// provider, whose [batch, dimensions] output is bound to host memory. On CUDA that keeps the
 /// [batch, sequence, dimensions] hidden state off the PCIe bus. See <see cref="OnnxRuntimeOptions.Pooling"/>.
 /// </remarks>
-public sealed class EncoderModel : IDisposable
+public sealed class EncoderModel : IEncoder
 {
     private readonly InferenceSession _session;
     private readonly InferenceSession? _pooling;
@@ -31,7 +31,7 @@ public sealed class EncoderModel : IDisposable
     private long _executedInputs;
     private volatile long[] _zeros = new long[1024];
 
-    private EncoderModel(InferenceSession session, string provider, EncoderConfig config, InferenceSession? pooling, OrtMemoryInfo? deviceMemory)
+    private EncoderModel(InferenceSession session, string provider, EmbeddingModelConfig config, InferenceSession? pooling, OrtMemoryInfo? deviceMemory)
     {
         _session = session;
         _pooling = pooling;
@@ -55,16 +55,23 @@ public sealed class EncoderModel : IDisposable
         }
 
         _outputNames = [config.Output];
-        Dimensions = output.Dimensions is { Length: 3 } dims && dims[2] > 0 ? dims[2] : 0;
+        var declared = output.Dimensions is { Length: 3 } dims && dims[2] > 0 ? dims[2] : 0;
+        if (config.Dimensions > 0 && declared > 0 && config.Dimensions != declared)
+        {
+            throw new InvalidOperationException(
+                $"{EmbeddingModelConfig.FileName} says dimensions {config.Dimensions}, but the model's '{config.Output}' output has {declared}");
+        }
+
+        Dimensions = declared > 0 ? declared : config.Dimensions;
     }
 
-    /// <summary>The execution provider the session runs on.</summary>
+    /// <inheritdoc />
     public string Provider { get; }
 
     /// <summary>Whether pooling runs on the execution provider's device (otherwise on the host).</summary>
     public bool PoolsOnDevice => _pooling is not null;
 
-    /// <summary>Length of each vector (0 until the first run when the model does not declare it).</summary>
+    /// <inheritdoc />
     public int Dimensions { get; private set; }
 
     /// <summary>Longest input in tokens.</summary>
@@ -73,8 +80,9 @@ public sealed class EncoderModel : IDisposable
     /// <summary>Inputs this model has run since it was loaded (warm-up included).</summary>
     public long ExecutedInputs => Interlocked.Read(ref _executedInputs);
 
-    /// <summary>Loads <c>model.onnx</c> of <paramref name="directory"/>.</summary>
-    public static EncoderModel Load(string directory, EncoderConfig config, SessionFactory sessions)
+    /// <summary>Loads <c>model.onnx</c> of <paramref name="directory"/> as <paramref name="config"/> describes it.
+    /// The caller disposes the encoder.</summary>
+    public static EncoderModel Load(string directory, EmbeddingModelConfig config, SessionFactory sessions)
     {
         var (session, provider) = sessions.Create(Path.Combine(directory, "model.onnx"));
         InferenceSession? pooling = null;
@@ -98,10 +106,8 @@ public sealed class EncoderModel : IDisposable
         }
     }
 
-    /// <summary>
-    /// Embeds a batch: one pooled (not normalised) vector per input, in order. Inputs are padded to
-    /// the longest one. Throws <see cref="ExecutionFailedException"/> when the model fails.
-    /// </summary>
+    /// <inheritdoc />
+    /// <remarks>Inputs are padded to the longest one; masks and pooling keep the padding out.</remarks>
     public float[][] Embed(IReadOnlyList<int[]> inputs, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfZero(inputs.Count);
@@ -152,25 +158,6 @@ public sealed class EncoderModel : IDisposable
         {
             ArrayPool<long>.Shared.Return(ids);
             ArrayPool<long>.Shared.Return(mask);
-        }
-    }
-
-    /// <summary>Scales <paramref name="vector"/> to unit L2 length in place (a zero vector stays zero).</summary>
-    public static void Normalize(Span<float> vector)
-    {
-        double sum = 0;
-        foreach (var v in vector)
-        {
-            sum += (double)v * v;
-        }
-
-        if (sum > 0)
-        {
-            var scale = (float)(1 / Math.Sqrt(sum));
-            for (var i = 0; i < vector.Length; i++)
-            {
-                vector[i] *= scale;
-            }
         }
     }
 

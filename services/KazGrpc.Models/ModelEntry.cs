@@ -1,21 +1,29 @@
 namespace KazGrpc.Models;
 
 /// <summary>
-/// One model of the registry: what it is, where it is in its life, and its runtime once ready.
+/// One model of the registry: what it is, where it is in its life, and its runtime once loaded.
 /// State changes are published atomically (readers see a consistent snapshot).
 /// </summary>
 public sealed class ModelEntry
 {
+    private readonly int _declaredDimensions;
     private volatile Snapshot _snapshot = new(ModelState.Loading, string.Empty, null);
 
     /// <summary>Creates an entry in the Loading state.</summary>
-    public ModelEntry(string name, string directory, ModelKind kind, string tokenizer, int maxContextTokens)
+    /// <param name="name">Name used in requests.</param>
+    /// <param name="directory">The model directory.</param>
+    /// <param name="kind">Embedding or generation.</param>
+    /// <param name="tokenizer">Tokenizer name in tokenizer-svc.</param>
+    /// <param name="maxContextTokens">Longest input or context, in tokens.</param>
+    /// <param name="dimensions">Vector length its config declares (embedding models); 0 when unknown until loaded.</param>
+    public ModelEntry(string name, string directory, ModelKind kind, string tokenizer, int maxContextTokens, int dimensions = 0)
     {
         Name = name;
         Directory = directory;
         Kind = kind;
         Tokenizer = tokenizer;
         MaxContextTokens = maxContextTokens;
+        _declaredDimensions = dimensions;
     }
 
     /// <summary>Name used in requests (the directory's name).</summary>
@@ -36,21 +44,21 @@ public sealed class ModelEntry
     /// <summary>Current state.</summary>
     public ModelState State => _snapshot.State;
 
-    /// <summary>Why the model failed; empty unless <see cref="State"/> is Failed.</summary>
+    /// <summary>Why the model failed or is loading again; empty while Ready.</summary>
     public string Reason => _snapshot.Reason;
 
-    /// <summary>The encoder, once loaded (embedding models only).</summary>
-    public EncoderModel? Encoder => _snapshot.Encoder;
+    /// <summary>The runtime of the model's kind (an <see cref="IEncoder"/> for embedding models), once loaded.</summary>
+    public IModelRuntime? Runtime => _snapshot.Runtime;
 
-    /// <summary>Vector length of an embedding model (0 when unknown or not an embedding model).</summary>
-    public int Dimensions => _snapshot.Encoder?.Dimensions ?? 0;
+    /// <summary>Vector length of an embedding model: the loaded encoder's, else its config's (0 when unknown).</summary>
+    public int Dimensions => _snapshot.Runtime is IEncoder { Dimensions: > 0 } encoder ? encoder.Dimensions : _declaredDimensions;
 
     /// <summary>Execution provider, once loaded.</summary>
-    public string Provider => _snapshot.Encoder?.Provider ?? string.Empty;
+    public string Provider => _snapshot.Runtime?.Provider ?? string.Empty;
 
-    /// <summary>Publishes a new state; the encoder is kept unless replaced.</summary>
-    public void Set(ModelState state, string reason = "", EncoderModel? encoder = null) =>
-        _snapshot = new Snapshot(state, reason, encoder ?? _snapshot.Encoder);
+    /// <summary>Publishes a new state; the runtime is kept unless replaced.</summary>
+    public void Set(ModelState state, string reason = "", IModelRuntime? runtime = null) =>
+        _snapshot = new Snapshot(state, reason, runtime ?? _snapshot.Runtime);
 
-    private sealed record Snapshot(ModelState State, string Reason, EncoderModel? Encoder);
+    private sealed record Snapshot(ModelState State, string Reason, IModelRuntime? Runtime);
 }

@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Text.Json;
 using KazGrpc.Core;
+using KazGrpc.ModelForge;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -17,12 +18,17 @@ public sealed partial class ModelRegistry : IDisposable
     private readonly ILogger<ModelRegistry> _logger;
     private readonly FrozenDictionary<string, ModelEntry> _models;
 
+    // The kazgrpc.json of each embedding model, read once at discovery and used again to load it.
+    private readonly FrozenDictionary<string, EmbeddingModelConfig> _configs;
+
     /// <summary>Discovers the model directories (nothing is loaded yet).</summary>
     public ModelRegistry(IOptions<ModelRegistryOptions> options, SessionFactory sessions, ILogger<ModelRegistry> logger)
     {
         _sessions = sessions;
         _logger = logger;
-        _models = Discover(options.Value.ModelsDirectory, logger).ToFrozenDictionary(m => m.Name, StringComparer.Ordinal);
+        var discovered = Discover(options.Value.ModelsDirectory, logger);
+        _models = discovered.ToFrozenDictionary(d => d.Entry.Name, d => d.Entry, StringComparer.Ordinal);
+        _configs = discovered.Where(d => d.Config is not null).ToFrozenDictionary(d => d.Entry.Name, d => d.Config!, StringComparer.Ordinal);
     }
 
     /// <summary>Every model, ordered by name.</summary>
@@ -44,11 +50,16 @@ public sealed partial class ModelRegistry : IDisposable
                 continue;
             }
 
+            if (!_configs.TryGetValue(model.Name, out var config))
+            {
+                // Its kazgrpc.json could not be read: discovery marked it Failed with the reason.
+                continue;
+            }
+
             try
             {
-                var config = EncoderConfig.Read(model.Directory);
                 var encoder = await Task.Run(() => EncoderModel.Load(model.Directory, config, _sessions), cancellationToken).ConfigureAwait(false);
-                model.Set(ModelState.Loading, encoder: encoder);
+                model.Set(ModelState.Loading, runtime: encoder);
                 Loaded(_logger, model.Name, encoder.Provider, encoder.PoolsOnDevice ? "on the device (IOBinding)" : "on the host");
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
@@ -64,13 +75,13 @@ public sealed partial class ModelRegistry : IDisposable
     {
         foreach (var model in _models.Values)
         {
-            model.Encoder?.Dispose();
+            model.Runtime?.Dispose();
         }
     }
 
-    private static List<ModelEntry> Discover(string root, ILogger logger)
+    private static List<(ModelEntry Entry, EmbeddingModelConfig? Config)> Discover(string root, ILogger logger)
     {
-        var models = new List<ModelEntry>();
+        var models = new List<(ModelEntry, EmbeddingModelConfig?)>();
         if (!System.IO.Directory.Exists(root))
         {
             NoDirectory(logger, root);
@@ -88,24 +99,25 @@ public sealed partial class ModelRegistry : IDisposable
             var genai = Path.Combine(directory, "genai_config.json");
             if (File.Exists(genai))
             {
-                models.Add(new ModelEntry(name, directory, ModelKind.Generation, name, ReadContextLength(genai)));
+                models.Add((new ModelEntry(name, directory, ModelKind.Generation, name, ReadContextLength(genai)), null));
                 continue;
             }
 
-            EncoderConfig config;
+            EmbeddingModelConfig config;
             try
             {
-                config = EncoderConfig.Read(directory);
+                config = EmbeddingModelConfig.Read(directory);
             }
-            catch (Exception ex) when (ex is InvalidOperationException or JsonException or IOException)
+            catch (Exception ex) when (ex is InvalidOperationException or IOException)
             {
                 var failed = new ModelEntry(name, directory, ModelKind.Embedding, name, 0);
                 failed.Set(ModelState.Failed, ex.Message);
-                models.Add(failed);
+                models.Add((failed, null));
                 continue;
             }
 
-            models.Add(new ModelEntry(name, directory, config.Kind == "generation" ? ModelKind.Generation : ModelKind.Embedding, config.Tokenizer ?? name, config.MaxTokens));
+            var kind = config.Kind == "generation" ? ModelKind.Generation : ModelKind.Embedding;
+            models.Add((new ModelEntry(name, directory, kind, config.Tokenizer ?? name, config.MaxTokens, config.Dimensions), config));
         }
 
         return models;

@@ -115,6 +115,6 @@ public sealed class DevicePoolingTests(SharedInferenceFixture fixture)
 
     private static EncoderModel Load(string directory, string pooling) => EncoderModel.Load(
         directory,
-        EncoderConfig.Read(directory),
+        EmbeddingModelConfig.Read(directory),
         new SessionFactory(Options.Create(new OnnxRuntimeOptions { ExecutionProvider = "cpu", Pooling = pooling }), NullLogger<SessionFactory>.Instance));
 }

@@ -55,7 +55,7 @@ public sealed class InferenceEnvironment : IAsyncDisposable
 
     /// <summary>The loaded encoder of <paramref name="model"/>.</summary>
     public KazGrpc.Models.EncoderModel Encoder(string model) =>
-        _app!.Services.GetRequiredService<KazGrpc.Models.ModelRegistry>().Get(model).Encoder!;
+        (KazGrpc.Models.EncoderModel)_app!.Services.GetRequiredService<KazGrpc.Models.ModelRegistry>().Get(model).Runtime!;
 
     public static Task<InferenceEnvironment> StartAsync(CancellationToken cancellationToken, params string[] settings) =>
         StartAsync(_ => { }, cancellationToken, settings);

@@ -103,7 +103,7 @@ public sealed class IdentityEncoderTests
 
         var text = File.ReadAllText(directory.Combine("kazgrpc.json"));
         Assert.Equal(
-            "{\n  \"kind\": \"embedding\",\n  \"pooling\": \"mean\",\n  \"max_tokens\": 512,\n  \"tokenizer\": \"minilm\",\n  \"dimensions\": 384\n}\n",
+            "{\n  \"kind\": \"embedding\",\n  \"pooling\": \"mean\",\n  \"max_tokens\": 512,\n  \"tokenizer\": \"minilm\",\n  \"output\": \"last_hidden_state\",\n  \"dimensions\": 384\n}\n",
             text);
     }
 

@@ -50,7 +50,7 @@ internal sealed class BenchWorkspace : IDisposable
                 $"{source} has no model.onnx; prepare the models first: dotnet tools/KazGrpc.Tools/bin/Release/net10.0/kazgrpc.dll models prepare");
         }
 
-        var tokenizer = EncoderConfig.Read(source).Tokenizer ?? model;
+        var tokenizer = EmbeddingModelConfig.Read(source).Tokenizer ?? model;
         var root = Directory.CreateTempSubdirectory("kazgrpc-bench-embed-").FullName;
         var workspace = new BenchWorkspace(root, source, model, tokenizer);
         try

@@ -42,7 +42,7 @@ internal static class EmbedBench
         var tokenization = new TokenizationService(registry, tokenizationOptions);
         var onnx = InProcessOnnxOptions(options);
         using var encoder = options.Phases.Contains(EmbedPhase.InProcess) || options.Phases.Contains(EmbedPhase.Latency)
-            ? EncoderModel.Load(workspace.ModelDirectory, EncoderConfig.Read(workspace.ModelDirectory), new SessionFactory(Options.Create(onnx), NullLogger<SessionFactory>.Instance))
+            ? EncoderModel.Load(workspace.ModelDirectory, EmbeddingModelConfig.Read(workspace.ModelDirectory), new SessionFactory(Options.Create(onnx), NullLogger<SessionFactory>.Instance))
             : null;
         await using var services = new EmbedServices(options, workspace, root);
         var bench = new Session(options, services, output, !Console.IsOutputRedirected && ReferenceEquals(output, Console.Out));

@@ -92,7 +92,7 @@ internal sealed class EncoderLoad(EncoderModel encoder, IReadOnlyList<EmbedInput
                         var vectors = encoder.Embed(ids[index], abort);
                         foreach (var vector in vectors)
                         {
-                            EncoderModel.Normalize(vector);
+                            VectorMath.NormalizeL2(vector);
                         }
 
                         latencies.Record(execution, Stopwatch.GetTimestamp() - started);
