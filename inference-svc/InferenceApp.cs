@@ -6,7 +6,6 @@ using KazGrpc.InferenceSvc.Embeddings;
 using KazGrpc.InferenceSvc.Grpc;
 using KazGrpc.InferenceSvc.Tokenizer;
 using KazGrpc.Models;
-using Microsoft.Extensions.Options;
 
 namespace KazGrpc.InferenceSvc;
 
@@ -40,10 +39,8 @@ public static class InferenceApp
     private static void AddTokenizerHop(this WebApplicationBuilder builder)
     {
         // The code after the hop only queues the ids for the batcher: callers resume inline (Tokenizer:InlineCompletions).
-        builder.Services.AddOptions<TokenizerClientOptions>().Configure(o => o.InlineCompletions = true).Bind(builder.Configuration.GetSection(TokenizerClientOptions.SectionName))
-            .Validate(o => { o.Validate(); return true; }).ValidateOnStart();
-        builder.Services.AddSingleton(sp => new TokenizerClient(sp.GetRequiredService<IOptions<TokenizerClientOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
-        builder.Services.AddSingleton(sp => new TokenizerHealth(sp.GetRequiredService<IOptions<TokenizerClientOptions>>().Value.Address));
+        builder.Services.AddTokenizerClient(builder.Configuration, o => o.InlineCompletions = true);
+        builder.Services.AddSingleton<TokenizerHealth>();
         builder.Services.AddSingleton<TokenizerGateway>();
         builder.Services.AddHostedService<TokenizerHealthMonitor>();
     }

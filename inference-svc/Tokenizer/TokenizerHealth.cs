@@ -1,10 +1,12 @@
+using KazGrpc.Client;
 using KazGrpc.Core;
+using Microsoft.Extensions.Options;
 
 namespace KazGrpc.InferenceSvc.Tokenizer;
 
 /// <summary>What inference-svc currently believes about tokenizer-svc: reachable or not. Written by
 /// <see cref="TokenizerHealthMonitor"/> and by failed calls; read on every request.</summary>
-public sealed class TokenizerHealth(Uri address)
+public sealed class TokenizerHealth(IOptions<TokenizerClientOptions> options)
 {
     private volatile bool _reachable;
 
@@ -19,7 +21,7 @@ public sealed class TokenizerHealth(Uri address)
     {
         if (!_reachable)
         {
-            throw new NotReadyException($"the tokenizer (tokenizer-svc at {address}) is unreachable; inference-svc is NOT_SERVING until it answers again");
+            throw new NotReadyException($"the tokenizer (tokenizer-svc at {options.Value.Address}) is unreachable; inference-svc is NOT_SERVING until it answers again");
         }
     }
 

@@ -3,6 +3,7 @@ using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
 using KazGrpc.Contracts.Tokenizer.V1;
+using Microsoft.Extensions.Options;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
@@ -16,8 +17,9 @@ namespace KazGrpc.Client;
 /// and every call on the wire runs through one Polly pipeline, built once: retry (UNAVAILABLE and
 /// timeouts only; tokenization is idempotent) around a circuit breaker around a per-attempt
 /// timeout. A hung tokenizer (its port accepts, nothing answers) therefore costs at most
-/// (1 + MaxRetries) attempt timeouts, and nothing once the circuit is open. Thread-safe; create
-/// one per process and dispose it at shutdown.
+/// (1 + MaxRetries) attempt timeouts, and nothing once the circuit is open. Thread-safe; one per
+/// process (<see cref="TokenizerClientServiceCollectionExtensions.AddTokenizerClient"/> registers it
+/// as a singleton, which the container disposes).
 /// </summary>
 public sealed class TokenizerClient : IAsyncDisposable
 {
@@ -29,23 +31,29 @@ public sealed class TokenizerClient : IAsyncDisposable
     private readonly ResiliencePipeline _pipeline;
     private readonly CircuitBreakerManualControl _circuit = new();
     private readonly TokenizeCoalescer _coalescer;
+    private readonly TimeProvider _time;
     private int _nextStream;
 
     /// <summary>Creates the client; no connection is made until the first call.</summary>
-    public TokenizerClient(TokenizerClientOptions options, TimeProvider? timeProvider = null)
+    /// <param name="options">Where tokenizer-svc is and how hard to try; validated here.</param>
+    /// <param name="time">The clock of deadlines, timeouts and backoff.</param>
+    public TokenizerClient(IOptions<TokenizerClientOptions> options, TimeProvider time)
     {
-        options.Validate();
-        _options = options;
-        _channels = [.. Enumerable.Range(0, options.Streams).Select(_ => CreateChannel(options))];
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(time);
+        _options = options.Value;
+        _options.Validate();
+        _time = time;
+        _channels = [.. Enumerable.Range(0, _options.Streams).Select(_ => CreateChannel(_options))];
         // Merging happens above the pipeline, so that it runs once per message; the streams carry
         // what the coalescer sends as it is.
         _streams = [.. _channels.Select(c => new TokenizeStreamMultiplexer(
             new TokenizerService.TokenizerServiceClient(c),
-            options.MaxInFlightPerStream))];
-        _coalescer = new TokenizeCoalescer(SendAsync, options.MaxTextsPerMessage, options.MaxBytesPerMessage, options.InlineCompletions);
+            _options.MaxInFlightPerStream))];
+        _coalescer = new TokenizeCoalescer(SendAsync, _options.MaxTextsPerMessage, _options.MaxBytesPerMessage, _options.InlineCompletions);
         _unary = new TokenizerService.TokenizerServiceClient(_channels[0]);
         _health = new Health.HealthClient(_channels[0]);
-        _pipeline = BuildPipeline(options, timeProvider ?? TimeProvider.System);
+        _pipeline = BuildPipeline(_options, time);
     }
 
     /// <summary>The address calls go to.</summary>
@@ -57,9 +65,6 @@ public sealed class TokenizerClient : IAsyncDisposable
 
     /// <summary>Texts in the Tokenize messages sent so far (counted as <see cref="MessagesSent"/> counts messages).</summary>
     public long TextsSent => _coalescer.TextsSent;
-
-    /// <summary>State of the circuit: open means calls fail at once with UNAVAILABLE.</summary>
-    public bool CircuitOpen { get; private set; }
 
     /// <summary>Tokenizes over a multiplexed stream with timeout, retry and circuit breaking, possibly in
     /// one message with concurrent calls that ask the same. Failures to reach the tokenizer surface as
@@ -88,7 +93,7 @@ public sealed class TokenizerClient : IAsyncDisposable
         {
             var response = await _health.CheckAsync(
                 new HealthCheckRequest { Service = TokenizerService.Descriptor.FullName },
-                deadline: DateTime.UtcNow + _options.HealthCheckTimeout,
+                deadline: (_time.GetUtcNow() + _options.HealthCheckTimeout).UtcDateTime,
                 cancellationToken: cancellationToken).ConfigureAwait(false);
             return response.Status == HealthCheckResponse.Types.ServingStatus.Serving;
         }
@@ -169,8 +174,6 @@ public sealed class TokenizerClient : IAsyncDisposable
                 BreakDuration = options.BreakerBreakDuration,
                 ManualControl = _circuit,
                 ShouldHandle = args => ValueTask.FromResult(Transient(args.Outcome)),
-                OnOpened = _ => { CircuitOpen = true; return ValueTask.CompletedTask; },
-                OnClosed = _ => { CircuitOpen = false; return ValueTask.CompletedTask; },
             })
             .AddTimeout(options.AttemptTimeout)
             .Build();

@@ -44,7 +44,11 @@ internal static class EchoHost
         if (tokenizer is not null)
         {
             // Configured as inference-svc configures its client: callers resume inline after the hop.
-            builder.Services.AddSingleton(new TokenizerClient(new TokenizerClientOptions { Address = tokenizer, InlineCompletions = true }));
+            builder.Services.AddTokenizerClient(builder.Configuration, o =>
+            {
+                o.Address = tokenizer;
+                o.InlineCompletions = true;
+            });
             builder.Services.AddSingleton(new HopEchoSettings(tokenizerName!));
         }
 
