@@ -7,10 +7,8 @@ public sealed class InferenceSignals
 {
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
-    /// <summary>A model needs to be warmed (again) before it serves.</summary>
-    public void WarmupNeeded() => _wake.Writer.TryWrite(true);
-
-    /// <summary>Readiness inputs changed (e.g. the tokenizer came or went).</summary>
+    /// <summary>Something readiness depends on changed: the tokenizer came or went, or a model needs
+    /// to be warmed (again) before it serves.</summary>
     public void Changed() => _wake.Writer.TryWrite(true);
 
     /// <summary>Waits for a signal or <paramref name="timeout"/>.</summary>

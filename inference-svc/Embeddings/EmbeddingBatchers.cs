@@ -40,7 +40,7 @@ public sealed class EmbeddingBatchers(
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 model.Set(ModelState.Loading, "warming up again after an execution failure");
-                signals.WarmupNeeded();
+                signals.Changed();
                 throw;
             }
         },

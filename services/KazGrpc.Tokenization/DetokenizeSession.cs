@@ -20,9 +20,6 @@ public sealed class DetokenizeSession
         _limits = limits;
     }
 
-    /// <summary>Number of open sequences.</summary>
-    public int OpenSequences => _sequences.Count;
-
     /// <summary>
     /// Appends <paramref name="ids"/> to a sequence and returns the characters they complete; with
     /// <paramref name="finish"/>, also what was held back, and forgets the sequence. On error the

@@ -29,9 +29,6 @@ public sealed class IncrementalDecoder
         _atStart = table.StripLeadingSpace;
     }
 
-    /// <summary>Number of ids appended so far.</summary>
-    public long TokenCount { get; private set; }
-
     /// <summary>
     /// Appends ids and returns the characters they complete (possibly empty). Every id must be in
     /// the vocabulary (check with <see cref="TokenBytes.IndexOfUnknown"/>): this method does not
@@ -39,7 +36,6 @@ public sealed class IncrementalDecoder
     /// </summary>
     public string Append(ReadOnlySpan<int> ids)
     {
-        TokenCount += ids.Length;
         var byteCount = 0;
         foreach (var id in ids)
         {
