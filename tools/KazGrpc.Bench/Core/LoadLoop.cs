@@ -23,7 +23,7 @@ internal static class LoadLoop
 
         var recorder = new LoadRecorder(spec.Callers);
         var running = RunAsync(items, spec.Callers, spec.Once, call, recorder, spec.Warmup, spec.Duration, probe, cancellationToken);
-        await Report.ProgressAsync($"run {spec.Run} {spec.Label}", () => recorder.Status(spec.Unit), running, cancellationToken);
+        await Report.ProgressAsync(spec.Run > 0 ? $"run {spec.Run} {spec.Label}" : spec.Label, () => recorder.Status(spec.Unit), running, cancellationToken);
         var (seconds, ranOut, usage) = await running;
         var (p50, p99) = recorder.Latency();
         return new Window(

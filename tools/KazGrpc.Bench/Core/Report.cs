@@ -51,7 +51,7 @@ internal static class Report
         var table = new Table().Border(TableBorder.Simple).Title(runs > 1 ? $"medians of {runs} runs" : "results");
         foreach (var column in columns)
         {
-            table.AddColumn(column.Left ? new TableColumn(column.Header) : new TableColumn(column.Header).RightAligned());
+            table.AddColumn(column.Left ? new TableColumn(column.Header).NoWrap() : new TableColumn(column.Header).RightAligned());
         }
 
         foreach (var row in medians)
