@@ -1,10 +1,4 @@
 using KazGrpc.Bench;
 
-using var cancellation = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    e.Cancel = true;
-    cancellation.Cancel();
-};
-
-return await BenchCli.RunAsync(args, Console.Out, cancellation.Token);
+// System.CommandLine cancels the command's token on Ctrl+C.
+return await BenchCli.Create().Parse(args).InvokeAsync();

@@ -1,20 +1,20 @@
 namespace KazGrpc.Bench.Embed;
 
-/// <summary>A part of <c>bench embed</c> that <c>--phases</c> can select.</summary>
+/// <summary>A part of <c>bench embed</c> that <c>--phases</c> selects, in the order a run measures them.</summary>
 internal enum EmbedPhase
 {
-    /// <summary><c>served</c>: Embed through both services, <c>--concurrency</c> callers, 1 input per request.</summary>
+    /// <summary>The in-process sweep of batch sizes; the best is the ceiling.</summary>
+    Inproc,
+
+    /// <summary>Embed through both services, many callers.</summary>
     Served,
 
-    /// <summary><c>naive</c>: the same with <c>DynamicBatching:MaxBatchSize=1</c>.</summary>
+    /// <summary>One caller: served, in-process batch 1 and the hop echo, on the same inputs.</summary>
+    Latency,
+
+    /// <summary>Served with <c>DynamicBatching:MaxBatchSize=1</c>.</summary>
     Naive,
 
-    /// <summary><c>inproc</c>: <c>EncoderModel.Embed</c> on the pre-tokenized inputs at each batch size; the best is the ceiling.</summary>
-    InProcess,
-
-    /// <summary><c>overhead</c>: the forged identity encoder served as in <see cref="Served"/>, and the bare echo.</summary>
+    /// <summary>The identity encoder served, against the bare echo and the hop echo.</summary>
     Overhead,
-
-    /// <summary><c>latency</c>: 1 caller, served and in-process at batch 1.</summary>
-    Latency,
 }

@@ -1,234 +1,120 @@
-using Grpc.Core;
-using Grpc.Health.V1;
-using KazGrpc.Bench.Echo.V1;
+using Grpc.Net.Client;
+using KazGrpc.Bench.Core;
 using KazGrpc.Contracts.Inference.V1;
 using KazGrpc.Contracts.Tokenizer.V1;
+using KazGrpc.Launcher;
 
 namespace KazGrpc.Bench.Embed;
 
 /// <summary>
-/// The services of <c>bench embed</c>, each started on first use and kept until the end (so later
-/// runs find them warm): one tokenizer-svc (or the one at <c>--tokenizer-address</c>), an
-/// inference-svc per <see cref="InferenceVariant"/> (the served one may be <c>--inference-address</c>),
-/// the echo server and the hop echo server. Each is ready when it answers as the benchmark will call it.
+/// The servers of <c>bench embed</c>, each started on first use as a process of its own on free
+/// loopback ports and kept for every run: tokenizer-svc, an inference-svc per served kind (the model,
+/// the model with MaxBatchSize=1, the identity encoder), and the bare and hop echo servers
+/// (<c>kazgrpc-bench echo-server</c>). Each is ready once it answers as the benchmark will call it.
 /// </summary>
-internal sealed class EmbedServices(EmbedBenchOptions options, BenchWorkspace workspace, string repositoryRoot) : IAsyncDisposable
+internal sealed class EmbedServices(EmbedSettings settings, ModelWorkspace workspace) : IAsyncDisposable
 {
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromMinutes(3);
-    private static readonly TimeSpan ProbeDeadline = TimeSpan.FromSeconds(5);
 
-    private readonly Dictionary<InferenceVariant, ServiceTarget> _inference = [];
-    private readonly HashSet<ServiceTarget> _warmed = [];
-    private ServiceTarget? _tokenizer;
-    private ServiceTarget? _echo;
-    private ServiceTarget? _hopEcho;
-    private IReadOnlyDictionary<string, string>? _serviceEnvironment;
+    private readonly Dictionary<string, RunningService> _running = new(StringComparer.Ordinal);
+    private readonly HashSet<RunningService> _measured = [];
 
-    /// <summary>What every server this benchmark starts runs under (<see cref="ServiceRuntimeEnvironment"/>).</summary>
-    public IReadOnlyDictionary<string, string> RuntimeEnvironment { get; } = ServiceRuntimeEnvironment.Read(repositoryRoot);
+    /// <summary>build/service-runtime.env, which every server this benchmark starts runs under.</summary>
+    public IReadOnlyDictionary<string, string> RuntimeEnvironment { get; } = ServiceRuntimeEnvironment.Read(RepositoryPaths.Root);
 
-    /// <summary>What the services (and the hop echo, whose tokenizer client stands in for inference-svc's)
-    /// run under: the runtime environment with <c>--service-env</c> over it.</summary>
-    private IReadOnlyDictionary<string, string> ServiceEnvironment =>
-        _serviceEnvironment ??= ServiceRuntimeEnvironment.With(RuntimeEnvironment, options.ServiceEnvironment);
+    /// <summary>The services' environment: <see cref="RuntimeEnvironment"/> with <c>--service-env</c> over it.</summary>
+    public IReadOnlyDictionary<string, string> ServiceEnvironment => ServiceRuntimeEnvironment.With(RuntimeEnvironment, settings.ServiceEnvironment);
 
-    /// <summary>Every service this benchmark started, for CPU snapshots.</summary>
-    public IEnumerable<ServiceTarget> Started =>
-        new[] { _tokenizer, _echo, _hopEcho }.Concat(_inference.Values).OfType<ServiceTarget>().Where(t => t.Process is not null);
+    public Task<RunningService> TokenizerAsync(CancellationToken cancellationToken) => StartAsync(
+        "tokenizer-svc",
+        RepositoryPaths.TokenizerServiceDll,
+        (grpc, _) => [$"--Hosting:GrpcAddress=127.0.0.1:{grpc}", "--Hosting:MetricsAddress=", $"--Tokenization:ModelsDirectory={workspace.ModelsDirectory}", "--Logging:LogLevel:Default=Warning"],
+        ServiceEnvironment,
+        hasMetrics: false,
+        async (channel, token) => (await new TokenizerService.TokenizerServiceClient(channel).ListTokenizersAsync(new ListTokenizersRequest(), cancellationToken: token))
+            .Tokenizers.Any(t => t.Name == workspace.Tokenizer),
+        cancellationToken);
 
-    /// <summary>The tokenizer-svc, started when there is none yet.</summary>
-    public ServiceTarget? Tokenizer => _tokenizer;
-
-    /// <summary>The inference-svc's dll in the Release build output.</summary>
-    private string InferenceDll => Path.Combine(repositoryRoot, "inference-svc", "bin", "Release", "net10.0", "KazGrpc.InferenceSvc.dll");
-
-    /// <summary>The tokenizer-svc's dll in the Release build output.</summary>
-    private string TokenizerDll => Path.Combine(repositoryRoot, "tokenizer-svc", "bin", "Release", "net10.0", "KazGrpc.TokenizerSvc.dll");
-
-    /// <summary>
-    /// True the first time it is asked for a process this benchmark started: its first window needs
-    /// the long warm-up, because a fresh service JIT-compiles (tier 0, then instrumented, then
-    /// optimised code) for many seconds under load before its cost per call settles.
-    /// </summary>
-    public bool NeedsWarmup(ServiceTarget target) => target.Process is not null && _warmed.Add(target);
-
-    /// <summary>The served model of <paramref name="variant"/>.</summary>
-    public string ModelOf(InferenceVariant variant) => variant == InferenceVariant.Overhead ? BenchWorkspace.IdentityModel : workspace.Model;
-
-    /// <summary>The inference-svc of <paramref name="variant"/>, ready to embed.</summary>
-    public async Task<ServiceTarget> InferenceAsync(InferenceVariant variant, CancellationToken cancellationToken)
-    {
-        if (_inference.TryGetValue(variant, out var existing))
-        {
-            existing.Process?.ThrowIfExited();
-            return existing;
-        }
-
-        var name = $"inference-svc ({variant.ToString().ToLowerInvariant()})";
-        ServiceTarget target;
-        if (variant == InferenceVariant.Served && options.InferenceAddress is { } address)
-        {
-            target = new ServiceTarget(name, address, options.InferenceMetrics, null);
-        }
-        else
-        {
-            var tokenizer = await TokenizerAsync(cancellationToken);
-            var grpc = ServiceProcess.FreePort();
-            var metrics = ServiceProcess.FreePort();
-            List<string> args =
-            [
-                $"--Hosting:GrpcAddress=127.0.0.1:{grpc}",
-                $"--Hosting:MetricsAddress=127.0.0.1:{metrics}",
-                $"--Tokenizer:Address={tokenizer.Address}",
-                $"--Models:ModelsDirectory={(variant == InferenceVariant.Overhead ? workspace.IdentityModelsDirectory : workspace.ModelsDirectory)}",
-                $"--OnnxRuntime:ExecutionProvider={options.ExecutionProvider}",
-                "--Logging:LogLevel:Default=Warning",
-                .. options.InferenceConfig,
-            ];
-            if (variant == InferenceVariant.Naive)
-            {
-                args.Add("--DynamicBatching:MaxBatchSize=1");
-            }
-
-            var process = ServiceProcess.Start(name, InferenceDll, args, repositoryRoot, ServiceEnvironment);
-            target = new ServiceTarget(name, new Uri($"http://127.0.0.1:{grpc}"), new Uri($"http://127.0.0.1:{metrics}"), process);
-        }
-
-        _inference[variant] = await ReadyAsync(target, async (channel, token) =>
-            await new InferenceService.InferenceServiceClient(channel).GetModelAsync(
-                new GetModelRequest { Name = ModelOf(variant) }, deadline: DateTime.UtcNow + ProbeDeadline, cancellationToken: token) is { State: ModelState.Ready }, checkHealth: true, cancellationToken);
-        return target;
-    }
-
-    /// <summary>The tokenizer-svc, ready to tokenize with the model's tokenizer.</summary>
-    public async Task<ServiceTarget> TokenizerAsync(CancellationToken cancellationToken)
-    {
-        if (_tokenizer is not null)
-        {
-            _tokenizer.Process?.ThrowIfExited();
-            return _tokenizer;
-        }
-
-        ServiceTarget target;
-        if (options.TokenizerAddress is { } address)
-        {
-            target = new ServiceTarget("tokenizer-svc", address, null, null);
-        }
-        else
-        {
-            var grpc = ServiceProcess.FreePort();
-            List<string> args =
-            [
-                $"--Hosting:GrpcAddress=127.0.0.1:{grpc}",
-                "--Hosting:MetricsAddress=",
-                $"--Tokenization:ModelsDirectory={workspace.ModelsDirectory}",
-                "--Logging:LogLevel:Default=Warning",
-                .. options.TokenizerConfig,
-            ];
-            var process = ServiceProcess.Start("tokenizer-svc", TokenizerDll, args, repositoryRoot, ServiceEnvironment);
-            target = new ServiceTarget("tokenizer-svc", new Uri($"http://127.0.0.1:{grpc}"), null, process);
-        }
-
-        _tokenizer = await ReadyAsync(target, async (channel, token) =>
-            (await new TokenizerService.TokenizerServiceClient(channel).ListTokenizersAsync(
-                new ListTokenizersRequest(), deadline: DateTime.UtcNow + ProbeDeadline, cancellationToken: token)).Tokenizers.Any(t => t.Name == workspace.Tokenizer), checkHealth: true, cancellationToken);
-        return target;
-    }
-
-    /// <summary>The echo server (this executable's <c>echo-server</c> command), ready to answer.</summary>
-    public async Task<ServiceTarget> EchoAsync(CancellationToken cancellationToken) =>
-        _echo = await EchoServerAsync(_echo, "echo-server", [], RuntimeEnvironment, cancellationToken);
-
-    /// <summary>The hop echo server (<c>echo-server --tokenizer</c>, against this benchmark's tokenizer-svc), ready to answer.</summary>
-    public async Task<ServiceTarget> HopEchoAsync(CancellationToken cancellationToken)
+    /// <summary>The inference-svc that serves <paramref name="kind"/>: <see cref="WindowKind.Served"/>, <see cref="WindowKind.Naive"/> or <see cref="WindowKind.Identity"/>.</summary>
+    public async Task<RunningService> InferenceAsync(WindowKind kind, CancellationToken cancellationToken)
     {
         var tokenizer = await TokenizerAsync(cancellationToken);
-        // Its tokenizer client runs under the services' environment (with --service-env), as inference-svc's does.
-        return _hopEcho = await EchoServerAsync(_hopEcho, "hop-echo-server", ["--tokenizer", tokenizer.Address.ToString(), workspace.Tokenizer], ServiceEnvironment, cancellationToken);
-    }
-
-    /// <summary><paramref name="existing"/>, or a new echo server process started with <paramref name="extra"/> arguments.</summary>
-    private async Task<ServiceTarget> EchoServerAsync(
-        ServiceTarget? existing, string name, string[] extra, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
-    {
-        if (existing is not null)
-        {
-            existing.Process?.ThrowIfExited();
-            return existing;
-        }
-
-        var port = ServiceProcess.FreePort();
-        var process = ServiceProcess.Start(name, Path.Combine(AppContext.BaseDirectory, "kazgrpc-bench.dll"),
-            ["echo-server", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), .. extra], repositoryRoot, environment);
-        var target = new ServiceTarget(name, new Uri($"http://127.0.0.1:{port}"), null, process);
-        var client = new EchoService.EchoServiceClient(target.Channel);
-        return await ReadyAsync(target, async (_, token) =>
-            await client.EchoAsync(new EchoRequest { Text = "ready?", ReplyFloats = 1 }, deadline: DateTime.UtcNow + ProbeDeadline, cancellationToken: token) is not null,
-            checkHealth: false,
+        var model = ModelOf(kind);
+        string[] naive = kind == WindowKind.Naive ? ["--DynamicBatching:MaxBatchSize=1"] : [];
+        return await StartAsync(
+            $"inference-svc ({kind.ToString().ToLowerInvariant()})",
+            RepositoryPaths.InferenceServiceDll,
+            (grpc, metrics) =>
+            [
+                $"--Hosting:GrpcAddress=127.0.0.1:{grpc}", $"--Hosting:MetricsAddress=127.0.0.1:{metrics}", $"--Tokenizer:Address={tokenizer.Address}",
+                $"--Models:ModelsDirectory={(kind == WindowKind.Identity ? workspace.IdentityModelsDirectory : workspace.ModelsDirectory)}",
+                $"--OnnxRuntime:ExecutionProvider={settings.ExecutionProvider}", "--Logging:LogLevel:Default=Warning", .. settings.InferenceConfig, .. naive,
+            ],
+            ServiceEnvironment,
+            hasMetrics: true,
+            async (channel, token) => await new InferenceService.InferenceServiceClient(channel).GetModelAsync(new GetModelRequest { Name = model }, cancellationToken: token)
+                is { State: ModelState.Ready },
             cancellationToken);
     }
 
-    /// <inheritdoc />
-    public async ValueTask DisposeAsync()
+    /// <summary>The bare echo, or with <paramref name="hop"/> the echo that first tokenizes through this benchmark's tokenizer-svc.</summary>
+    public async Task<RunningService> EchoAsync(bool hop, CancellationToken cancellationToken)
     {
-        foreach (var target in _inference.Values.Concat(new[] { _echo, _hopEcho, _tokenizer }.OfType<ServiceTarget>()))
-        {
-            await target.DisposeAsync();
-        }
-
-        _inference.Clear();
-        _echo = null;
-        _hopEcho = null;
-        _tokenizer = null;
+        string[] through = hop ? ["--tokenizer-address", (await TokenizerAsync(cancellationToken)).Address.ToString(), "--tokenizer", workspace.Tokenizer] : [];
+        // The hop echo's tokenizer client stands in for inference-svc's: it runs under the services' environment.
+        return await StartAsync(
+            hop ? "hop-echo" : "echo",
+            Path.Combine(AppContext.BaseDirectory, "kazgrpc-bench.dll"),
+            (grpc, _) => ["echo-server", "--port", grpc.ToString(System.Globalization.CultureInfo.InvariantCulture), .. through],
+            hop ? ServiceEnvironment : RuntimeEnvironment,
+            hasMetrics: false,
+            ready: null,
+            cancellationToken);
     }
 
-    /// <summary>Returns <paramref name="target"/> once health says SERVING (when <paramref name="checkHealth"/>)
-    /// and <paramref name="ready"/> says yes; disposes it (stopping its process) when it never gets there.</summary>
-    private static async Task<ServiceTarget> ReadyAsync(ServiceTarget target, Func<Grpc.Net.Client.GrpcChannel, CancellationToken, Task<bool>> ready, bool checkHealth, CancellationToken cancellationToken)
+    /// <summary>The model the inference-svc of <paramref name="kind"/> serves.</summary>
+    public string ModelOf(WindowKind kind) => kind == WindowKind.Identity ? ModelWorkspace.IdentityModel : workspace.Model;
+
+    /// <summary>The warm-up of a window on <paramref name="involved"/>: longer when one of them is measured
+    /// for the first time, as a fresh process JIT-compiles for many seconds under load.</summary>
+    public TimeSpan WarmupFor(params RunningService[] involved) =>
+        involved.Aggregate(false, (fresh, service) => _measured.Add(service) | fresh) ? settings.Warmup + settings.ServiceWarmup : settings.Warmup;
+
+    public async ValueTask DisposeAsync()
     {
+        // Latest first: the inference-svc processes before the tokenizer-svc they call.
+        foreach (var service in _running.Values.Reverse())
+        {
+            await service.DisposeAsync();
+        }
+
+        _running.Clear();
+    }
+
+    private async Task<RunningService> StartAsync(
+        string name, string dll, Func<int, int, IEnumerable<string>> args, IReadOnlyDictionary<string, string> environment, bool hasMetrics,
+        Func<GrpcChannel, CancellationToken, Task<bool>>? ready, CancellationToken cancellationToken)
+    {
+        if (_running.TryGetValue(name, out var running))
+        {
+            running.Process.ThrowIfExited();
+            return running;
+        }
+
+        var (grpc, metrics) = (FreePort.Next(), hasMetrics ? FreePort.Next() : 0);
+        var service = new RunningService(
+            ServiceProcess.Start(name, dll, args(grpc, metrics), environment, RepositoryPaths.Root),
+            new Uri($"http://127.0.0.1:{grpc}"),
+            hasMetrics ? new Uri($"http://127.0.0.1:{metrics}") : null);
         try
         {
-            await WaitReadyAsync(target, ready, checkHealth, cancellationToken);
-            return target;
+            await service.Process.WaitServingAsync(service.Address, ReadyTimeout, cancellationToken, ready: ready);
+            return _running[name] = service;
         }
         catch
         {
-            await target.DisposeAsync();
+            await service.DisposeAsync();
             throw;
-        }
-    }
-
-    /// <summary>Waits until health says SERVING (when <paramref name="checkHealth"/>) and <paramref name="ready"/> says yes.</summary>
-    private static async Task WaitReadyAsync(ServiceTarget target, Func<Grpc.Net.Client.GrpcChannel, CancellationToken, Task<bool>> ready, bool checkHealth, CancellationToken cancellationToken)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(ReadyTimeout);
-        var health = new Health.HealthClient(target.Channel);
-        try
-        {
-            while (true)
-            {
-                target.Process?.ThrowIfExited();
-                try
-                {
-                    var serving = !checkHealth || (await health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow + ProbeDeadline, cancellationToken: timeout.Token)).Status
-                        == HealthCheckResponse.Types.ServingStatus.Serving;
-                    if (serving && await ready(target.Channel, timeout.Token))
-                    {
-                        return;
-                    }
-                }
-                catch (RpcException ex) when (ex.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.NotFound)
-                {
-                    // Not listening yet, still loading, or the model is not there yet.
-                }
-
-                await Task.Delay(100, timeout.Token);
-            }
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled } && !cancellationToken.IsCancellationRequested)
-        {
-            throw new TimeoutException($"{target.Name} at {target.Address} was not ready within {ReadyTimeout.TotalMinutes:F0} minutes; its last output:\n{target.Process?.RecentOutput()}", ex);
         }
     }
 }

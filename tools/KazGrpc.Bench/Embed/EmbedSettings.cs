@@ -1,30 +1,8 @@
 namespace KazGrpc.Bench.Embed;
 
-/// <summary>The settings of a <c>bench embed</c> run, as written to the JSON result.</summary>
+/// <summary>Settings of <c>bench embed</c> (see <c>kazgrpc-bench embed --help</c>), as written to the JSON result.</summary>
 internal sealed record EmbedSettings(
-    string Model,
-    string Tokenizer,
-    string ExecutionProvider,
-    int Concurrency,
-    double DurationSeconds,
-    double WarmupSeconds,
-    double ServiceWarmupSeconds,
-    double SettleLimitSeconds,
-    int SweepTexts,
-    int LatencyInputs,
-    long? Count,
-    int Runs,
-    bool Quick,
-    IReadOnlyList<string> Phases,
-    IReadOnlyList<int> BatchSizes,
-    int Executions,
-    int Texts,
-    int MinTokens,
-    int MaxTokens,
-    ulong Seed,
-    IReadOnlyList<string> InferenceConfig,
-    IReadOnlyList<string> TokenizerConfig,
-    IReadOnlyDictionary<string, string> ServiceEnvironment,
-    string? InferenceAddress,
-    string? TokenizerAddress,
-    string BenchBuild);
+    string Model, string ModelsDirectory, string ExecutionProvider, IReadOnlyList<EmbedPhase> Phases, int Concurrency,
+    TimeSpan Duration, TimeSpan Warmup, TimeSpan ServiceWarmup, int Runs, bool Quick, IReadOnlyList<int> BatchSizes,
+    int SweepTexts, int LatencyInputs, int Texts, ulong Seed, IReadOnlyList<string> InferenceConfig,
+    IReadOnlyDictionary<string, string> ServiceEnvironment, string Out);

@@ -1,0 +1,11 @@
+using System.Text.Json.Serialization;
+using KazGrpc.Bench.Embed;
+using KazGrpc.Bench.Tokenize;
+
+namespace KazGrpc.Bench.Core;
+
+/// <summary>Source-generated JSON of the results.</summary>
+[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, UseStringEnumConverter = true)]
+[JsonSerializable(typeof(BenchResult<TokenizeSettings>))]
+[JsonSerializable(typeof(BenchResult<EmbedSettings>))]
+internal sealed partial class BenchJsonContext : JsonSerializerContext;

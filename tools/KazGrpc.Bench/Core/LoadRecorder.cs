@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace KazGrpc.Bench.Core;
+
+/// <summary>
+/// Counts what completes while a window is open, with each call's latency kept per caller so that
+/// recording takes no lock. Thread-safe; latencies are read once every caller has stopped.
+/// </summary>
+internal sealed class LoadRecorder(int callers)
+{
+    private readonly List<double>[] _latencies = [.. Enumerable.Range(0, callers).Select(_ => new List<double>())];
+    private long _items;
+    private long _bytes;
+    private long _tokens;
+    private long _failed;
+    private long _openedAt;
+    private volatile bool _open;
+
+    public long Items => Interlocked.Read(ref _items);
+
+    public long Bytes => Interlocked.Read(ref _bytes);
+
+    public long Tokens => Interlocked.Read(ref _tokens);
+
+    public long Failed => Interlocked.Read(ref _failed);
+
+    public void Open()
+    {
+        Interlocked.Exchange(ref _openedAt, Stopwatch.GetTimestamp());
+        _open = true;
+    }
+
+    public void Close() => _open = false;
+
+    /// <summary>Records a call of <paramref name="caller"/> that started at <paramref name="started"/> (a Stopwatch timestamp).</summary>
+    public void Completed(int caller, Work work, long started)
+    {
+        if (_open)
+        {
+            _latencies[caller].Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            Interlocked.Add(ref _items, work.Items);
+            Interlocked.Add(ref _bytes, work.Bytes);
+            Interlocked.Add(ref _tokens, work.Tokens);
+        }
+    }
+
+    public void Fail()
+    {
+        if (_open)
+        {
+            Interlocked.Increment(ref _failed);
+        }
+    }
+
+    /// <summary>p50 and p99 in milliseconds.</summary>
+    public (double P50, double P99) Latency()
+    {
+        var all = _latencies.SelectMany(l => l).Order().ToArray();
+        return (Statistics.Percentile(all, 0.50), Statistics.Percentile(all, 0.99));
+    }
+
+    /// <summary>The window so far, for the live display.</summary>
+    public string Status(string unit)
+    {
+        var opened = Interlocked.Read(ref _openedAt);
+        if (!_open)
+        {
+            return opened == 0 ? "warming up" : "finishing";
+        }
+
+        var seconds = Stopwatch.GetElapsedTime(opened).TotalSeconds;
+        return string.Format(CultureInfo.InvariantCulture, "{0:F0} s  {1:N0} {2}  {3:N1} {2}/s{4}",
+            seconds, Items, unit, Items / Math.Max(seconds, 1e-3), Failed > 0 ? $"  {Failed:N0} failed" : string.Empty);
+    }
+}
