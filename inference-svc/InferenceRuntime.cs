@@ -64,7 +64,15 @@ public sealed partial class InferenceRuntime(
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
-                WarmupFailed(logger, model.Name, ex.Message);
+                // Still Loading; GetModel and Embed say why until a warm-up passes. A reason is logged
+                // once, not on every retry.
+                var reason = $"warm-up failed, retrying: {ex.Message}";
+                if (reason != model.Reason)
+                {
+                    WarmupFailed(logger, model.Name, ex.Message);
+                }
+
+                model.Set(ModelState.Loading, reason);
             }
         }
     }

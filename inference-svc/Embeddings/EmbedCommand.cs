@@ -1,6 +1,6 @@
 namespace KazGrpc.InferenceSvc.Embeddings;
 
-/// <summary>A request to embed texts, transport-free.</summary>
+/// <summary>A request to embed texts, transport-free and not yet validated.</summary>
 public sealed record EmbedCommand
 {
     /// <summary>Embedding model name.</summary>
@@ -15,9 +15,13 @@ public sealed record EmbedCommand
     /// <summary>Cut inputs over the model's limit instead of failing.</summary>
     public bool Truncate { get; init; }
 
-    /// <summary>Priority level; 0 means the default.</summary>
-    public int Priority { get; init; }
+    /// <summary>The priority level the caller asked for, as given, and where it was given; none
+    /// means the default level.</summary>
+    public RequestedPriority? Priority { get; init; }
 
     /// <summary>The caller's deadline, if any.</summary>
     public DateTimeOffset? Deadline { get; init; }
+
+    /// <summary>The caller's correlation id, logged with the request at Debug; may be empty.</summary>
+    public string RequestId { get; init; } = string.Empty;
 }

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using KazGrpc.Batching;
 using KazGrpc.Core;
 using KazGrpc.InferenceSvc.Tokenizer;
@@ -7,18 +9,31 @@ using Microsoft.Extensions.Options;
 namespace KazGrpc.InferenceSvc.Embeddings;
 
 /// <summary>
-/// Embed, transport-free: validates, tokenizes through tokenizer-svc, queues each input on the
-/// model's dynamic batcher (cost = its token count), then normalises.
+/// Embed, transport-free: validates the request, tokenizes through tokenizer-svc, queues each input
+/// on the model's dynamic batcher (cost = its token count), then normalises.
 /// </summary>
 public sealed class EmbeddingService(
-    ModelRegistry registry, EmbeddingBatchers batchers, TokenizerGateway tokenizer, InferenceMetrics metrics, IOptions<EmbeddingOptions> options)
+    ModelRegistry registry,
+    EmbeddingBatchers batchers,
+    TokenizerGateway tokenizer,
+    InferenceMetrics metrics,
+    IOptions<EmbeddingOptions> options,
+    IOptions<DynamicBatcherOptions> batching,
+    ILogger<EmbeddingService> logger)
 {
+    private const int MaxRequestIdBytes = 128;
+
+    /// <summary>Most inputs an embedding model runs in one batch.</summary>
+    public int MaxBatchSize => batching.Value.MaxBatchSize;
+
     /// <summary>Embeds every input of <paramref name="command"/>; <paramref name="warmup"/> lets the
     /// runtime run a model that is still Loading.</summary>
     public async Task<EmbedResult> EmbedAsync(EmbedCommand command, CancellationToken cancellationToken, bool warmup = false)
     {
         var model = ResolveModel(command.Model);
         ValidateInputs(command.Inputs);
+        var priority = ValidatePriority(command.Priority);
+        ValidateRequestId(command.RequestId);
         if (model.State != ModelState.Ready && !(warmup && model.Runtime is not null))
         {
             throw NotServing(model);
@@ -40,7 +55,8 @@ public sealed class EmbeddingService(
             promptTokens += ids.Length;
         }
 
-        var vectors = await batchers.Get(model).EnqueueAsync(items, command.Priority, command.Deadline, cancellationToken);
+        EmbeddingLog.Embedding(logger, command.RequestId, model.Name, items.Length, promptTokens, priority);
+        var vectors = await batchers.Get(model).EnqueueAsync(items, priority, command.Deadline, cancellationToken);
         if (command.Normalize)
         {
             foreach (var vector in vectors)
@@ -55,12 +71,7 @@ public sealed class EmbeddingService(
 
     private ModelEntry ResolveModel(string name)
     {
-        if (string.IsNullOrEmpty(name))
-        {
-            throw new RequestValidationException("model", "`model` is required");
-        }
-
-        var model = registry.Get(name);
+        var model = registry.Get(name, "model");
         if (model.Kind != ModelKind.Embedding)
         {
             var embedding = registry.Models.Where(m => m.Kind == ModelKind.Embedding).Select(m => m.Name);
@@ -69,6 +80,38 @@ public sealed class EmbeddingService(
         }
 
         return model;
+    }
+
+    /// <summary>The level to queue at: 1 is the highest, 0 (or none given) the batcher's default.</summary>
+    private int ValidatePriority(RequestedPriority? requested)
+    {
+        if (requested is null)
+        {
+            return 0;
+        }
+
+        var levels = batching.Value.PriorityLevels;
+        var (field, value) = (requested.Field, requested.Value);
+        if (!long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var level))
+        {
+            throw new RequestValidationException(field, $"`{field}` must be an integer in [0, {levels}]; got '{value}'");
+        }
+
+        if (level < 0 || level > levels)
+        {
+            throw new RequestValidationException(field, $"`{field}` must be in [0, {levels}] (1 is the highest, 0 the default); got {level}");
+        }
+
+        return (int)level;
+    }
+
+    private static void ValidateRequestId(string requestId)
+    {
+        var bytes = Encoding.UTF8.GetByteCount(requestId);
+        if (bytes > MaxRequestIdBytes)
+        {
+            throw new RequestValidationException("request_id", $"`request_id` must be at most {MaxRequestIdBytes} bytes; got {bytes}");
+        }
     }
 
     private void ValidateInputs(IReadOnlyList<string> inputs)
@@ -87,5 +130,5 @@ public sealed class EmbeddingService(
 
     private static NotReadyException NotServing(ModelEntry model) => model.State == ModelState.Failed
         ? new NotReadyException($"model '{model.Name}' failed: {model.Reason}")
-        : new NotReadyException($"model '{model.Name}' is loading; retry shortly");
+        : new NotReadyException(model.Reason.Length == 0 ? $"model '{model.Name}' is loading; retry shortly" : $"model '{model.Name}' is loading ({model.Reason})");
 }

@@ -9,9 +9,10 @@ using ProtoState = KazGrpc.Contracts.Inference.V1.ModelState;
 
 namespace KazGrpc.InferenceSvc.Grpc;
 
-/// <summary>gRPC adapter of the inference domain: maps messages, reads priority and deadline from
-/// the call, and calls the domain. Errors are mapped by the interceptor.</summary>
-internal sealed class InferenceGrpcService(ModelRegistry registry, EmbeddingService embeddings, Microsoft.Extensions.Options.IOptions<KazGrpc.Batching.DynamicBatcherOptions> batching)
+/// <summary>gRPC adapter of the inference domain: maps messages (with the priority header and the
+/// deadline of the call) to domain commands and back. The domain validates; the interceptor maps its
+/// errors.</summary>
+internal sealed class InferenceGrpcService(ModelRegistry registry, EmbeddingService embeddings)
     : InferenceService.InferenceServiceBase
 {
     private const string PriorityHeader = "kazgrpc-priority";
@@ -23,15 +24,8 @@ internal sealed class InferenceGrpcService(ModelRegistry registry, EmbeddingServ
         return Task.FromResult(response);
     }
 
-    public override Task<ModelInfo> GetModel(GetModelRequest request, ServerCallContext context)
-    {
-        if (request.Name.Length == 0)
-        {
-            throw new RequestValidationException("name", "`name` is required");
-        }
-
-        return Task.FromResult(ToProto(registry.Get(request.Name)));
-    }
+    public override Task<ModelInfo> GetModel(GetModelRequest request, ServerCallContext context) =>
+        Task.FromResult(ToProto(registry.Get(request.Name, "name")));
 
     public override async Task<EmbedResponse> Embed(EmbedRequest request, ServerCallContext context)
     {
@@ -43,6 +37,7 @@ internal sealed class InferenceGrpcService(ModelRegistry registry, EmbeddingServ
             Truncate = request.Truncate,
             Priority = Priority(request.Priority, context),
             Deadline = context.Deadline == DateTime.MaxValue ? null : new DateTimeOffset(context.Deadline, TimeSpan.Zero),
+            RequestId = request.RequestId,
         };
         var result = await embeddings.EmbedAsync(command, context.CancellationToken);
         var response = new EmbedResponse { Model = request.Model, Usage = new Usage { PromptTokens = (uint)result.PromptTokens } };
@@ -65,29 +60,18 @@ internal sealed class InferenceGrpcService(ModelRegistry registry, EmbeddingServ
     public override Task<AbortResponse> Abort(AbortRequest request, ServerCallContext context) =>
         throw new ResourceNotFoundException("request", request.RequestId);
 
-    private int Priority(uint field, ServerCallContext context)
+    /// <summary>The request's <c>priority</c> field when set, else the <c>kazgrpc-priority</c> header, as given.</summary>
+    private static RequestedPriority? Priority(uint field, ServerCallContext context)
     {
-        var levels = batching.Value.PriorityLevels;
-        var value = (long)field;
-        var source = "priority";
-        if (field == 0 && context.RequestHeaders.GetValue(PriorityHeader) is { } header)
+        if (field != 0)
         {
-            source = PriorityHeader;
-            if (!long.TryParse(header, NumberStyles.Integer, CultureInfo.InvariantCulture, out value))
-            {
-                throw new RequestValidationException(PriorityHeader, $"`{PriorityHeader}` must be an integer in [0, {levels}]; got '{header}'");
-            }
+            return new RequestedPriority("priority", field.ToString(CultureInfo.InvariantCulture));
         }
 
-        if (value < 0 || value > levels)
-        {
-            throw new RequestValidationException(source, $"`{source}` must be in [0, {levels}] (1 is the highest, 0 the default); got {value}");
-        }
-
-        return (int)value;
+        return context.RequestHeaders.GetValue(PriorityHeader) is { } header ? new RequestedPriority(PriorityHeader, header) : null;
     }
 
-    private static ModelInfo ToProto(ModelEntry model) => new()
+    private ModelInfo ToProto(ModelEntry model) => new()
     {
         Name = model.Name,
         Kind = model.Kind == Models.ModelKind.Embedding ? ProtoKind.Embedding : ProtoKind.Generation,
@@ -102,5 +86,6 @@ internal sealed class InferenceGrpcService(ModelRegistry registry, EmbeddingServ
         },
         StateReason = model.Reason,
         ExecutionProvider = model.Provider,
+        MaxBatchSize = model.Kind == Models.ModelKind.Embedding ? (uint)embeddings.MaxBatchSize : 0,
     };
 }

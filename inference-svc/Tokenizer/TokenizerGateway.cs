@@ -6,10 +6,10 @@ using KazGrpc.Core;
 namespace KazGrpc.InferenceSvc.Tokenizer;
 
 /// <summary>
-/// inference-svc's only way to turn text into ids: the resilient tokenizer client over
-/// long-lived streams, plus the health monitor's verdict so that calls fail fast with UNAVAILABLE
-/// while the tokenizer is known to be unreachable. Tokenizer errors about the request itself
-/// (INVALID_ARGUMENT, NOT_FOUND) pass through with their details.
+/// inference-svc's only way to turn text into ids: the resilient tokenizer client over long-lived
+/// streams, plus the health monitor's verdict so that calls fail fast with UNAVAILABLE while the
+/// tokenizer is known to be unreachable. Every failure of the hop leaves it as a domain error
+/// (<see cref="TokenizerErrors"/>); a failure to reach the tokenizer also tells the health monitor.
 /// </summary>
 public sealed class TokenizerGateway(TokenizerClient client, TokenizerHealth health, InferenceMetrics metrics, TimeProvider time)
 {
@@ -26,10 +26,18 @@ public sealed class TokenizerGateway(TokenizerClient client, TokenizerHealth hea
         {
             response = await client.TokenizeAsync(request, cancellationToken);
         }
-        catch (RpcException ex) when (ex.StatusCode == StatusCode.Unavailable && !cancellationToken.IsCancellationRequested)
+        catch (RpcException) when (cancellationToken.IsCancellationRequested)
         {
-            health.ReportFailure();
-            throw new NotReadyException(ex.Status.Detail, ex);
+            throw new OperationCanceledException(cancellationToken);
+        }
+        catch (RpcException ex)
+        {
+            if (ex.StatusCode == StatusCode.Unavailable)
+            {
+                health.ReportFailure();
+            }
+
+            throw TokenizerErrors.ToDomain(ex, tokenizer, model, client.Address);
         }
         finally
         {

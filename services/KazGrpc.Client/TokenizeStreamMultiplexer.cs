@@ -217,7 +217,7 @@ public sealed class TokenizeStreamMultiplexer : IAsyncDisposable
             }
             catch (Exception ex) when (IsStreamFailure(ex))
             {
-                Fail(ToUnavailable(ex));
+                Fail(StreamError(ex));
             }
         }
 
@@ -229,7 +229,7 @@ public sealed class TokenizeStreamMultiplexer : IAsyncDisposable
             }
             catch (Exception ex) when (IsStreamFailure(ex))
             {
-                Fail(ToUnavailable(ex));
+                Fail(StreamError(ex));
                 return;
             }
 
@@ -283,7 +283,7 @@ public sealed class TokenizeStreamMultiplexer : IAsyncDisposable
             }
             catch (Exception ex) when (IsStreamFailure(ex))
             {
-                Fail(ToUnavailable(ex));
+                Fail(StreamError(ex));
             }
         }
 
@@ -316,8 +316,15 @@ public sealed class TokenizeStreamMultiplexer : IAsyncDisposable
         private static bool IsStreamFailure(Exception ex) =>
             ex is RpcException or IOException or InvalidOperationException or ObjectDisposedException or OperationCanceledException;
 
-        private static RpcException ToUnavailable(Exception ex) => ex is RpcException { StatusCode: StatusCode.Unavailable } rpc
-            ? rpc
-            : new RpcException(new Status(StatusCode.Unavailable, $"the tokenizer stream broke: {ex.Message}", ex));
+        /// <summary>
+        /// What the requests in flight fail with when the stream ends: a status tokenizer-svc chose for
+        /// the stream (e.g. RESOURCE_EXHAUSTED for a message over its size limit) as it is; anything
+        /// else (the connection or stream broke, cancelled, reset) as UNAVAILABLE, which callers may retry.
+        /// </summary>
+        private static RpcException StreamError(Exception ex) => ex switch
+        {
+            RpcException { StatusCode: not (StatusCode.Cancelled or StatusCode.Unknown or StatusCode.Internal or StatusCode.DeadlineExceeded) } rpc => rpc,
+            _ => new RpcException(new Status(StatusCode.Unavailable, $"the tokenizer stream broke: {ex.Message}", ex)),
+        };
     }
 }

@@ -82,6 +82,12 @@ public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger, ServerMet
             HostingLog.CallerEnded(logger, context.Method, code);
             result = new RpcException(new Grpc.Core.Status(code, code == StatusCode.DeadlineExceeded ? "the caller's deadline passed" : "the caller cancelled the call"));
         }
+        else if (exception is RpcException adapterStatus)
+        {
+            // A status an adapter chose itself (e.g. UNIMPLEMENTED for an RPC this version does not serve) goes out as it is.
+            HostingLog.Rejected(logger, context.Method, adapterStatus.StatusCode, adapterStatus.Status.Detail);
+            result = adapterStatus;
+        }
         else
         {
             var errorId = StatusMapper.NewErrorId();

@@ -45,14 +45,12 @@ public static class StatusMapper
         DeadlineExceededException deadline => new Google.Rpc.Status { Code = (int)Code.DeadlineExceeded, Message = deadline.Message },
         NotReadyException notReady => new Google.Rpc.Status { Code = (int)Code.Unavailable, Message = notReady.Message },
         ExecutionFailedException failed => new Google.Rpc.Status { Code = (int)Code.Internal, Message = $"{failed.Message} (error id {errorId})" },
-        // Errors relayed from a dependency (e.g. the tokenizer's INVALID_ARGUMENT) keep their details.
-        RpcException rpc => rpc.GetRpcStatus() ?? new Google.Rpc.Status { Code = (int)rpc.StatusCode, Message = rpc.Status.Detail },
         _ => new Google.Rpc.Status { Code = (int)Code.Internal, Message = $"internal error (error id {errorId}); the server log has the details" },
     };
 
     /// <summary>True for errors the caller caused or expects (logged below Error).</summary>
     public static bool IsExpected(Exception exception) =>
-        exception is RequestValidationException or ResourceNotFoundException or OverloadedException or NotReadyException or DeadlineExceededException or RpcException;
+        exception is RequestValidationException or ResourceNotFoundException or OverloadedException or NotReadyException or DeadlineExceededException;
 
     /// <summary>Creates a short id that ties a wire error to its log entry.</summary>
     public static string NewErrorId() => Guid.NewGuid().ToString("N")[..12];

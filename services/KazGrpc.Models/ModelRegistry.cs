@@ -34,9 +34,17 @@ public sealed partial class ModelRegistry : IDisposable
     /// <summary>Every model, ordered by name.</summary>
     public IReadOnlyList<ModelEntry> Models => [.. _models.Values.OrderBy(m => m.Name, StringComparer.Ordinal)];
 
-    /// <summary>The model called <paramref name="name"/>; NOT_FOUND lists the models that exist.</summary>
-    public ModelEntry Get(string name) =>
-        _models.TryGetValue(name, out var model) ? model : throw new ResourceNotFoundException("model", name, _models.Keys);
+    /// <summary>The model called <paramref name="name"/>, as the request field <paramref name="field"/>
+    /// gave it: INVALID_ARGUMENT when it is empty, NOT_FOUND (listing the models that exist) when no model has that name.</summary>
+    public ModelEntry Get(string name, string field = "name")
+    {
+        if (string.IsNullOrEmpty(name))
+        {
+            throw new RequestValidationException(field, $"`{field}` is required");
+        }
+
+        return _models.TryGetValue(name, out var model) ? model : throw new ResourceNotFoundException("model", name, _models.Keys);
+    }
 
     /// <summary>Loads every embedding model (one at a time; each failure is contained).</summary>
     public async Task LoadAsync(CancellationToken cancellationToken)
