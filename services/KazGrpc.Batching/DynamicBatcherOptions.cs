@@ -19,8 +19,8 @@ public sealed class DynamicBatcherOptions
     /// <summary>How long a batch that is not full waits for more items, measured from the arrival of
     /// its oldest item; a full batch goes at once. Zero sends whatever is queued as soon as an
     /// execution slot is free: under load the slots are busy and items batch up while they wait for
-    /// one, and a lone request does not wait at all. At most one day. Default 0 (bench embed on 2
-    /// cores: a 2 ms delay added 2 ms to the p50 of one caller and nothing to throughput at 64).</summary>
+    /// one, and a lone request does not wait at all. At most one day. Default 0: a delay adds to a
+    /// lone caller's latency and, on the CPU, buys no throughput (see docs/performance.md).</summary>
     public TimeSpan MaxQueueDelay { get; set; } = TimeSpan.Zero;
 
     /// <summary>Most items waiting in the queue (items that are executing do not count). A request
@@ -49,10 +49,8 @@ public sealed class DynamicBatcherOptions
 
     /// <summary>Each length bucket's upper bound is the previous one times this factor (rounded up):
     /// no item in a bucket above the smallest is padded to more than this times its cost. 2 doubles.
-    /// In [1.05, 4]. Default 1.1 (bench embed on 2 cores with MiniLM, 64 callers: doubling buckets
-    /// cost a quarter of the throughput, and 1.1 served 6% more than 1.25 (median of 6 alternating
-    /// pairs, 5 of them better) with batches of 5 instead of 8: an encoder on a CPU gains only
-    /// about a quarter from batch 1 to 8, so closer lengths are worth more than larger batches).</summary>
+    /// In [1.05, 4]. Default 1.1: an encoder on a CPU gains little from larger batches, so inputs of
+    /// close lengths are worth more than full batches (see docs/performance.md).</summary>
     public double LengthBucketGrowth { get; set; } = 1.1;
 
     /// <summary>How many batches may execute at once; the batching loop forms the next batch while
