@@ -1,21 +1,20 @@
 using Grpc.Core;
 using Grpc.Core.Interceptors;
-using KazGrpc.Client;
 using KazGrpc.Contracts.Tokenizer.V1;
 
-namespace KazGrpc.TokenizerSvc.Tests;
+namespace KazGrpc.Client.Tests;
 
 /// <summary>
 /// <see cref="TokenizeStreamMultiplexer"/> against the real tokenizer-svc. The first write on the
 /// stream is held until every request of a test has been handed over.
 /// </summary>
 [Collection(TokenizerServiceGroup.Name)]
-public sealed class MultiplexerTests(TokenizerServiceFixture fixture)
+public sealed class TokenizeStreamMultiplexerTests(TokenizerServiceFixture fixture)
 {
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task ConcurrentRequests_ShareTheStream_EachAsItsOwnMessageWithItsOwnAnswer()
+    public async Task TokenizeAsync_ConcurrentRequests_ShareTheStreamEachAsItsOwnMessage()
     {
         var writes = new GatedWrites();
         await using var multiplexer = new TokenizeStreamMultiplexer(Client(writes), 1024);
@@ -43,7 +42,7 @@ public sealed class MultiplexerTests(TokenizerServiceFixture fixture)
     }
 
     [Fact]
-    public async Task AnswerWithAnError_FailsOnlyThatRequest()
+    public async Task TokenizeAsync_AnswerWithAnError_FailsOnlyThatRequest()
     {
         var writes = new GatedWrites();
         await using var multiplexer = new TokenizeStreamMultiplexer(Client(writes), 1024);
@@ -71,7 +70,7 @@ public sealed class MultiplexerTests(TokenizerServiceFixture fixture)
     }
 
     [Fact]
-    public async Task CancelledWhileQueued_IsNeverSent()
+    public async Task TokenizeAsync_CancelledWhileQueued_IsNeverSent()
     {
         var writes = new GatedWrites();
         await using var multiplexer = new TokenizeStreamMultiplexer(Client(writes), 1024);

@@ -1,8 +1,7 @@
 using Grpc.Core;
-using KazGrpc.Client;
 using KazGrpc.Contracts.Tokenizer.V1;
 
-namespace KazGrpc.TokenizerSvc.Tests;
+namespace KazGrpc.Client.Tests;
 
 /// <summary>
 /// <see cref="TokenizeCoalescer"/> sending to the real tokenizer-svc (unary Tokenize stands in for
@@ -11,12 +10,12 @@ namespace KazGrpc.TokenizerSvc.Tests;
 /// synchronization context), so that which callers share does not depend on timing.
 /// </summary>
 [Collection(TokenizerServiceGroup.Name)]
-public sealed class CoalescerTests(TokenizerServiceFixture fixture)
+public sealed class TokenizeCoalescerTests(TokenizerServiceFixture fixture)
 {
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task ConcurrentCalls_ShareOneSend_AndEachGetsItsOwnAnswer()
+    public async Task TokenizeAsync_ConcurrentCalls_ShareOneSendAndEachGetsItsOwnAnswer()
     {
         var sends = new GatedSends(fixture.Client);
         var coalescer = new TokenizeCoalescer(sends.SendAsync, 256, 1 << 20, inlineCompletions: false);
@@ -47,7 +46,7 @@ public sealed class CoalescerTests(TokenizerServiceFixture fixture)
     }
 
     [Fact]
-    public async Task CallsThatAskDifferentThings_DoNotShare()
+    public async Task TokenizeAsync_CallsThatAskDifferentThings_DoNotShare()
     {
         var sends = new GatedSends(fixture.Client);
         var coalescer = new TokenizeCoalescer(sends.SendAsync, 256, 1 << 20, inlineCompletions: false);
@@ -79,7 +78,7 @@ public sealed class CoalescerTests(TokenizerServiceFixture fixture)
     }
 
     [Fact]
-    public void TokenizeRequest_HasTheFieldsTheCoalescerCompares()
+    public void AskSame_TokenizeRequestFields_AreTheOnesItKnows()
     {
         // Merging compares every field but texts and request_id; a new field must join that comparison (TokenizeCoalescer.AskSame).
         Assert.Equal(
@@ -88,7 +87,7 @@ public sealed class CoalescerTests(TokenizerServiceFixture fixture)
     }
 
     [Fact]
-    public async Task SharedSendWithABadText_FailsOnlyThatCaller()
+    public async Task TokenizeAsync_SharedSendWithABadText_FailsOnlyThatCaller()
     {
         var sends = new GatedSends(fixture.Client);
         var coalescer = new TokenizeCoalescer(sends.SendAsync, 256, long.MaxValue, inlineCompletions: true);
@@ -123,7 +122,7 @@ public sealed class CoalescerTests(TokenizerServiceFixture fixture)
     }
 
     [Fact]
-    public async Task CancelledWhileQueued_IsNeverSent()
+    public async Task TokenizeAsync_CancelledWhileQueued_IsNeverSent()
     {
         var sends = new GatedSends(fixture.Client);
         var coalescer = new TokenizeCoalescer(sends.SendAsync, 256, 1 << 20, inlineCompletions: false);
@@ -146,7 +145,7 @@ public sealed class CoalescerTests(TokenizerServiceFixture fixture)
     }
 
     [Fact]
-    public async Task EveryCallerGone_AbandonsTheSharedSend()
+    public async Task TokenizeAsync_EveryCallerGone_AbandonsTheSharedSend()
     {
         var abandoned = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var sent = 0;
