@@ -16,36 +16,24 @@ public sealed class TokenizeStreamMultiplexerTests(TokenizerServiceFixture fixtu
     [Fact]
     public async Task TokenizeAsync_ConcurrentRequests_ShareTheStreamEachAsItsOwnMessage()
     {
-        var writes = new GatedWrites();
-        await using var multiplexer = new TokenizeStreamMultiplexer(Client(writes), 1024);
-        var requests = Corpus.Lines.Take(40).Select((text, i) => new TokenizeRequest
-        {
-            Tokenizer = "minilm",
-            AddSpecialTokens = true,
-            MaxTokens = 16,
-            RequestId = $"caller-{i}",
-            Texts = { text, i % 2 == 0 ? "ok" : "қала" },
-        }).ToList();
+        var gate = new TextGate();
+        await using var multiplexer = new TokenizeStreamMultiplexer(Client(gate), 1024);
+        var requests = TokenizeCalls.Callers(40);
 
         var answers = requests.Select(r => multiplexer.TokenizeAsync(r, Token)).ToList();
-        writes.Open();
+        gate.Open();
         var responses = await Task.WhenAll(answers);
 
-        Assert.Equal(Enumerable.Repeat(2, requests.Count), writes.TextsPerMessage);
+        Assert.Equal(Enumerable.Repeat(2, requests.Count), gate.TextsPerMessage);
         Assert.Equal(requests.Count, multiplexer.MessagesSent);
-        for (var i = 0; i < requests.Count; i++)
-        {
-            var unary = await fixture.Client.TokenizeAsync(requests[i], cancellationToken: Token);
-            Assert.Equal(requests[i].RequestId, responses[i].RequestId);
-            Assert.Equal(unary.Results, responses[i].Results);
-        }
+        await TokenizeCalls.AssertEachAsUnaryAsync(fixture.Client, requests, responses, Token);
     }
 
     [Fact]
     public async Task TokenizeAsync_AnswerWithAnError_FailsOnlyThatRequest()
     {
-        var writes = new GatedWrites();
-        await using var multiplexer = new TokenizeStreamMultiplexer(Client(writes), 1024);
+        var gate = new TextGate();
+        await using var multiplexer = new TokenizeStreamMultiplexer(Client(gate), 1024);
         var tooLong = new string('a', (1 << 20) + 1);
         TokenizeRequest[] requests =
         [
@@ -55,25 +43,21 @@ public sealed class TokenizeStreamMultiplexerTests(TokenizerServiceFixture fixtu
         ];
 
         var answers = requests.Select(r => multiplexer.TokenizeAsync(r, Token)).ToList();
-        writes.Open();
+        gate.Open();
 
         var error = await Assert.ThrowsAsync<RpcException>(() => answers[1]);
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         Assert.Contains("texts[1]", error.Status.Detail, StringComparison.Ordinal);
-        foreach (var i in new[] { 0, 2 })
-        {
-            var unary = await fixture.Client.TokenizeAsync(requests[i], cancellationToken: Token);
-            Assert.Equal(unary.Results, (await answers[i]).Results);
-        }
+        await TokenizeCalls.AssertEachAsUnaryAsync(fixture.Client, [requests[0], requests[2]], [await answers[0], await answers[2]], Token);
 
-        Assert.Equal([1, 2, 1], writes.TextsPerMessage);
+        Assert.Equal([1, 2, 1], gate.TextsPerMessage);
     }
 
     [Fact]
     public async Task TokenizeAsync_CancelledWhileQueued_IsNeverSent()
     {
-        var writes = new GatedWrites();
-        await using var multiplexer = new TokenizeStreamMultiplexer(Client(writes), 1024);
+        var gate = new TextGate();
+        await using var multiplexer = new TokenizeStreamMultiplexer(Client(gate), 1024);
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Token);
         var first = multiplexer.TokenizeAsync(new TokenizeRequest { Tokenizer = "minilm", Texts = { "first" } }, Token);
         var cancelled = multiplexer.TokenizeAsync(new TokenizeRequest { Tokenizer = "minilm", Texts = { "cancelled" } }, cancel.Token);
@@ -81,43 +65,27 @@ public sealed class TokenizeStreamMultiplexerTests(TokenizerServiceFixture fixtu
 
         await cancel.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
-        writes.Open();
+        gate.Open();
         await Task.WhenAll(first, last);
 
-        Assert.Equal([1, 1], writes.TextsPerMessage);
+        Assert.Equal([1, 1], gate.TextsPerMessage);
         Assert.Equal(0, multiplexer.InFlight);
     }
 
-    private TokenizerService.TokenizerServiceClient Client(GatedWrites writes) => new(fixture.Channel.Intercept(writes));
+    private TokenizerService.TokenizerServiceClient Client(TextGate gate) => new(fixture.Channel.Intercept(new GatedWrites(gate)));
 
-    /// <summary>Holds the stream's first write until <see cref="Open"/>, and records the texts of each message written.</summary>
-    private sealed class GatedWrites : Interceptor
+    /// <summary>Passes each message the stream writes through <paramref name="gate"/>.</summary>
+    private sealed class GatedWrites(TextGate gate) : Interceptor
     {
-        private readonly TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private readonly List<int> _texts = [];
-
-        public IReadOnlyList<int> TextsPerMessage
-        {
-            get
-            {
-                lock (_texts)
-                {
-                    return [.. _texts];
-                }
-            }
-        }
-
-        public void Open() => _open.TrySetResult();
-
         public override AsyncDuplexStreamingCall<TRequest, TResponse> AsyncDuplexStreamingCall<TRequest, TResponse>(
             ClientInterceptorContext<TRequest, TResponse> context, AsyncDuplexStreamingCallContinuation<TRequest, TResponse> continuation)
         {
             var call = continuation(context);
             return new AsyncDuplexStreamingCall<TRequest, TResponse>(
-                new Writer<TRequest>(call.RequestStream, this), call.ResponseStream, call.ResponseHeadersAsync, call.GetStatus, call.GetTrailers, call.Dispose);
+                new Writer<TRequest>(call.RequestStream, gate), call.ResponseStream, call.ResponseHeadersAsync, call.GetStatus, call.GetTrailers, call.Dispose);
         }
 
-        private sealed class Writer<T>(IClientStreamWriter<T> inner, GatedWrites owner) : IClientStreamWriter<T>
+        private sealed class Writer<T>(IClientStreamWriter<T> inner, TextGate gate) : IClientStreamWriter<T>
         {
             public WriteOptions? WriteOptions { get => inner.WriteOptions; set => inner.WriteOptions = value; }
 
@@ -125,12 +93,7 @@ public sealed class TokenizeStreamMultiplexerTests(TokenizerServiceFixture fixtu
 
             public async Task WriteAsync(T message)
             {
-                await owner._open.Task;
-                lock (owner._texts)
-                {
-                    owner._texts.Add(((TokenizeRequest)(object)message!).Texts.Count);
-                }
-
+                await gate.PassAsync((TokenizeRequest)(object)message!, CancellationToken.None);
                 await inner.WriteAsync(message);
             }
         }
