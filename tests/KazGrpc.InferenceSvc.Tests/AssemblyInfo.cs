@@ -1,3 +1,6 @@
-// Each environment runs real services and real models on a 2-core machine; run the classes one at
-// a time so that timing-sensitive checks (queue waits, outage detection) see the machine they assume.
-[assembly: CollectionBehavior(CollectionBehavior.CollectionPerAssembly)]
+// Every in-process inference-svc calls one tokenizer-svc process.
+[assembly: AssemblyFixture(typeof(KazGrpc.InferenceSvc.Tests.TokenizerProcessFixture))]
+
+// Each test runs real services and real models on a 2-core machine; run one test class at a time
+// so that timing-sensitive checks (queue waits, outage detection) see the machine they assume.
+[assembly: Xunit.v3.Parallelization(Mode = Xunit.Sdk.ParallelMode.None)]

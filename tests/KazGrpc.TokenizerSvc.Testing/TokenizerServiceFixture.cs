@@ -1,3 +1,4 @@
+using Grpc.Health.V1;
 using Grpc.Net.Client;
 using KazGrpc.Contracts.Tokenizer.V1;
 
@@ -11,11 +12,11 @@ namespace KazGrpc.TokenizerSvc.Testing;
 /// </summary>
 public sealed class TokenizerServiceFixture : IAsyncLifetime
 {
-    private TokenizerHost? _host;
+    private LoopbackHost? _host;
 
     public string ModelsDirectory { get; } = Directory.CreateTempSubdirectory("kazgrpc-models-").FullName;
 
-    public TokenizerHost Host => _host ?? throw new InvalidOperationException("the fixture has not started");
+    public LoopbackHost Host => _host ?? throw new InvalidOperationException("the fixture has not started");
 
     public Uri Address => Host.GrpcAddress;
 
@@ -23,14 +24,15 @@ public sealed class TokenizerServiceFixture : IAsyncLifetime
 
     public GrpcChannel Channel => Host.Channel;
 
-    public TokenizerService.TokenizerServiceClient Client => Host.Client;
+    public TokenizerService.TokenizerServiceClient Client { get; private set; } = null!;
 
     public async ValueTask InitializeAsync()
     {
         TokenizerModels.WriteMiniLm(Path.Combine(ModelsDirectory, "minilm"));
         TokenizerModels.WriteLlama3(Path.Combine(ModelsDirectory, "llama3-test"));
         _host = await TokenizerHost.StartAsync(ModelsDirectory, TestContext.Current.CancellationToken);
-        await _host.WaitServingAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+        Client = new TokenizerService.TokenizerServiceClient(_host.Channel);
+        await _host.WaitForHealthAsync(HealthCheckResponse.Types.ServingStatus.Serving, TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
     }
 
     public async ValueTask DisposeAsync()

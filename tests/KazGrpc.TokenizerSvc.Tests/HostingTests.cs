@@ -94,8 +94,8 @@ public sealed class HostingTests(TokenizerServiceFixture fixture)
         // exporter takes every meter of its name, so with one shared name each /metrics would show
         // the other host's calls too.
         await using var second = await TokenizerHost.StartAsync(fixture.ModelsDirectory, Token);
-        await second.WaitServingAsync(TimeSpan.FromSeconds(60), Token);
-        await second.Client.ListTokenizersAsync(new ListTokenizersRequest(), cancellationToken: Token);
+        await second.WaitForHealthAsync(HealthCheckResponse.Types.ServingStatus.Serving, TimeSpan.FromSeconds(60), Token);
+        await new TokenizerService.TokenizerServiceClient(second.Channel).ListTokenizersAsync(new ListTokenizersRequest(), cancellationToken: Token);
         await fixture.Client.TokenizeAsync(new TokenizeRequest { Tokenizer = "gpt2", Texts = { "mine" } }, cancellationToken: Token);
 
         var secondPage = await PrometheusText.ScrapeAsync(second.MetricsAddress, Token);
@@ -126,15 +126,16 @@ public sealed class HostingTests(TokenizerServiceFixture fixture)
         {
             await using var host = await TokenizerHost.StartAsync(models, Token);
             var health = new Health.HealthClient(host.Channel);
+            var client = new TokenizerService.TokenizerServiceClient(host.Channel);
             Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, (await health.CheckAsync(new HealthCheckRequest(), cancellationToken: Token)).Status);
             Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing,
                 (await health.CheckAsync(new HealthCheckRequest { Service = "kazgrpc.tokenizer.v1.TokenizerService" }, cancellationToken: Token)).Status);
             await RpcAssert.ThrowsAsync(StatusCode.Unavailable,
-                () => host.Client.ListTokenizersAsync(new ListTokenizersRequest(), cancellationToken: Token).ResponseAsync, "loading");
+                () => client.ListTokenizersAsync(new ListTokenizersRequest(), cancellationToken: Token).ResponseAsync, "loading");
 
             await File.WriteAllBytesAsync(fifo, TokenizerModels.Llama3Ranks(), Token);
-            await host.WaitServingAsync(TimeSpan.FromSeconds(60), Token);
-            var names = (await host.Client.ListTokenizersAsync(new ListTokenizersRequest(), cancellationToken: Token)).Tokenizers.Select(t => t.Name);
+            await host.WaitForHealthAsync(HealthCheckResponse.Types.ServingStatus.Serving, TimeSpan.FromSeconds(60), Token);
+            var names = (await client.ListTokenizersAsync(new ListTokenizersRequest(), cancellationToken: Token)).Tokenizers.Select(t => t.Name);
             Assert.Contains("slow", names);
         }
         finally
