@@ -4,9 +4,9 @@ namespace KazGrpc.Models.Tests;
 
 /// <summary>
 /// <see cref="EncoderModel"/> on the CPU with the real all-MiniLM-L6-v2 and the forge's identity
-/// encoder, pooling on the host and on the device. This machine may have no GPU, so the device is
-/// the CPU: device pooling takes the binding path that CUDA takes, with the host's memory info in
-/// place of the GPU's.
+/// encoder, pooling on the host and on the device. The tests run on the CPU execution provider, so
+/// the device is the CPU: device pooling takes the binding path that CUDA takes, with the host's
+/// memory info in place of the GPU's.
 /// </summary>
 public sealed class EncoderModelTests
 {
