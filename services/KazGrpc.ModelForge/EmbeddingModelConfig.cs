@@ -109,7 +109,7 @@ public sealed class EmbeddingModelConfig
     private void Validate(string path)
     {
         static InvalidOperationException Bad(string path, string key, string rule, object? value) =>
-            new($"{path}: {key} must be {rule}; got '{value}'");
+            new($"{path}: {key} must be {rule}; got {(value is string text ? $"'{text}'" : value)}");
 
         if (Kind is not ("embedding" or "generation"))
         {

@@ -98,13 +98,4 @@ public sealed class BatcherMetricsTests : IDisposable
         Assert.Equal(2, observed.Value);
         Assert.Equal("minilm", observed.Tags["model"]);
     }
-
-    [Theory]
-    [InlineData(BatchOutcome.Success, "success")]
-    [InlineData(BatchOutcome.Rejected, "rejected")]
-    [InlineData(BatchOutcome.Cancelled, "cancelled")]
-    [InlineData(BatchOutcome.Deadline, "deadline")]
-    [InlineData(BatchOutcome.Failed, "failed")]
-    public void OutcomeTag_EachOutcome_BoundedName(BatchOutcome outcome, string tag) =>
-        Assert.Equal(tag, BatcherMetrics.OutcomeTag(outcome));
 }

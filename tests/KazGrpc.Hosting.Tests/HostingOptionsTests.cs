@@ -10,12 +10,4 @@ public sealed class HostingOptionsTests
         var error = Assert.Throws<InvalidOperationException>(() => new HostingOptions { MeterName = name }.Validate());
         Assert.Contains("Hosting:MeterName", error.Message, StringComparison.Ordinal);
     }
-
-    [Fact]
-    public void MeterName_Default_IsKazGrpc()
-    {
-        var options = new HostingOptions();
-        options.Validate();
-        Assert.Equal("KazGrpc", options.MeterName);
-    }
 }

@@ -49,10 +49,4 @@ public sealed class ModelWriterTests
             error.Message);
         Assert.Empty(Directory.GetFiles(directory.Path));
     }
-
-    [Fact]
-    public void ExternalDataThresholdBytes_Is1GiB()
-    {
-        Assert.Equal(1L << 30, ModelWriter.ExternalDataThresholdBytes);
-    }
 }

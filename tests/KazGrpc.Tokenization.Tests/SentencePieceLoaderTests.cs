@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.ML.Tokenizers;
 
-namespace KazGrpc.Tokenization.Tests.SentencePiece;
+namespace KazGrpc.Tokenization.Tests;
 
 public sealed class SentencePieceLoaderTests : IClassFixture<SentencePieceModels>
 {

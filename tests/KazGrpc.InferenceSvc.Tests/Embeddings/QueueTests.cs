@@ -2,10 +2,10 @@ using Grpc.Core;
 using KazGrpc.Contracts.Inference.V1;
 using Microsoft.Extensions.Logging;
 
-namespace KazGrpc.InferenceSvc.Tests;
+namespace KazGrpc.InferenceSvc.Tests.Embeddings;
 
 /// <summary>Requests that leave or run out of time while queued never reach the model.</summary>
-public sealed class QueueTests
+public sealed class QueueTests(TokenizerProcessFixture tokenizer)
 {
     private static readonly string Long = string.Join(' ', Enumerable.Repeat("Қазақстан Республикасы өзін демократиялық мемлекет ретінде орнықтырады.", 20));
 
@@ -14,65 +14,65 @@ public sealed class QueueTests
     [Fact]
     public async Task Embed_DeadlineShorterThanQueueWait_DeadlineExceededAndNeverRuns()
     {
-        await using var environment = await StartOneAtATimeAsync();
-        using var outcomes = environment.Collect<long>("kazgrpc.batch.requests");
-        var before = environment.ExecutedInputs("minilm");
-        var backlog = Enumerable.Range(0, 24).Select(_ => environment.Client.EmbedAsync(
+        await using var host = await StartOneAtATimeAsync();
+        using var outcomes = host.Collect<long>("kazgrpc.batch.requests");
+        var before = host.ExecutedInputs("minilm");
+        var backlog = Enumerable.Range(0, 24).Select(_ => host.Client.EmbedAsync(
             new EmbedRequest { Model = "minilm", Inputs = { Long }, Truncate = true }, cancellationToken: Token).ResponseAsync).ToList();
-        await WaitForQueueAsync(environment, backlog, before);
+        await WaitForQueueAsync(host, backlog, before);
 
-        await RpcAssert.ThrowsAsync(StatusCode.DeadlineExceeded, () => environment.Client.EmbedAsync(
+        await RpcAssert.ThrowsAsync(StatusCode.DeadlineExceeded, () => host.Client.EmbedAsync(
             new EmbedRequest { Model = "minilm", Inputs = { "late" } }, deadline: DateTime.UtcNow.AddMilliseconds(150), cancellationToken: Token).ResponseAsync);
         await Task.WhenAll(backlog);
 
-        Assert.Equal(before + backlog.Count, environment.ExecutedInputs("minilm"));
+        Assert.Equal(before + backlog.Count, host.ExecutedInputs("minilm"));
         Assert.Contains(outcomes.GetMeasurementSnapshot(), m => m.Tags["outcome"] is "deadline" or "cancelled");
         Assert.Equal(backlog.Count, outcomes.GetMeasurementSnapshot().Where(m => m.Tags["outcome"] is "success").Sum(m => m.Value));
-        AssertNothingLogged(environment);
+        AssertNothingLogged(host);
     }
 
     [Fact]
     public async Task Embed_CallerCancelsWhileQueued_NeverRunsAndNoErrorLogged()
     {
-        await using var environment = await StartOneAtATimeAsync();
-        var before = environment.ExecutedInputs("minilm");
-        var backlog = Enumerable.Range(0, 24).Select(_ => environment.Client.EmbedAsync(
+        await using var host = await StartOneAtATimeAsync();
+        var before = host.ExecutedInputs("minilm");
+        var backlog = Enumerable.Range(0, 24).Select(_ => host.Client.EmbedAsync(
             new EmbedRequest { Model = "minilm", Inputs = { Long }, Truncate = true }, cancellationToken: Token).ResponseAsync).ToList();
-        await WaitForQueueAsync(environment, backlog, before);
+        await WaitForQueueAsync(host, backlog, before);
 
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(150));
-        await RpcAssert.ThrowsAsync(StatusCode.Cancelled, () => environment.Client.EmbedAsync(
+        await RpcAssert.ThrowsAsync(StatusCode.Cancelled, () => host.Client.EmbedAsync(
             new EmbedRequest { Model = "minilm", Inputs = { "cancelled" } }, cancellationToken: cancel.Token).ResponseAsync);
         await Task.WhenAll(backlog);
 
-        Assert.Equal(before + backlog.Count, environment.ExecutedInputs("minilm"));
-        AssertNothingLogged(environment);
+        Assert.Equal(before + backlog.Count, host.ExecutedInputs("minilm"));
+        AssertNothingLogged(host);
     }
 
     /// <summary>One execution at a time, one input per batch: the queue is what the last caller waits on.
-    /// Logs at the services' own default levels (the test environment's default is Warning), with
+    /// Logs at the services' own default levels (the test host's default is Warning), with
     /// what start-up logged cleared.</summary>
-    private static async Task<InferenceEnvironment> StartOneAtATimeAsync()
+    private async Task<InferenceHost> StartOneAtATimeAsync()
     {
-        var environment = await InferenceEnvironment.StartAsync(Token,
+        var host = await InferenceHost.StartAsync(tokenizer, Token,
             "--DynamicBatching:MaxBatchSize=1", "--DynamicBatching:ConcurrentExecutions=1", "--Logging:LogLevel:Default=Information");
-        environment.Logs.Clear();
-        return environment;
+        host.Logs.Clear();
+        return host;
     }
 
     /// <summary>A caller that leaves, or whose deadline passes, is the caller's business: the services
     /// log it at Debug and nothing at Information or above, not even the gRPC framework's own
     /// "Error status code ... raised" line, which would otherwise come once per such call.</summary>
-    private static void AssertNothingLogged(InferenceEnvironment environment)
+    private static void AssertNothingLogged(InferenceHost host)
     {
-        var logged = environment.Logs.GetSnapshot().Where(r => r.Level >= LogLevel.Information).ToList();
+        var logged = host.Logs.GetSnapshot().Where(r => r.Level >= LogLevel.Information).ToList();
         Assert.True(logged.Count == 0, string.Join(Environment.NewLine, logged.Select(r => $"{r.Level} {r.Category}: {r.Message}")));
     }
 
     /// <summary>Waits until the backlog has passed the tokenizer hop (queued or run, all but at most
     /// one), so that the next request's own hop is not slowed by theirs and it waits behind at least 8
     /// queued long inputs; a backlog request that fails meanwhile fails the test with its own error.</summary>
-    private static async Task WaitForQueueAsync(InferenceEnvironment environment, IReadOnlyList<Task<EmbedResponse>> backlog, long executedBefore)
+    private static async Task WaitForQueueAsync(InferenceHost host, IReadOnlyList<Task<EmbedResponse>> backlog, long executedBefore)
     {
         // The model's own count, then the batcher's, read directly rather than through a scrape: in that
         // order an input is never counted twice. One input (running, with one execution at a time) may
@@ -86,8 +86,8 @@ public sealed class QueueTests
                 await failed;
             }
 
-            var executed = environment.ExecutedInputs("minilm") - executedBefore;
-            length = environment.QueueLength("minilm");
+            var executed = host.ExecutedInputs("minilm") - executedBefore;
+            length = host.QueueLength("minilm");
             if (length + executed >= backlog.Count - 1)
             {
                 Assert.True(length >= 8, $"the backlog ran faster than it queued: {length} of {backlog.Count} still queued");

@@ -1,4 +1,4 @@
-namespace KazGrpc.Tokenization.Tests.WordPiece;
+namespace KazGrpc.Tokenization.Tests;
 
 public sealed class WordPieceLoaderTests : IClassFixture<MiniLmVocabulary>
 {

@@ -1,7 +1,7 @@
 using Grpc.Core;
 using KazGrpc.Contracts.Tokenizer.V1;
 
-namespace KazGrpc.TokenizerSvc.Tests;
+namespace KazGrpc.TokenizerSvc.Tests.Grpc;
 
 [Collection(TokenizerServiceGroup.Name)]
 public sealed class TokenizeTests(TokenizerServiceFixture fixture)

@@ -1,6 +1,6 @@
 using Microsoft.ML.Tokenizers;
 
-namespace KazGrpc.Tokenization.Tests.WordPiece;
+namespace KazGrpc.Tokenization.Tests;
 
 /// <summary>
 /// The trie encoder against the one it replaced: this project's normaliser and pre-tokenizer around

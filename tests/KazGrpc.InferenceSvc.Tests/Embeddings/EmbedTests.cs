@@ -1,14 +1,16 @@
 using Grpc.Core;
 using KazGrpc.Contracts.Inference.V1;
 
-namespace KazGrpc.InferenceSvc.Tests;
+namespace KazGrpc.InferenceSvc.Tests.Embeddings;
 
+/// <summary>Embed, ListModels and GetModel through gRPC, on the shared inference-svc unless a test needs other settings.</summary>
 [Collection(SharedInferenceGroup.Name)]
-public sealed class EmbedTests(SharedInferenceFixture fixture)
+public sealed class EmbedTests(SharedInferenceFixture fixture, TokenizerProcessFixture tokenizer)
 {
-    private InferenceService.InferenceServiceClient Client => fixture.Environment.Client;
+    private const string EmbedMethod = "rpc_method=\"/kazgrpc.inference.v1.InferenceService/Embed\"";
+    private const string MiniLm = "model=\"minilm\"";
 
-    private static readonly HttpClient MetricsHttp = new();
+    private InferenceService.InferenceServiceClient Client => fixture.Host.Client;
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
@@ -68,15 +70,15 @@ public sealed class EmbedTests(SharedInferenceFixture fixture)
     {
         // One length bucket for every input up to 512 tokens: the default buckets would keep the
         // short input out of the long ones' batches, and padding could not leak at all.
-        await using var environment = await InferenceEnvironment.StartAsync(Token, "--DynamicBatching:MinLengthBucket=512");
-        using var sizes = environment.Collect<int>("kazgrpc.batch.size");
+        await using var host = await InferenceHost.StartAsync(tokenizer, Token, "--DynamicBatching:MinLengthBucket=512");
+        using var sizes = host.Collect<int>("kazgrpc.batch.size");
         const string Short = "Өтініш қабылданды.";
-        var alone = (await environment.Client.EmbedAsync(new EmbedRequest { Model = "minilm", Inputs = { Short } }, cancellationToken: Token)).Embeddings[0].Values.ToArray();
+        var alone = (await host.Client.EmbedAsync(new EmbedRequest { Model = "minilm", Inputs = { Short } }, cancellationToken: Token)).Embeddings[0].Values.ToArray();
 
         // Padding must not leak: the short input shares batches with long ones, its own request's
         // (a request's inputs are queued together) and other callers'.
         var longText = string.Join(' ', Enumerable.Repeat("Республика Казахстан утверждает себя демократическим государством.", 6));
-        var calls = Enumerable.Range(0, 8).Select(i => environment.Client.EmbedAsync(
+        var calls = Enumerable.Range(0, 8).Select(i => host.Client.EmbedAsync(
             new EmbedRequest { Model = "minilm", Inputs = { longText, Short, longText + i } }, cancellationToken: Token).ResponseAsync).ToList();
         foreach (var response in await Task.WhenAll(calls))
         {
@@ -86,6 +88,23 @@ public sealed class EmbedTests(SharedInferenceFixture fixture)
         // The queue holds the inputs as long, short, long, long, short, long, ...: any batch of three
         // or more (the token budget may split the rest) padded a short input to a long one.
         Assert.Contains(sizes.GetMeasurementSnapshot(), m => m.Value >= 3);
+    }
+
+    [Fact]
+    public async Task Embed_PoolingOnDevice_SameEmbeddingsAsHostPooling()
+    {
+        await using var host = await InferenceHost.StartAsync(tokenizer, Token, "--OnnxRuntime:Pooling=device");
+        Assert.True(host.Encoder("minilm").PoolsOnDevice);
+        Assert.False(fixture.Host.Encoder("minilm").PoolsOnDevice);
+
+        var request = new EmbedRequest { Model = "minilm", Inputs = { "Өтініш қабылданды.", "Заявление принято к рассмотрению.", "The application was accepted." } };
+        var onDevice = await host.Client.EmbedAsync(request, cancellationToken: Token);
+        var onHost = await Client.EmbedAsync(request, cancellationToken: Token);
+        Assert.Equal(onHost.Usage.PromptTokens, onDevice.Usage.PromptTokens);
+        for (var i = 0; i < request.Inputs.Count; i++)
+        {
+            Assert.Equal(onHost.Embeddings[i].Values.ToArray(), onDevice.Embeddings[i].Values.ToArray(), (a, b) => Math.Abs(a - b) < 1e-5);
+        }
     }
 
     [Fact]
@@ -161,21 +180,21 @@ public sealed class EmbedTests(SharedInferenceFixture fixture)
     }
 
     [Fact]
-    public async Task Metrics_AfterEmbed_ExposeBatchingAndHopByModel()
+    public async Task Metrics_EmbedOfThreeInputs_CountsOneRequestThreeInputsAndItsTokens()
     {
-        await Client.EmbedAsync(new EmbedRequest { Model = "minilm", Inputs = { "metrics" } }, cancellationToken: Token);
-        var text = await ScrapeAsync();
-        foreach (var name in new[]
-        {
-            "kazgrpc_batch_queue_duration_seconds_bucket{", "kazgrpc_batch_size_bucket{", "kazgrpc_batch_execution_duration_seconds_bucket{",
-            "kazgrpc_tokenizer_hop_duration_seconds_bucket{", "kazgrpc_batch_requests_total{", "kazgrpc_batch_queue_length",
-        })
-        {
-            Assert.Contains(name, text, StringComparison.Ordinal);
-        }
+        var before = await ScrapeAsync();
+        var response = await Client.EmbedAsync(new EmbedRequest { Model = "minilm", Inputs = { "бір", "два", "three" } }, cancellationToken: Token);
+        var after = await ScrapeAsync();
 
-        Assert.Contains("model=\"minilm\"", text, StringComparison.Ordinal);
-        Assert.Contains("outcome=\"success\"", text, StringComparison.Ordinal);
+        double Rise(string name, params string[] labels) => PrometheusText.Sum(after, name, labels) - PrometheusText.Sum(before, name, labels);
+        Assert.Equal(1, Rise("kazgrpc_rpc_server_requests_total", EmbedMethod, "rpc_grpc_status_code=\"OK\""));
+        Assert.Equal(1, Rise("kazgrpc_batch_requests_total", MiniLm, "outcome=\"success\""));
+        Assert.Equal(1, Rise("kazgrpc_tokenizer_hop_duration_seconds_count", MiniLm));
+
+        // Each input waits in the queue once and runs in some batch once.
+        Assert.Equal(3, Rise("kazgrpc_batch_queue_duration_seconds_count", MiniLm));
+        Assert.Equal(3, Rise("kazgrpc_batch_size_sum", MiniLm));
+        Assert.Equal(response.Usage.PromptTokens, Rise("kazgrpc_embed_prompt_tokens_total", MiniLm));
     }
 
     [Fact]
@@ -185,8 +204,8 @@ public sealed class EmbedTests(SharedInferenceFixture fixture)
         await Client.EmbedAsync(new EmbedRequest { Model = "minilm", Inputs = { "бір", "два", "three" } }, cancellationToken: Token);
         var after = await ScrapeAsync();
 
-        var messages = Sample(after, "kazgrpc_tokenizer_hop_messages_total") - Sample(before, "kazgrpc_tokenizer_hop_messages_total");
-        var texts = Sample(after, "kazgrpc_tokenizer_hop_texts_total") - Sample(before, "kazgrpc_tokenizer_hop_texts_total");
+        var messages = PrometheusText.Sum(after, "kazgrpc_tokenizer_hop_messages_total") - PrometheusText.Sum(before, "kazgrpc_tokenizer_hop_messages_total");
+        var texts = PrometheusText.Sum(after, "kazgrpc_tokenizer_hop_texts_total") - PrometheusText.Sum(before, "kazgrpc_tokenizer_hop_texts_total");
 
         // The three inputs went in one message. Anything else sent meanwhile (a readiness probe) adds
         // as many texts as messages, so the difference is exactly what this request adds.
@@ -194,27 +213,8 @@ public sealed class EmbedTests(SharedInferenceFixture fixture)
         Assert.Equal(2, texts - messages);
     }
 
-    [Fact]
-    public async Task Metrics_RuntimeMeter_ExposesJitThreadPoolAndGc()
-    {
-        // The runtime's System.Runtime meter, for operators: JIT, thread pool and GC of the process.
-        var text = await ScrapeAsync();
-        Assert.True(Sample(text, "dotnet_jit_compiled_methods_total") > 0, "no JIT-compiled methods reported");
-        Assert.True(Sample(text, "dotnet_thread_pool_thread_count_total") >= 1, "no thread pool threads reported");
-        Assert.Contains("dotnet_gc_pause_time_seconds_total", text, StringComparison.Ordinal);
-        Assert.Contains("dotnet_gc_collections_total{", text, StringComparison.Ordinal);
-    }
-
-    /// <summary>inference-svc's Prometheus text.</summary>
-    private Task<string> ScrapeAsync() => MetricsHttp.GetStringAsync(new Uri(fixture.Environment.MetricsAddress, "/metrics"), Token);
-
-    /// <summary>The value of the one sample of <paramref name="name"/> in Prometheus text (labels, if any, ignored).</summary>
-    private static double Sample(string text, string name)
-    {
-        var line = Assert.Single(text.Split('\n'), l => l.StartsWith(name + " ", StringComparison.Ordinal) || l.StartsWith(name + "{", StringComparison.Ordinal));
-        var value = line[(line.LastIndexOf('}') + 1)..].Trim().Split(' ')[0];
-        return double.Parse(value, System.Globalization.CultureInfo.InvariantCulture);
-    }
+    /// <summary>The shared inference-svc's Prometheus text.</summary>
+    private Task<string> ScrapeAsync() => PrometheusText.ScrapeAsync(fixture.Host.MetricsAddress, Token);
 
     private static double Cosine(float[] a, float[] b) => a.Zip(b, (x, y) => (double)x * y).Sum();
 }

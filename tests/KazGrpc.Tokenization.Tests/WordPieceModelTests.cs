@@ -1,4 +1,4 @@
-namespace KazGrpc.Tokenization.Tests.WordPiece;
+namespace KazGrpc.Tokenization.Tests;
 
 /// <summary>
 /// Edge cases of the trie model on a small vocabulary, each also checked against Hugging Face's

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 
-namespace KazGrpc.Tokenization.Tests.SentencePiece;
+namespace KazGrpc.Tokenization.Tests;
 
 /// <summary>
 /// Real SentencePiece models, trained at test time by Debian's <c>spm_train</c> (package

@@ -1,0 +1,87 @@
+using Grpc.Health.V1;
+using KazGrpc.Contracts.Inference.V1;
+using KazGrpc.InferenceSvc.Embeddings;
+using KazGrpc.Models;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+
+namespace KazGrpc.InferenceSvc.Tests;
+
+/// <summary>
+/// The real inference-svc (<see cref="InferenceApp.Build"/>) in this process on loopback
+/// (<see cref="LoopbackHost"/>), calling a real tokenizer-svc. Its logs are collected; its model
+/// registry, batchers and meter can be read directly.
+/// </summary>
+public sealed class InferenceHost : IAsyncDisposable
+{
+    private readonly LoopbackHost _host;
+
+    private InferenceHost(LoopbackHost host)
+    {
+        _host = host;
+        Client = new InferenceService.InferenceServiceClient(host.Channel);
+        Logs = host.App.Services.GetRequiredService<FakeLogCollector>();
+    }
+
+    /// <summary>What the host logged, at the levels its settings enable (Warning unless a test says otherwise).</summary>
+    public FakeLogCollector Logs { get; }
+
+    public InferenceService.InferenceServiceClient Client { get; }
+
+    public Uri MetricsAddress => _host.MetricsAddress;
+
+    /// <summary>Starts an inference-svc that serves the shared models directory and calls the shared tokenizer-svc.</summary>
+    public static Task<InferenceHost> StartAsync(TokenizerProcessFixture tokenizer, CancellationToken cancellationToken, params string[] settings) =>
+        StartAsync(tokenizer.Address, tokenizer.ModelsDirectory, cancellationToken, settings);
+
+    /// <summary>
+    /// Starts an inference-svc over <paramref name="modelsDirectory"/> that calls the tokenizer-svc at
+    /// <paramref name="tokenizer"/>, with <paramref name="settings"/> (<c>--Section:Key=value</c>) over the
+    /// test defaults, and waits until it reports SERVING.
+    /// </summary>
+    public static async Task<InferenceHost> StartAsync(Uri tokenizer, string modelsDirectory, CancellationToken cancellationToken, params string[] settings)
+    {
+        var host = new InferenceHost(await LoopbackHost.StartAsync(
+            args => InferenceApp.Build(args, builder => builder.Logging.AddFakeLogging()),
+            [
+                $"--Tokenizer:Address={tokenizer}",
+                "--Tokenizer:HealthCheckInterval=00:00:00.250",
+                $"--Models:ModelsDirectory={modelsDirectory}",
+                "--Logging:LogLevel:Default=Warning",
+                .. settings,
+            ],
+            cancellationToken));
+        try
+        {
+            await host.WaitForHealthAsync(HealthCheckResponse.Types.ServingStatus.Serving, TimeSpan.FromSeconds(90), cancellationToken);
+            return host;
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Inputs the model has run, read from the model itself.</summary>
+    public long ExecutedInputs(string model) => Encoder(model).ExecutedInputs;
+
+    /// <summary>Inputs admitted to <paramref name="model"/>'s batcher and not yet taken, read from the batcher itself.</summary>
+    public int QueueLength(string model) =>
+        _host.App.Services.GetRequiredService<EmbeddingBatchers>().Get(_host.App.Services.GetRequiredService<ModelRegistry>().Get(model)).QueueLength;
+
+    /// <summary>Collects what this host records on <paramref name="instrument"/> of its own meter from now on.</summary>
+    public MetricCollector<T> Collect<T>(string instrument)
+        where T : struct => new(_host.App.Services.GetRequiredService<KazGrpc.Hosting.ServerMetrics>().Meter, instrument);
+
+    /// <summary>The loaded encoder of <paramref name="model"/>.</summary>
+    public EncoderModel Encoder(string model) => (EncoderModel)_host.App.Services.GetRequiredService<ModelRegistry>().Get(model).Runtime!;
+
+    /// <inheritdoc cref="LoopbackHost.WaitForHealthAsync"/>
+    public Task WaitForHealthAsync(HealthCheckResponse.Types.ServingStatus status, TimeSpan timeout, CancellationToken cancellationToken) =>
+        _host.WaitForHealthAsync(status, timeout, cancellationToken);
+
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
+}

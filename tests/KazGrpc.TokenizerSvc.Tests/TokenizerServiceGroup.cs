@@ -1,0 +1,10 @@
+using KazGrpc.TokenizerSvc.Testing;
+
+namespace KazGrpc.TokenizerSvc.Tests;
+
+/// <summary>The tests that share one tokenizer-svc host (<see cref="TokenizerServiceFixture"/>).</summary>
+[CollectionDefinition(Name)]
+public sealed class TokenizerServiceGroup : ICollectionFixture<TokenizerServiceFixture>
+{
+    public const string Name = "tokenizer-svc";
+}
