@@ -9,7 +9,9 @@ namespace KazGrpc.InferenceSvc;
 /// Loads the models, then keeps readiness true to what the service can do: a loaded model serves
 /// only after one real embedding went through the whole path (tokenizer hop, batcher, ONNX
 /// Runtime), at start-up and again after an execution failure; health reports SERVING only while
-/// the tokenizer is reachable and some model is ready.
+/// the tokenizer is reachable, some model is ready and none is still on its way to its first
+/// verdict. A model whose warm-up fails (say, tokenizer-svc lacks its tokenizer) is Failed with the
+/// reason, so that it does not hold the others back, and is warmed again on every round until it passes.
 /// </summary>
 public sealed partial class InferenceRuntime(
     ModelRegistry registry,
@@ -52,7 +54,7 @@ public sealed partial class InferenceRuntime(
 
     private async Task WarmAsync(CancellationToken stoppingToken)
     {
-        foreach (var model in registry.Models.Where(m => m.State == ModelState.Loading && m.Runtime is not null))
+        foreach (var model in registry.Models.Where(m => m.State != ModelState.Ready && m.Runtime is not null))
         {
             try
             {
@@ -64,15 +66,15 @@ public sealed partial class InferenceRuntime(
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
-                // Still Loading; GetModel and Embed say why until a warm-up passes. A reason is logged
-                // once, not on every retry.
+                // GetModel and Embed say why until a warm-up passes. A reason is logged once, not on
+                // every retry.
                 var reason = $"warm-up failed, retrying: {ex.Message}";
                 if (reason != model.Reason)
                 {
                     WarmupFailed(logger, model.Name, ex.Message);
                 }
 
-                model.Set(ModelState.Loading, reason);
+                model.Set(ModelState.Failed, reason);
             }
         }
     }

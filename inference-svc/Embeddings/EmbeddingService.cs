@@ -130,5 +130,5 @@ public sealed class EmbeddingService(
 
     private static NotReadyException NotServing(ModelEntry model) => model.State == ModelState.Failed
         ? new NotReadyException($"model '{model.Name}' failed: {model.Reason}")
-        : new NotReadyException(model.Reason.Length == 0 ? $"model '{model.Name}' is loading; retry shortly" : $"model '{model.Name}' is loading ({model.Reason})");
+        : new NotReadyException($"model '{model.Name}' is loading; retry shortly");
 }

@@ -23,7 +23,7 @@ internal static class TokenizerErrors
             StatusCode.InvalidArgument => new RequestValidationException(Violations(error)),
             StatusCode.NotFound => new NotReadyException(
                 $"model '{model}' needs tokenizer '{tokenizer}', which tokenizer-svc at {address} does not have: {detail}"),
-            StatusCode.ResourceExhausted => new OverloadedException($"the tokenizer (tokenizer-svc at {address}) is overloaded: {detail}", RetryAfter(error)),
+            StatusCode.ResourceExhausted => new OverloadedException($"the tokenizer (tokenizer-svc at {address}) is out of resources for this request: {detail}", RetryAfter(error)),
             StatusCode.DeadlineExceeded => new DeadlineExceededException($"the tokenizer (tokenizer-svc at {address}) did not answer in time: {detail}"),
             StatusCode.Unavailable or StatusCode.Cancelled => new NotReadyException(detail.Contains(address.ToString(), StringComparison.Ordinal)
                 ? detail

@@ -9,6 +9,6 @@ public enum ModelState
     /// <summary>Serving.</summary>
     Ready = 2,
 
-    /// <summary>Could not be loaded, or its last execution failed and warm-up has not passed since.</summary>
+    /// <summary>Could not be loaded, or its warm-up failed (a loaded model is warmed again until it passes).</summary>
     Failed = 3,
 }

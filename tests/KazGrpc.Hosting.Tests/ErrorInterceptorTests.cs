@@ -36,6 +36,18 @@ public sealed class ErrorInterceptorTests : IDisposable
     }
 
     [Fact]
+    public async Task UnaryServerHandler_AdapterStatus_PassesAsItIsAndLogsAtDebug()
+    {
+        var thrown = new RpcException(new Grpc.Core.Status(StatusCode.Unimplemented, "Generate is not served by this version"));
+
+        var error = await Call(thrown);
+
+        Assert.Same(thrown, error);
+        var line = Assert.Single(_logger.Collector.GetSnapshot());
+        Assert.Equal(LogLevel.Debug, line.Level);
+    }
+
+    [Fact]
     public async Task UnaryServerHandler_NotFound_NotFoundListingNames()
     {
         var error = await Call(new ResourceNotFoundException("tokenizer", "x", ["b", "a"]));

@@ -10,10 +10,17 @@ namespace KazGrpc.InferenceSvc.Tests;
 public sealed class TokenizerProcess : IAsyncDisposable
 {
     private readonly string _modelsDirectory;
+    private readonly string[] _settings;
     private readonly int _port = FreePort.Next();
     private ServiceProcess? _process;
 
-    public TokenizerProcess(string modelsDirectory) => _modelsDirectory = modelsDirectory;
+    /// <summary>A tokenizer-svc over <paramref name="modelsDirectory"/>, with <paramref name="settings"/>
+    /// (<c>--Section:Key=value</c>) over the test defaults; nothing starts until <see cref="StartAsync"/>.</summary>
+    public TokenizerProcess(string modelsDirectory, params string[] settings)
+    {
+        _modelsDirectory = modelsDirectory;
+        _settings = settings;
+    }
 
     public Uri Address => new($"http://127.0.0.1:{_port}");
 
@@ -29,6 +36,7 @@ public sealed class TokenizerProcess : IAsyncDisposable
                 $"--Tokenization:ModelsDirectory={_modelsDirectory}",
                 "--Tokenization:Builtins:0=o200k_base",
                 "--Logging:LogLevel:Default=Warning",
+                .. _settings,
             ],
             ServiceRuntimeEnvironment.Read(RepositoryPaths.Root));
         await _process.WaitServingAsync(Address, TimeSpan.FromSeconds(120), cancellationToken);

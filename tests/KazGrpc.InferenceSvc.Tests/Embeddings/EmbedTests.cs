@@ -26,6 +26,7 @@ public sealed class EmbedTests(SharedInferenceFixture fixture, TokenizerProcessF
         Assert.Equal(512u, minilm.MaxContextTokens);
         Assert.Equal(384u, minilm.EmbeddingDimensions);
         Assert.Equal("cpu", minilm.ExecutionProvider);
+        Assert.Equal(32u, minilm.MaxBatchSize);
         Assert.Equal(ModelKind.Generation, models["kaz-gen"].Kind);
         Assert.Equal(2048u, models["kaz-gen"].MaxContextTokens);
     }
@@ -177,6 +178,36 @@ public sealed class EmbedTests(SharedInferenceFixture fixture, TokenizerProcessF
             "kazgrpc-priority", "`kazgrpc-priority` must be an integer in [0, 2]; got 'urgent'");
         var ok = await Client.EmbedAsync(new EmbedRequest { Model = "minilm", Inputs = { "x" } }, new Metadata { { "kazgrpc-priority", "1" } }, cancellationToken: Token);
         Assert.Single(ok.Embeddings);
+    }
+
+    [Fact]
+    public async Task Embed_PriorityFieldOutOfRange_InvalidArgumentNamingTheLevels()
+    {
+        await RpcAssert.InvalidArgumentAsync(
+            () => Client.EmbedAsync(new EmbedRequest { Model = "minilm", Inputs = { "x" }, Priority = 3 }, cancellationToken: Token).ResponseAsync,
+            "priority", "`priority` must be in [0, 2] (1 is the highest, 0 the default); got 3");
+    }
+
+    [Fact]
+    public async Task Embed_RequestIdOver128Bytes_InvalidArgument()
+    {
+        var request = new EmbedRequest { Model = "minilm", Inputs = { "x" }, RequestId = new string('ж', 65) };
+        await RpcAssert.InvalidArgumentAsync(() => Client.EmbedAsync(request, cancellationToken: Token).ResponseAsync,
+            "request_id", "`request_id` must be at most 128 bytes; got 130");
+    }
+
+    [Fact]
+    public async Task Embed_RequestId_LoggedWithTheRequestAtDebugWithoutItsText()
+    {
+        await using var host = await InferenceHost.StartAsync(tokenizer, Token, "--Logging:LogLevel:KazGrpc.InferenceSvc.Embeddings=Debug");
+        host.Logs.Clear();
+
+        await host.Client.EmbedAsync(new EmbedRequest { Model = "minilm", Inputs = { "Өтініш қабылданды", "x" }, RequestId = "egov-42" }, cancellationToken: Token);
+
+        var line = Assert.Single(host.Logs.GetSnapshot(), r => r.Message.Contains("egov-42", StringComparison.Ordinal));
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Debug, line.Level);
+        Assert.StartsWith("Embed request egov-42: model minilm, 2 inputs, ", line.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Өтініш", line.Message, StringComparison.Ordinal);
     }
 
     [Fact]
