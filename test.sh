@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the tests need (Debian packages, npm packages, the default models) and runs every
-# test: the .NET suites (which start the real services on loopback) and the Node reflection check
-# against a tokenizer-svc started here. Ends with one line "N passed, N failed".
+# test: the .NET suites (which start the real services on loopback), the Node reflection checks
+# against both services started here, and the check of ./run.sh itself on its default ports.
+# Ends with one line "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -61,13 +62,19 @@ fi
 nd_passed=$(grep -E '^(# |ℹ )pass ' "$logs/node.txt" | tail -1 | awk '{print $3}')
 nd_failed=$(grep -E '^(# |ℹ )fail ' "$logs/node.txt" | tail -1 | awk '{print $3}')
 
-passed=$(( ${dn_passed:-0} + ${nd_passed:-0} ))
-failed=$(( ${dn_failed:-0} + ${nd_failed:-0} ))
-if (( dotnet_rc != 0 && failed == 0 )) || (( node_rc != 0 && failed == 0 )); then failed=1; fi
+echo "test.sh: checking ./run.sh (both services on their default ports, a restart, a clean stop)..."
+tests/run-sh-check.sh 2>&1 | tee "$logs/run-sh.txt"
+run_rc=${PIPESTATUS[0]}
+rs_passed=$(grep -E '^run.sh check: ' "$logs/run-sh.txt" | tail -1 | awk '{print $3}')
+rs_failed=$(grep -E '^run.sh check: ' "$logs/run-sh.txt" | tail -1 | awk '{print $5}')
+
+passed=$(( ${dn_passed:-0} + ${nd_passed:-0} + ${rs_passed:-0} ))
+failed=$(( ${dn_failed:-0} + ${nd_failed:-0} + ${rs_failed:-0} ))
+if (( (dotnet_rc != 0 || node_rc != 0 || run_rc != 0) && failed == 0 )); then failed=1; fi
 # The failed tests again, each with its message, last: the test hosts' own output (printed when an
 # assembly fails) can be long enough to push them out of a log's tail.
 failures=$(awk '/^failed /{n=12; print; next} n>0 && /^ /{print; n--; next} {n=0}' "$logs/dotnet.txt")
 [[ -n $failures ]] && printf 'test.sh: failed .NET tests:\n%s\n' "$failures"
-echo "test.sh: .NET ${dn_passed:-0} passed, ${dn_failed:-0} failed (exit $dotnet_rc); Node ${nd_passed:-0} passed, ${nd_failed:-0} failed (exit $node_rc)"
+echo "test.sh: .NET ${dn_passed:-0} passed, ${dn_failed:-0} failed (exit $dotnet_rc); Node ${nd_passed:-0} passed, ${nd_failed:-0} failed (exit $node_rc); run.sh ${rs_passed:-0} passed, ${rs_failed:-0} failed (exit $run_rc)"
 echo "$passed passed, $failed failed"
-(( dotnet_rc == 0 && node_rc == 0 )) || exit 1
+(( dotnet_rc == 0 && node_rc == 0 && run_rc == 0 )) || exit 1

@@ -9,15 +9,21 @@ namespace KazGrpc.Launcher;
 /// <summary>
 /// A service started as <c>dotnet &lt;dll&gt; args...</c> with the <c>dotnet</c> that runs this
 /// process. Its last lines of output are kept to say why it failed; its standard input stays open,
-/// so that a host that watches it ends with this process; disposing kills it.
+/// so that a host that watches it ends with this process; disposing kills it, and so does this
+/// process's exit, for any not disposed by then.
 /// </summary>
 public sealed class ServiceProcess : IAsyncDisposable
 {
     private const int KeptLines = 60;
 
+    private static readonly Lock RunningLock = new();
+    private static readonly HashSet<Process> Running = [];
+
     private readonly Process _process;
     private readonly Queue<string> _output = new();
     private readonly Lock _outputLock = new();
+
+    static ServiceProcess() => AppDomain.CurrentDomain.ProcessExit += (_, _) => KillRunning();
 
     private ServiceProcess(string name, Process process)
     {
@@ -66,7 +72,12 @@ public sealed class ServiceProcess : IAsyncDisposable
         var service = new ServiceProcess(name, process);
         process.OutputDataReceived += (_, e) => service.Keep(e.Data);
         process.ErrorDataReceived += (_, e) => service.Keep(e.Data);
-        process.Start();
+        lock (RunningLock)
+        {
+            process.Start();
+            Running.Add(process);
+        }
+
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return service;
@@ -161,7 +172,32 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
         finally
         {
+            lock (RunningLock)
+            {
+                Running.Remove(_process);
+            }
+
             _process.Dispose();
+        }
+    }
+
+    private static void KillRunning()
+    {
+        lock (RunningLock)
+        {
+            foreach (var process in Running)
+            {
+                try
+                {
+                    process.Kill(entireProcessTree: true);
+                }
+                catch (Exception ex) when (ex is InvalidOperationException or Win32Exception)
+                {
+                    // Already gone.
+                }
+            }
+
+            Running.Clear();
         }
     }
 

@@ -11,44 +11,20 @@ namespace KazGrpc.InferenceSvc.Tests.Tokenizer;
 /// this class's own with small limits (a text of at most 256 bytes, a message of at most 4 KiB) over a
 /// models directory with one model whose tokenizer it does not have.
 /// </summary>
-public sealed class TokenizerErrorTests : IAsyncLifetime
+public sealed class TokenizerErrorTests(TokenizerErrorTests.Services services) : IClassFixture<TokenizerErrorTests.Services>
 {
-    private readonly TempDirectory _models = new();
-    private TokenizerProcess _tokenizer = null!;
-    private InferenceHost _host = null!;
+    private InferenceHost Host => services.Host;
+
+    private TokenizerProcess Tokenizer => services.Tokenizer;
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync()
-    {
-        InferenceModels.Write(_models.Path);
-        IdentityEncoder.Write(_models.Combine("orphan"), tokenizer: "missing");
-        _tokenizer = new TokenizerProcess(_models.Path, "--Tokenization:MaxTextBytes=256", "--Hosting:MaxReceiveMessageBytes=4096");
-        await _tokenizer.StartAsync(Token);
-        _host = await InferenceHost.StartAsync(_tokenizer.Address, _models.Path, Token);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
-        }
-
-        if (_tokenizer is not null)
-        {
-            await _tokenizer.DisposeAsync();
-        }
-
-        _models.Dispose();
-    }
 
     [Fact]
     public async Task Embed_TextOverTheTokenizersLimit_InvalidArgumentNamingTheInputAndStillServing()
     {
         var request = new EmbedRequest { Model = "minilm", Inputs = { "Сәлем", new string('a', 300) } };
 
-        var error = await RpcAssert.ThrowsAsync(StatusCode.InvalidArgument, () => _host.Client.EmbedAsync(request, cancellationToken: Token).ResponseAsync,
+        var error = await RpcAssert.ThrowsAsync(StatusCode.InvalidArgument, () => Host.Client.EmbedAsync(request, cancellationToken: Token).ResponseAsync,
             "`inputs[1]` must be at most 256 bytes of UTF-8; got 300");
 
         var violation = Assert.Single(error.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations);
@@ -63,8 +39,8 @@ public sealed class TokenizerErrorTests : IAsyncLifetime
         var request = new EmbedRequest { Model = "minilm" };
         request.Inputs.Add(Enumerable.Repeat("Өтініш қабылданды, рақмет.", 200));
 
-        var error = await RpcAssert.ThrowsAsync(StatusCode.ResourceExhausted, () => _host.Client.EmbedAsync(request, cancellationToken: Token).ResponseAsync,
-            $"the tokenizer (tokenizer-svc at {_tokenizer.Address}) is out of resources for this request");
+        var error = await RpcAssert.ThrowsAsync(StatusCode.ResourceExhausted, () => Host.Client.EmbedAsync(request, cancellationToken: Token).ResponseAsync,
+            $"the tokenizer (tokenizer-svc at {Tokenizer.Address}) is out of resources for this request");
 
         var retry = error.GetRpcStatus()!.GetDetail<RetryInfo>();
         Assert.True(retry.RetryDelay.ToTimeSpan() > TimeSpan.Zero);
@@ -76,11 +52,11 @@ public sealed class TokenizerErrorTests : IAsyncLifetime
     {
         // The runtime warms the model up through the hop; tokenizer-svc answers NOT_FOUND.
         var request = new GetModelRequest { Name = "orphan" };
-        var info = await _host.Client.GetModelAsync(request, cancellationToken: Token);
+        var info = await Host.Client.GetModelAsync(request, cancellationToken: Token);
         for (var tries = 0; info.StateReason.Length == 0 && tries < 300; tries++)
         {
             await Task.Delay(100, Token);
-            info = await _host.Client.GetModelAsync(request, cancellationToken: Token);
+            info = await Host.Client.GetModelAsync(request, cancellationToken: Token);
         }
 
         Assert.Equal(ModelState.Failed, info.State);
@@ -88,7 +64,7 @@ public sealed class TokenizerErrorTests : IAsyncLifetime
         Assert.Contains("tokenizer 'missing' was not found", info.StateReason, StringComparison.Ordinal);
 
         await RpcAssert.ThrowsAsync(StatusCode.Unavailable,
-            () => _host.Client.EmbedAsync(new EmbedRequest { Model = "orphan", Inputs = { "Сәлем" } }, cancellationToken: Token).ResponseAsync,
+            () => Host.Client.EmbedAsync(new EmbedRequest { Model = "orphan", Inputs = { "Сәлем" } }, cancellationToken: Token).ResponseAsync,
             "model 'orphan' failed: warm-up failed, retrying", "needs tokenizer 'missing'");
         await AssertServingAsync();
     }
@@ -96,8 +72,46 @@ public sealed class TokenizerErrorTests : IAsyncLifetime
     /// <summary>The other models still serve, and health stays SERVING: the caller's mistake is not the tokenizer's outage.</summary>
     private async Task AssertServingAsync()
     {
-        var response = await _host.Client.EmbedAsync(new EmbedRequest { Model = "minilm", Inputs = { "Сәлем, әлем!" } }, cancellationToken: Token);
+        var response = await Host.Client.EmbedAsync(new EmbedRequest { Model = "minilm", Inputs = { "Сәлем, әлем!" } }, cancellationToken: Token);
         Assert.Single(response.Embeddings);
-        await _host.WaitForHealthAsync(HealthCheckResponse.Types.ServingStatus.Serving, TimeSpan.FromSeconds(1), Token);
+        await Host.WaitForHealthAsync(HealthCheckResponse.Types.ServingStatus.Serving, TimeSpan.FromSeconds(1), Token);
+    }
+
+    /// <summary>The tokenizer-svc with small limits and the inference-svc that calls it, shared by the class's tests.</summary>
+    public sealed class Services : IAsyncLifetime
+    {
+        private readonly TempDirectory _models = new();
+
+        public TokenizerProcess Tokenizer { get; private set; } = null!;
+
+        public InferenceHost Host { get; private set; } = null!;
+
+        public async ValueTask InitializeAsync()
+        {
+            InferenceModels.Write(_models.Path);
+            IdentityEncoder.Write(_models.Combine("orphan"), tokenizer: "missing");
+            Tokenizer = new TokenizerProcess(_models.Path, "--Tokenization:MaxTextBytes=256", "--Hosting:MaxReceiveMessageBytes=4096");
+            try
+            {
+                await Tokenizer.StartAsync(TestContext.Current.CancellationToken);
+                Host = await InferenceHost.StartAsync(Tokenizer.Address, _models.Path, TestContext.Current.CancellationToken);
+            }
+            catch
+            {
+                await DisposeAsync();
+                throw;
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (Host is not null)
+            {
+                await Host.DisposeAsync();
+            }
+
+            await Tokenizer.DisposeAsync();
+            _models.Dispose();
+        }
     }
 }
