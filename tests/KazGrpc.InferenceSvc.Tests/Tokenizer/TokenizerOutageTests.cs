@@ -29,7 +29,7 @@ public sealed class TokenizerOutageTests(TokenizerProcessFixture shared)
     }
 
     [Fact]
-    public async Task Embed_TokenizerFrozenThenThawed_UnavailableNotDeadlineExceededThenRecovers()
+    public async Task Embed_TokenizerFrozenThenThawed_UnavailableWithinTheCallersDeadlineThenRecovers()
     {
         await using var tokenizer = await StartTokenizerAsync();
         await using var host = await InferenceHost.StartAsync(tokenizer.Address, shared.ModelsDirectory, Token);
@@ -38,8 +38,13 @@ public sealed class TokenizerOutageTests(TokenizerProcessFixture shared)
         tokenizer.Freeze();
         try
         {
-            // The first call finds the stream open and the port accepting: only timeouts can tell.
+            // The first calls find the stream open and the port accepting: only timeouts can tell. A
+            // caller whose deadline comes before the hop's timeout gets DEADLINE_EXCEEDED, one with
+            // time to spare UNAVAILABLE.
+            var hurried = RpcAssert.ThrowsAsync(StatusCode.DeadlineExceeded,
+                () => host.Client.EmbedAsync(new EmbedRequest { Model = "minilm", Inputs = { "Асығыс" } }, deadline: DateTime.UtcNow.AddMilliseconds(400), cancellationToken: Token).ResponseAsync);
             await AssertUnavailableWithinDeadlineAsync(host);
+            await hurried;
             await host.WaitForHealthAsync(HealthCheckResponse.Types.ServingStatus.NotServing, TimeSpan.FromSeconds(5), Token);
             await AssertUnavailableWithinDeadlineAsync(host);
         }
