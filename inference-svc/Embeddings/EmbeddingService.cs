@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using KazGrpc.Batching;
 using KazGrpc.Core;
 using KazGrpc.InferenceSvc.Tokenizer;
@@ -33,7 +32,7 @@ public sealed class EmbeddingService(
         var model = ResolveModel(command.Model);
         ValidateInputs(command.Inputs);
         var priority = ValidatePriority(command.Priority);
-        ValidateRequestId(command.RequestId);
+        FieldRules.AtMostBytes(command.RequestId, "request_id", MaxRequestIdBytes);
         if (model.State != ModelState.Ready && !(warmup && model.Runtime is not null))
         {
             throw NotServing(model);
@@ -103,15 +102,6 @@ public sealed class EmbeddingService(
         }
 
         return (int)level;
-    }
-
-    private static void ValidateRequestId(string requestId)
-    {
-        var bytes = Encoding.UTF8.GetByteCount(requestId);
-        if (bytes > MaxRequestIdBytes)
-        {
-            throw new RequestValidationException("request_id", $"`request_id` must be at most {MaxRequestIdBytes} bytes; got {bytes}");
-        }
     }
 
     private void ValidateInputs(IReadOnlyList<string> inputs)

@@ -38,11 +38,7 @@ public sealed partial class ModelRegistry : IDisposable
     /// gave it: INVALID_ARGUMENT when it is empty, NOT_FOUND (listing the models that exist) when no model has that name.</summary>
     public ModelEntry Get(string name, string field = "name")
     {
-        if (string.IsNullOrEmpty(name))
-        {
-            throw new RequestValidationException(field, $"`{field}` is required");
-        }
-
+        FieldRules.Required(name, field);
         return _models.TryGetValue(name, out var model) ? model : throw new ResourceNotFoundException("model", name, _models.Keys);
     }
 

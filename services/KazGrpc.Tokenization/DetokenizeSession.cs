@@ -27,8 +27,8 @@ public sealed class DetokenizeSession
     /// </summary>
     public string Process(string tokenizer, string sequenceId, ReadOnlySpan<uint> ids, bool finish, bool skipSpecialTokens)
     {
-        RequestLimits.Required(sequenceId, "sequence_id");
-        RequestLimits.Id(sequenceId, "sequence_id", _limits.MaxIdBytes);
+        FieldRules.Required(sequenceId, "sequence_id");
+        FieldRules.AtMostBytes(sequenceId, "sequence_id", _limits.MaxIdBytes);
         try
         {
             if (!_sequences.TryGetValue(sequenceId, out var sequence))

@@ -3,26 +3,9 @@ using KazGrpc.Core;
 
 namespace KazGrpc.Tokenization;
 
-/// <summary>Checks of request sizes and ids, with messages that name the field, the limit and the value.</summary>
+/// <summary>Checks of request sizes, with messages that name the field, the limit and the value (single fields: <see cref="FieldRules"/>).</summary>
 internal static class RequestLimits
 {
-    public static void Required(string value, string field)
-    {
-        if (string.IsNullOrEmpty(value))
-        {
-            throw new RequestValidationException(field, $"`{field}` is required");
-        }
-    }
-
-    public static void Id(string value, string field, int maxBytes)
-    {
-        var bytes = Encoding.UTF8.GetByteCount(value);
-        if (bytes > maxBytes)
-        {
-            throw new RequestValidationException(field, $"`{field}` must be at most {maxBytes} bytes; got {bytes}");
-        }
-    }
-
     public static void Texts(IReadOnlyList<string> texts, string field, TokenizationOptions limits)
     {
         if (texts.Count == 0)

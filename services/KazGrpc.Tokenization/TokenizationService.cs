@@ -30,14 +30,14 @@ public sealed class TokenizationService
     /// <summary>The tokenizer called <paramref name="name"/>; NOT_FOUND lists those that exist.</summary>
     public TokenizerDefinition GetTokenizer(string name, string field = "tokenizer")
     {
-        RequestLimits.Required(name, field);
+        FieldRules.Required(name, field);
         return _registry.Get(name).Definition;
     }
 
     /// <summary>Encodes every text of <paramref name="command"/>, in order.</summary>
     public async ValueTask<TokenizeResult[]> TokenizeAsync(TokenizeCommand command, CancellationToken cancellationToken)
     {
-        RequestLimits.Required(command.Tokenizer, "tokenizer");
+        FieldRules.Required(command.Tokenizer, "tokenizer");
         RequestLimits.Texts(command.Texts, "texts", _limits);
         var pool = _registry.Get(command.Tokenizer);
         return await pool.RunAsync((pool.Definition, command), static (encoder, state) => Encode(encoder, state.Definition, state.command), cancellationToken).ConfigureAwait(false);
@@ -46,7 +46,7 @@ public sealed class TokenizationService
     /// <summary>Counts the ids of each text.</summary>
     public async ValueTask<int[]> CountTokensAsync(string tokenizer, IReadOnlyList<string> texts, bool addSpecialTokens, CancellationToken cancellationToken)
     {
-        RequestLimits.Required(tokenizer, "tokenizer");
+        FieldRules.Required(tokenizer, "tokenizer");
         RequestLimits.Texts(texts, "texts", _limits);
         var pool = _registry.Get(tokenizer);
         var framing = addSpecialTokens ? pool.Definition.PrefixIds.Count + pool.Definition.SuffixIds.Count : 0;
@@ -87,7 +87,7 @@ public sealed class TokenizationService
     public async ValueTask<(string Text, int[] Ids)> ApplyChatTemplateAsync(
         string target, string targetField, IReadOnlyList<ChatMessage> messages, bool addGenerationPrompt, CancellationToken cancellationToken)
     {
-        RequestLimits.Required(target, targetField);
+        FieldRules.Required(target, targetField);
         ValidateMessages(messages);
         var pool = _registry.Get(target);
         var segments = ChatTemplates.Render(pool.Definition, messages, addGenerationPrompt);
