@@ -3,6 +3,7 @@ using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.Reflection.V1Alpha;
 using KazGrpc.Contracts.Tokenizer.V1;
+using KazGrpc.Launcher;
 
 namespace KazGrpc.TokenizerSvc.Tests;
 

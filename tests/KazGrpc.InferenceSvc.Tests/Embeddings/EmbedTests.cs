@@ -1,5 +1,6 @@
 using Grpc.Core;
 using KazGrpc.Contracts.Inference.V1;
+using KazGrpc.Launcher;
 
 namespace KazGrpc.InferenceSvc.Tests.Embeddings;
 

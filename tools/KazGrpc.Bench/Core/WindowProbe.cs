@@ -11,12 +11,10 @@ namespace KazGrpc.Bench.Core;
 /// </summary>
 internal sealed class WindowProbe(IReadOnlyList<ServiceProcess> services, Uri? metrics)
 {
-    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
-
     private TimeSpan _bench;
     private TimeSpan _machine;
     private TimeSpan[] _services = [];
-    private Dictionary<string, double>? _metrics;
+    private string? _metrics;
 
     /// <summary>This process only.</summary>
     public static WindowProbe None => new([], null);
@@ -38,7 +36,7 @@ internal sealed class WindowProbe(IReadOnlyList<ServiceProcess> services, Uri? m
         var after = await ScrapeAsync(cancellationToken);
         double? Mean(string histogram, double scale) =>
             before is not null && after is not null && Change(histogram + "_count") is > 0 and var count ? Change(histogram + "_sum") / count * scale : null;
-        double Change(string name) => after!.GetValueOrDefault(name) - before!.GetValueOrDefault(name);
+        double Change(string name) => PrometheusText.Sum(after!, name) - PrometheusText.Sum(before!, name);
         return new Usage(bench, serviceCores, Math.Max(0, machine - bench - serviceCores),
             Mean("kazgrpc_batch_size", 1), Mean("kazgrpc_tokenizer_hop_duration_seconds", 1000));
     }
@@ -67,29 +65,9 @@ internal sealed class WindowProbe(IReadOnlyList<ServiceProcess> services, Uri? m
         }
     }
 
-    /// <summary>Each sample of the Prometheus text, summed over its label sets (the models); null without metrics.</summary>
-    private async Task<Dictionary<string, double>?> ScrapeAsync(CancellationToken cancellationToken)
-    {
-        if (metrics is null)
-        {
-            return null;
-        }
-
-        var text = await Http.GetStringAsync(new Uri(metrics, "/metrics"), cancellationToken);
-        var totals = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var line in text.Split('\n'))
-        {
-            // name{labels} value [timestamp]
-            var name = line.IndexOfAny(['{', ' ']);
-            var value = line[(Math.Max(name, line.LastIndexOf('}')) + 1)..].Trim().Split(' ')[0];
-            if (name > 0 && !line.StartsWith('#') && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
-            {
-                totals[line[..name]] = totals.GetValueOrDefault(line[..name]) + number;
-            }
-        }
-
-        return totals;
-    }
+    /// <summary>inference-svc's metrics page; null without metrics.</summary>
+    private async Task<string?> ScrapeAsync(CancellationToken cancellationToken) =>
+        metrics is null ? null : await PrometheusText.ScrapeAsync(metrics, cancellationToken);
 
     /// <summary>Cores busy over the window, and inference-svc's means (null when not read).</summary>
     internal readonly record struct Usage(double BenchCores, double ServiceCores, double OtherCores, double? MeanBatch, double? HopMs);

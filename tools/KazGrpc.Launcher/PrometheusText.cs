@@ -1,13 +1,13 @@
 using System.Globalization;
 
-namespace KazGrpc.Testing;
+namespace KazGrpc.Launcher;
 
-/// <summary>A host's <c>/metrics</c> page (Prometheus text format) and the values of its samples.</summary>
+/// <summary>A service's <c>/metrics</c> page (Prometheus text format) and the values of its samples.</summary>
 public static class PrometheusText
 {
-    private static readonly HttpClient Http = new();
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
 
-    /// <summary>The page at <paramref name="metricsAddress"/>/metrics.</summary>
+    /// <summary>The page at <paramref name="metricsAddress"/>/metrics (within 5 s).</summary>
     public static Task<string> ScrapeAsync(Uri metricsAddress, CancellationToken cancellationToken) =>
         Http.GetStringAsync(new Uri(metricsAddress, "/metrics"), cancellationToken);
 
