@@ -31,7 +31,7 @@ public interface IStepModel
     /// </summary>
     ReadOnlySpan<float> Decode(ReadOnlySpan<int> tokens, ReadOnlySpan<int> pastLengths);
 
-    /// <summary>Copies the first <paramref name="length"/> positions of row <paramref name="from"/>
-    /// into row <paramref name="to"/> (the scheduler keeps running rows dense).</summary>
-    void MoveSlot(int from, int to, int length);
+    /// <summary>Copies the first <paramref name="length"/> positions of row <paramref name="source"/>
+    /// into row <paramref name="destination"/> (the scheduler keeps running rows dense).</summary>
+    void MoveSlot(int source, int destination, int length);
 }
