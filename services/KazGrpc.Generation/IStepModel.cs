@@ -22,14 +22,14 @@ public interface IStepModel
     /// <paramref name="pastLength"/> positions, as a batch of one (a prefill chunk), and returns the
     /// logits of the chunk's last position (<see cref="VocabSize"/> floats).
     /// </summary>
-    ReadOnlySpan<float> Prefill(int slot, int pastLength, ReadOnlySpan<int> tokens);
+    ReadOnlyMemory<float> Prefill(int slot, int pastLength, ReadOnlySpan<int> tokens);
 
     /// <summary>
     /// Appends one token to each of rows 0..n-1 (n = <paramref name="tokens"/>.Length), whose
     /// contexts hold <paramref name="pastLengths"/>[i] positions, as one batch, and returns their
     /// logits, row-major: n times <see cref="VocabSize"/> floats.
     /// </summary>
-    ReadOnlySpan<float> Decode(ReadOnlySpan<int> tokens, ReadOnlySpan<int> pastLengths);
+    ReadOnlyMemory<float> Decode(ReadOnlySpan<int> tokens, ReadOnlySpan<int> pastLengths);
 
     /// <summary>Copies the first <paramref name="length"/> positions of row <paramref name="source"/>
     /// into row <paramref name="destination"/> (the scheduler keeps running rows dense).</summary>
