@@ -2,7 +2,9 @@ using KazGrpc.Batching;
 using KazGrpc.Client;
 using KazGrpc.Contracts.Inference.V1;
 using KazGrpc.Hosting;
+using KazGrpc.Generation;
 using KazGrpc.InferenceSvc.Embeddings;
+using KazGrpc.InferenceSvc.Generation;
 using KazGrpc.InferenceSvc.Grpc;
 using KazGrpc.InferenceSvc.Tokenizer;
 using KazGrpc.Models;
@@ -28,6 +30,7 @@ public static class InferenceApp
         builder.AddTokenizerHop();
         builder.AddModels();
         builder.AddEmbeddings();
+        builder.AddGeneration();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -50,6 +53,8 @@ public static class InferenceApp
         builder.Services.AddOptions<OnnxRuntimeOptions>().Bind(builder.Configuration.GetSection(OnnxRuntimeOptions.SectionName))
             .Validate(o => { o.Validate(); return true; }).ValidateOnStart();
         builder.Services.AddOptions<ModelRegistryOptions>().Bind(builder.Configuration.GetSection(ModelRegistryOptions.SectionName));
+        builder.Services.AddOptions<KvCacheOptions>().Bind(builder.Configuration.GetSection(KvCacheOptions.SectionName))
+            .Validate(o => { o.Validate(); return true; }).ValidateOnStart();
         builder.Services.AddSingleton<SessionFactory>();
         builder.Services.AddSingleton<ModelRegistry>();
     }
@@ -68,5 +73,15 @@ public static class InferenceApp
         // Stateless: one instance serves every call (unregistered, gRPC would build one per call).
         builder.Services.AddSingleton<InferenceGrpcService>();
         builder.Services.AddHostedService<InferenceRuntime>();
+    }
+
+    private static void AddGeneration(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<GenerationEngineOptions>().Bind(builder.Configuration.GetSection(GenerationEngineOptions.SectionName))
+            .Validate(o => { o.Validate(); return true; }).ValidateOnStart();
+        builder.Services.AddSingleton(sp => new GenerationMetrics(sp.GetRequiredService<ServerMetrics>().Meter));
+        builder.Services.AddSingleton<GenerationEngines>();
+        builder.Services.AddSingleton<RequestTracker>();
+        builder.Services.AddSingleton<GenerationService>();
     }
 }

@@ -1,5 +1,6 @@
 using KazGrpc.Hosting;
 using KazGrpc.InferenceSvc.Embeddings;
+using KazGrpc.InferenceSvc.Generation;
 using KazGrpc.InferenceSvc.Tokenizer;
 using KazGrpc.Models;
 
@@ -16,6 +17,7 @@ namespace KazGrpc.InferenceSvc;
 public sealed partial class InferenceRuntime(
     ModelRegistry registry,
     EmbeddingService embeddings,
+    GenerationService generation,
     TokenizerHealth tokenizer,
     ReadinessReporter readiness,
     InferenceSignals signals,
@@ -60,9 +62,18 @@ public sealed partial class InferenceRuntime(
             {
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
                 timeout.CancelAfter(TimeSpan.FromSeconds(30));
-                await embeddings.EmbedAsync(new EmbedCommand { Model = model.Name, Inputs = WarmupText }, timeout.Token, warmup: true);
-                model.Set(ModelState.Ready);
-                Warmed(logger, model.Name, model.Provider, model.Dimensions);
+                if (model.Kind == ModelKind.Embedding)
+                {
+                    await embeddings.EmbedAsync(new EmbedCommand { Model = model.Name, Inputs = WarmupText }, timeout.Token, warmup: true);
+                    model.Set(ModelState.Ready);
+                    Warmed(logger, model.Name, model.Provider, model.Dimensions);
+                }
+                else
+                {
+                    await WarmGenerationAsync(model, timeout.Token);
+                    model.Set(ModelState.Ready);
+                    WarmedGeneration(logger, model.Name, model.Provider);
+                }
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
@@ -78,6 +89,35 @@ public sealed partial class InferenceRuntime(
             }
         }
     }
+
+    // One real request through the whole path: chat template, tokenize, prefill, a decode step,
+    // detokenize. Its text is not looked at (a forged model's text is noise).
+    private async Task WarmGenerationAsync(ModelEntry model, CancellationToken cancellationToken)
+    {
+        var command = new GenerateCommand
+        {
+            Model = model.Name,
+            Messages = [("user", WarmupText[0])],
+            Parameters = new GenerateParameters { MaxNewTokens = 2, IgnoreEos = true },
+            RequestId = $"warmup-{model.Name}-{Guid.NewGuid():N}",
+        };
+        var tokens = 0;
+        await foreach (var update in generation.GenerateAsync(command, cancellationToken, warmup: true))
+        {
+            if (update is GenerationChunk chunk)
+            {
+                tokens += chunk.Tokens.Count;
+            }
+        }
+
+        if (tokens == 0)
+        {
+            throw new InvalidOperationException("the warm-up generation produced no token");
+        }
+    }
+
+    [LoggerMessage(3, LogLevel.Information, "Generation model {Name} warmed through the whole path on {Provider} (template, tokenize, prefill, decode, detokenize); serving")]
+    private static partial void WarmedGeneration(ILogger logger, string name, string provider);
 
     [LoggerMessage(1, LogLevel.Information, "Model {Name} warmed through the whole path on {Provider} ({Dimensions} dimensions); serving")]
     private static partial void Warmed(ILogger logger, string name, string provider, int dimensions);

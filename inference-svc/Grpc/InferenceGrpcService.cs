@@ -3,6 +3,7 @@ using Grpc.Core;
 using KazGrpc.Contracts.Inference.V1;
 using KazGrpc.Core;
 using KazGrpc.InferenceSvc.Embeddings;
+using KazGrpc.InferenceSvc.Generation;
 using KazGrpc.Models;
 using ProtoKind = KazGrpc.Contracts.Inference.V1.ModelKind;
 using ProtoState = KazGrpc.Contracts.Inference.V1.ModelState;
@@ -12,7 +13,7 @@ namespace KazGrpc.InferenceSvc.Grpc;
 /// <summary>gRPC adapter of the inference domain: maps messages (with the priority header and the
 /// deadline of the call) to domain commands and back. The domain validates; the interceptor maps its
 /// errors.</summary>
-internal sealed class InferenceGrpcService(ModelRegistry registry, EmbeddingService embeddings)
+internal sealed class InferenceGrpcService(ModelRegistry registry, EmbeddingService embeddings, GenerationService generation, GenerationEngines engines, RequestTracker tracker)
     : InferenceService.InferenceServiceBase
 {
     private const string PriorityHeader = "kazgrpc-priority";
@@ -51,14 +52,116 @@ internal sealed class InferenceGrpcService(ModelRegistry registry, EmbeddingServ
         return response;
     }
 
-    public override Task Generate(GenerateRequest request, IServerStreamWriter<GenerateResponse> responseStream, ServerCallContext context) =>
-        throw new RpcException(new Status(StatusCode.Unimplemented, "Generate is not served by this version of inference-svc; embedding models are"));
+    public override async Task Generate(GenerateRequest request, IServerStreamWriter<GenerateResponse> responseStream, ServerCallContext context)
+    {
+        var command = ToCommand(request, context);
+        var requestId = command.RequestId;
+        await foreach (var update in generation.GenerateAsync(command, context.CancellationToken))
+        {
+            var response = update switch
+            {
+                Generation.GenerationChunk chunk => new GenerateResponse { Chunk = ToProto(chunk) },
+                GenerationSummary summary => new GenerateResponse { Final = ToProto(summary) },
+                _ => throw new InvalidOperationException($"unexpected generation update {update.GetType().Name}"),
+            };
+            response.RequestId = requestId;
+            await responseStream.WriteAsync(response, context.CancellationToken);
+        }
+    }
 
-    public override Task<CompleteResponse> Complete(GenerateRequest request, ServerCallContext context) =>
-        throw new RpcException(new Status(StatusCode.Unimplemented, "Complete is not served by this version of inference-svc; embedding models are"));
+    public override async Task<CompleteResponse> Complete(GenerateRequest request, ServerCallContext context)
+    {
+        var command = ToCommand(request, context);
+        var response = new CompleteResponse { RequestId = command.RequestId };
+        var text = new System.Text.StringBuilder();
+        await foreach (var update in generation.GenerateAsync(command, context.CancellationToken))
+        {
+            switch (update)
+            {
+                case Generation.GenerationChunk chunk:
+                    text.Append(chunk.Text);
+                    var proto = ToProto(chunk);
+                    response.TokenIds.Add(proto.TokenIds);
+                    response.Logprobs.Add(proto.Logprobs);
+                    break;
+                case GenerationSummary summary:
+                    var final = ToProto(summary);
+                    response.FinishReason = final.FinishReason;
+                    response.Usage = final.Usage;
+                    response.Timings = final.Timings;
+                    break;
+            }
+        }
+
+        response.Text = text.ToString();
+        return response;
+    }
 
     public override Task<AbortResponse> Abort(AbortRequest request, ServerCallContext context) =>
-        throw new ResourceNotFoundException("request", request.RequestId);
+        Task.FromResult(new AbortResponse { WasRunning = tracker.Abort(request.RequestId) });
+
+    private static GenerateCommand ToCommand(GenerateRequest request, ServerCallContext context)
+    {
+        var p = request.Parameters ?? new GenerationParameters();
+        return new GenerateCommand
+        {
+            Model = request.Model,
+            Prompt = request.Prompt,
+            Messages = [.. request.Messages.Select(m => (m.Role, m.Content))],
+            TokenIds = request.TokenIds,
+            Parameters = new GenerateParameters
+            {
+                MaxNewTokens = p.HasMaxNewTokens ? p.MaxNewTokens : null,
+                Temperature = p.Temperature,
+                TopK = p.TopK,
+                TopP = p.HasTopP ? p.TopP : null,
+                MinP = p.MinP,
+                RepetitionPenalty = p.HasRepetitionPenalty ? p.RepetitionPenalty : null,
+                PresencePenalty = p.PresencePenalty,
+                FrequencyPenalty = p.FrequencyPenalty,
+                LogitBias = p.LogitBias,
+                Seed = p.HasSeed ? p.Seed : null,
+                Stop = p.Stop,
+                StopTokenIds = p.StopTokenIds,
+                MinNewTokens = p.MinNewTokens,
+                IgnoreEos = p.IgnoreEos,
+                Logprobs = p.Logprobs,
+            },
+            RequestId = string.IsNullOrEmpty(request.RequestId) ? $"gen-{Guid.NewGuid():N}" : request.RequestId,
+            Priority = Priority(request.Priority, context),
+            Deadline = context.Deadline == DateTime.MaxValue ? null : new DateTimeOffset(context.Deadline, TimeSpan.Zero),
+        };
+    }
+
+    private static Contracts.Inference.V1.GenerationChunk ToProto(Generation.GenerationChunk chunk)
+    {
+        var proto = new Contracts.Inference.V1.GenerationChunk { Text = chunk.Text };
+        foreach (var token in chunk.Tokens)
+        {
+            proto.TokenIds.Add((uint)token.TokenId);
+            if (token.TopLogprobs is { } top)
+            {
+                var logprob = new TokenLogprob { TokenId = (uint)token.TokenId, Logprob = token.Logprob };
+                logprob.TopLogprobs.Add(top.Select(t => new TopLogprob { TokenId = (uint)t.TokenId, Logprob = t.Logprob }));
+                proto.Logprobs.Add(logprob);
+            }
+        }
+
+        return proto;
+    }
+
+    private static GenerationFinal ToProto(GenerationSummary summary) => new()
+    {
+        FinishReason = summary.FinishReason switch
+        {
+            KazGrpc.Generation.FinishReason.Length => Contracts.Inference.V1.FinishReason.Length,
+            KazGrpc.Generation.FinishReason.StopSequence => Contracts.Inference.V1.FinishReason.StopSequence,
+            KazGrpc.Generation.FinishReason.Eos => Contracts.Inference.V1.FinishReason.Eos,
+            _ => Contracts.Inference.V1.FinishReason.Aborted,
+        },
+        Usage = new Usage { PromptTokens = (uint)summary.PromptTokens, CompletionTokens = (uint)summary.CompletionTokens },
+        Timings = new Timings { QueueMs = summary.QueueMs, TimeToFirstTokenMs = summary.TimeToFirstTokenMs, TotalMs = summary.TotalMs },
+    };
 
     /// <summary>The request's <c>priority</c> field when set, else the <c>kazgrpc-priority</c> header, as given.</summary>
     private static RequestedPriority? Priority(uint field, ServerCallContext context)
@@ -71,21 +174,36 @@ internal sealed class InferenceGrpcService(ModelRegistry registry, EmbeddingServ
         return context.RequestHeaders.GetValue(PriorityHeader) is { } header ? new RequestedPriority(PriorityHeader, header) : null;
     }
 
-    private ModelInfo ToProto(ModelEntry model) => new()
+    private ModelInfo ToProto(ModelEntry model)
     {
-        Name = model.Name,
-        Kind = model.Kind == Models.ModelKind.Embedding ? ProtoKind.Embedding : ProtoKind.Generation,
-        Tokenizer = model.Tokenizer,
-        MaxContextTokens = (uint)model.MaxContextTokens,
-        EmbeddingDimensions = (uint)model.Dimensions,
-        State = model.State switch
+        var info = new ModelInfo
         {
-            Models.ModelState.Loading => ProtoState.Loading,
-            Models.ModelState.Ready => ProtoState.Ready,
-            _ => ProtoState.Failed,
-        },
-        StateReason = model.Reason,
-        ExecutionProvider = model.Provider,
-        MaxBatchSize = model.Kind == Models.ModelKind.Embedding ? (uint)embeddings.MaxBatchSize : 0,
-    };
+            Name = model.Name,
+            Kind = model.Kind == Models.ModelKind.Embedding ? ProtoKind.Embedding : ProtoKind.Generation,
+            Tokenizer = model.Tokenizer,
+            MaxContextTokens = (uint)model.MaxContextTokens,
+            EmbeddingDimensions = (uint)model.Dimensions,
+            State = model.State switch
+            {
+                Models.ModelState.Loading => ProtoState.Loading,
+                Models.ModelState.Ready => ProtoState.Ready,
+                _ => ProtoState.Failed,
+            },
+            StateReason = model.Reason,
+            ExecutionProvider = model.Provider,
+            MaxBatchSize = model.Kind == Models.ModelKind.Embedding ? (uint)embeddings.MaxBatchSize : 0,
+        };
+        if (model.Runtime is IDecoder decoder)
+        {
+            var status = engines.Find(model.Name)?.Status;
+            info.MaxBatchSize = (uint)decoder.MaxSlots;
+            info.KvCacheSlots = (uint)decoder.MaxSlots;
+            info.KvCacheSlotTokens = (uint)decoder.MaxSequenceLength;
+            info.RunningRequests = (uint)(status?.Running ?? 0);
+            info.WaitingRequests = (uint)(status?.Waiting ?? 0);
+            info.KvCacheUsage = status?.KvUsage ?? 0;
+        }
+
+        return info;
+    }
 }

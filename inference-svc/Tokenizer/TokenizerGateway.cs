@@ -17,14 +17,37 @@ public sealed class TokenizerGateway(TokenizerClient client, TokenizerHealth hea
     public async Task<IReadOnlyList<(int[] Ids, bool Truncated)>> TokenizeAsync(
         string tokenizer, IReadOnlyList<string> texts, int maxTokens, string model, CancellationToken cancellationToken)
     {
-        health.ThrowIfUnreachable();
         var request = new TokenizeRequest { Tokenizer = tokenizer, AddSpecialTokens = true, MaxTokens = (uint)Math.Max(0, maxTokens) };
         request.Texts.Add(texts);
+        var response = await CallAsync(client.TokenizeAsync, request, tokenizer, model, cancellationToken);
+        var results = new (int[] Ids, bool Truncated)[response.Results.Count];
+        for (var i = 0; i < results.Length; i++)
+        {
+            results[i] = (ToInts(response.Results[i].Ids), response.Results[i].Truncated);
+        }
+
+        return results;
+    }
+
+    /// <summary>Renders <paramref name="messages"/> with the tokenizer's chat template, ending with
+    /// the assistant's turn header, and returns the ids.</summary>
+    public async Task<int[]> ApplyChatTemplateAsync(
+        string tokenizer, IReadOnlyList<(string Role, string Content)> messages, string model, CancellationToken cancellationToken)
+    {
+        var request = new ApplyChatTemplateRequest { Tokenizer = tokenizer, AddGenerationPrompt = true };
+        request.Messages.Add(messages.Select(m => new ChatMessage { Role = m.Role, Content = m.Content }));
+        var response = await CallAsync(client.ApplyChatTemplateAsync, request, tokenizer, model, cancellationToken);
+        return ToInts(response.Ids);
+    }
+
+    private async Task<TResponse> CallAsync<TRequest, TResponse>(
+        Func<TRequest, CancellationToken, Task<TResponse>> call, TRequest request, string tokenizer, string model, CancellationToken cancellationToken)
+    {
+        health.ThrowIfUnreachable();
         var started = time.GetTimestamp();
-        TokenizeResponse response;
         try
         {
-            response = await client.TokenizeAsync(request, cancellationToken);
+            return await call(request, cancellationToken);
         }
         catch (RpcException) when (cancellationToken.IsCancellationRequested)
         {
@@ -43,20 +66,16 @@ public sealed class TokenizerGateway(TokenizerClient client, TokenizerHealth hea
         {
             metrics.TokenizerHop(model, time.GetElapsedTime(started));
         }
+    }
 
-        var results = new (int[] Ids, bool Truncated)[response.Results.Count];
-        for (var i = 0; i < results.Length; i++)
+    private static int[] ToInts(IReadOnlyList<uint> ids)
+    {
+        var array = new int[ids.Count];
+        for (var i = 0; i < array.Length; i++)
         {
-            var ids = response.Results[i].Ids;
-            var array = new int[ids.Count];
-            for (var t = 0; t < array.Length; t++)
-            {
-                array[t] = (int)ids[t];
-            }
-
-            results[i] = (array, response.Results[i].Truncated);
+            array[i] = (int)ids[i];
         }
 
-        return results;
+        return array;
     }
 }

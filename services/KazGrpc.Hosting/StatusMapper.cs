@@ -42,6 +42,12 @@ public static class StatusMapper
             Message = overloaded.Message,
             Details = { Any.Pack(new RetryInfo { RetryDelay = Duration.FromTimeSpan(overloaded.RetryAfter) }) },
         },
+        AlreadyExistsException exists => new Google.Rpc.Status
+        {
+            Code = (int)Code.AlreadyExists,
+            Message = exists.Message,
+            Details = { Any.Pack(new ResourceInfo { ResourceType = exists.ResourceKind, ResourceName = exists.Name, Description = exists.Message }) },
+        },
         DeadlineExceededException deadline => new Google.Rpc.Status { Code = (int)Code.DeadlineExceeded, Message = deadline.Message },
         NotReadyException notReady => new Google.Rpc.Status { Code = (int)Code.Unavailable, Message = notReady.Message },
         ExecutionFailedException failed => new Google.Rpc.Status { Code = (int)Code.Internal, Message = $"{failed.Message} (error id {errorId})" },
@@ -50,7 +56,7 @@ public static class StatusMapper
 
     /// <summary>True for errors the caller caused or expects (logged below Error).</summary>
     public static bool IsExpected(Exception exception) =>
-        exception is RequestValidationException or ResourceNotFoundException or OverloadedException or NotReadyException or DeadlineExceededException;
+        exception is RequestValidationException or ResourceNotFoundException or AlreadyExistsException or OverloadedException or NotReadyException or DeadlineExceededException;
 
     /// <summary>Creates a short id that ties a wire error to its log entry.</summary>
     public static string NewErrorId() => Guid.NewGuid().ToString("N")[..12];

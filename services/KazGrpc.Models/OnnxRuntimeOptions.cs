@@ -16,6 +16,10 @@ public sealed class OnnxRuntimeOptions
     /// (see docs/performance.md).</summary>
     public int IntraOpThreads { get; set; } = 1;
 
+    /// <summary>Threads one decoder step uses. Default 0: ONNX Runtime's default, one per physical core,
+    /// because a generation engine runs one step at a time.</summary>
+    public int DecoderIntraOpThreads { get; set; }
+
     /// <summary>Threads for parallel graph branches. Default 1.</summary>
     public int InterOpThreads { get; set; } = 1;
 
@@ -44,9 +48,16 @@ public sealed class OnnxRuntimeOptions
             throw new InvalidOperationException($"{SectionName}:Pooling must be auto, device or host; got '{Pooling}'");
         }
 
-        if (IntraOpThreads < 0 || InterOpThreads < 0)
+        if (IntraOpThreads < 0 || InterOpThreads < 0 || DecoderIntraOpThreads < 0)
         {
-            throw new InvalidOperationException($"{SectionName}: IntraOpThreads and InterOpThreads must be >= 0; got {IntraOpThreads}, {InterOpThreads}");
+            throw new InvalidOperationException($"{SectionName}: IntraOpThreads, InterOpThreads and DecoderIntraOpThreads must be >= 0; got {IntraOpThreads}, {InterOpThreads}, {DecoderIntraOpThreads}");
         }
+    }
+
+    internal OnnxRuntimeOptions With(int intraOpThreads)
+    {
+        var copy = (OnnxRuntimeOptions)MemberwiseClone();
+        copy.IntraOpThreads = intraOpThreads;
+        return copy;
     }
 }

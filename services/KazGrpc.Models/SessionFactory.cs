@@ -31,9 +31,17 @@ public sealed partial class SessionFactory(IOptions<OnnxRuntimeOptions> options,
 
     /// <summary>Creates a session for <paramref name="modelPath"/>; returns it with the provider it runs on (<c>cuda</c> or <c>cpu</c>).
     /// The caller disposes the session.</summary>
-    public (InferenceSession Session, string Provider) Create(string modelPath)
+    /// <param name="modelPath">The model file.</param>
+    /// <param name="intraOpThreads">Threads one run uses, instead of <see cref="OnnxRuntimeOptions.IntraOpThreads"/>
+    /// (0: ONNX Runtime's default, one per physical core); null keeps the configured value.</param>
+    public (InferenceSession Session, string Provider) Create(string modelPath, int? intraOpThreads = null)
     {
         var settings = options.Value;
+        if (intraOpThreads is { } threads)
+        {
+            settings = settings.With(threads);
+        }
+
         if (Provider == "cuda")
         {
             try
@@ -57,7 +65,7 @@ public sealed partial class SessionFactory(IOptions<OnnxRuntimeOptions> options,
     }
 
     /// <summary>Creates a session for the model in <paramref name="model"/> on <paramref name="provider"/>
-    /// (as <see cref="Create(string)"/> returned it for the model it runs beside). The caller disposes the session.</summary>
+    /// (as <see cref="Create(string, int?)"/> returned it for the model it runs beside). The caller disposes the session.</summary>
     public InferenceSession Create(byte[] model, string provider)
     {
         using var sessionOptions = SessionOptionsFor(options.Value, cuda: provider == "cuda");

@@ -20,6 +20,6 @@ public sealed class OnnxRuntimeOptionsTests
     public void Validate_NegativeThreads_NamesTheSettingsAndValues()
     {
         var error = Assert.Throws<InvalidOperationException>(() => new OnnxRuntimeOptions { IntraOpThreads = 2, InterOpThreads = -1 }.Validate());
-        Assert.Equal("OnnxRuntime: IntraOpThreads and InterOpThreads must be >= 0; got 2, -1", error.Message);
+        Assert.Equal("OnnxRuntime: IntraOpThreads, InterOpThreads and DecoderIntraOpThreads must be >= 0; got 2, -1, 0", error.Message);
     }
 }

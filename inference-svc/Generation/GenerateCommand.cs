@@ -1,0 +1,31 @@
+using KazGrpc.InferenceSvc.Embeddings;
+
+namespace KazGrpc.InferenceSvc.Generation;
+
+/// <summary>A Generate or Complete request, transport-free and not yet validated.</summary>
+public sealed record GenerateCommand
+{
+    /// <summary>Name of a generation model.</summary>
+    public required string Model { get; init; }
+
+    /// <summary>Raw prompt text; empty when not given.</summary>
+    public string Prompt { get; init; } = string.Empty;
+
+    /// <summary>A conversation for the model's chat template; empty when not given.</summary>
+    public IReadOnlyList<(string Role, string Content)> Messages { get; init; } = [];
+
+    /// <summary>Pre-tokenized prompt ids; empty when not given.</summary>
+    public IReadOnlyList<uint> TokenIds { get; init; } = [];
+
+    /// <summary>Sampling and stopping as the caller gave them.</summary>
+    public GenerateParameters Parameters { get; init; } = new();
+
+    /// <summary>The caller's id for Abort; the service makes one when empty.</summary>
+    public string RequestId { get; init; } = string.Empty;
+
+    /// <summary>Priority as given (field or header); null for the default.</summary>
+    public RequestedPriority? Priority { get; init; }
+
+    /// <summary>The caller's deadline, if any.</summary>
+    public DateTimeOffset? Deadline { get; init; }
+}
