@@ -15,7 +15,8 @@ namespace KazGrpc.Generation;
 /// The logits are processed in this order (as Hugging Face and vLLM do): logit bias; repetition
 /// penalty over the distinct tokens of prompt and output (positive logits divided, negative
 /// multiplied); presence and frequency penalties over generated tokens only (OpenAI's rule); banned
-/// tokens set to minus infinity. Then temperature 0 takes the most likely token (ties: lowest id);
+/// tokens set to minus infinity. Then temperature 0 (or below 1e-5, as in vLLM, where 1 /
+/// temperature would overflow the arithmetic) takes the most likely token (ties: lowest id);
 /// otherwise the logits are scaled by 1 / temperature and filtered by top-k, then top-p over what
 /// top-k kept, then min-p, and the token is drawn from what remains with the sequence's own
 /// generator. Where a filter's boundary falls between equal probabilities, the lower id is kept.
@@ -39,6 +40,9 @@ namespace KazGrpc.Generation;
 /// </remarks>
 public sealed class TokenSampler
 {
+    // Temperatures below this are greedy: 1 / temperature would overflow the scaled scores.
+    private const float GreedyBelow = 1e-5f;
+
     // Top-p sorts at most about this many tokens near its boundary (more only with many equal probabilities).
     private const int BandLimit = 512;
 
@@ -145,7 +149,7 @@ public sealed class TokenSampler
         }
 
         var temperature = Parameters.Temperature;
-        if (temperature == 0f)
+        if (temperature < GreedyBelow)
         {
             return SampleGreedy(scores);
         }
