@@ -91,7 +91,7 @@ public sealed class GenerationService(
         }
 
         using var text = client.OpenDetokenizer(model.Tokenizer, skipSpecialTokens: true);
-        var pushed = Channel.CreateUnbounded<GeneratedToken[]>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        var pushed = Channel.CreateUnbounded<SampledToken[]>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         var pump = PumpAsync(sequence, text, pushed.Writer);
         var matcher = stops.Count > 0 ? new StopSequenceMatcher(stops) : null;
         var emitted = 0;
@@ -154,10 +154,10 @@ public sealed class GenerationService(
 
     // Sends each batch of generated ids to the detokenizer as soon as the engine delivers it, and
     // records the batch so that the text answering it is paired with its ids.
-    private static async Task PumpAsync(GenerationSequence sequence, DetokenizeSequence text, ChannelWriter<GeneratedToken[]> pushed)
+    private static async Task PumpAsync(GenerationSequence sequence, DetokenizeSequence text, ChannelWriter<SampledToken[]> pushed)
     {
         var reader = sequence.Tokens;
-        var batch = new List<GeneratedToken>();
+        var batch = new List<SampledToken>();
         var ids = new List<int>();
         try
         {

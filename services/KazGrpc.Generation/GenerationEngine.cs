@@ -121,7 +121,18 @@ public sealed class GenerationEngine : IAsyncDisposable
             expiry = deadline;
         }
 
-        var sequence = new GenerationSequence(request, level, _time.GetTimestamp(), expiry, Interlocked.Increment(ref _order), Wake);
+        GenerationSequence sequence;
+        try
+        {
+            sequence = new GenerationSequence(request, level, _time.GetTimestamp(), expiry, Interlocked.Increment(ref _order), Wake);
+            sequence.Sampler = new TokenSampler(request.Sampling, sequence.PromptIds, _step.VocabSize);
+        }
+        catch
+        {
+            Interlocked.Decrement(ref _waiting);
+            throw;
+        }
+
         sequence.Watch(cancellationToken);
         _inbox.Enqueue(sequence);
         Wake();
@@ -277,10 +288,10 @@ public sealed class GenerationEngine : IAsyncDisposable
     }
 
     private static bool ShouldRetire(GenerationSequence sequence) =>
-        sequence.Finished is not null || sequence.RequestedStop is not null || sequence.CancellationToken.IsCancellationRequested;
+        sequence.Finished is not null || sequence.Error is not null || sequence.RequestedStop is not null || sequence.CancellationToken.IsCancellationRequested;
 
-    private static OperationCanceledException? RetireError(GenerationSequence sequence) =>
-        sequence.Finished is null && sequence.CancellationToken.IsCancellationRequested ? new OperationCanceledException(sequence.CancellationToken) : null;
+    private static Exception? RetireError(GenerationSequence sequence) =>
+        sequence.Error ?? (sequence.Finished is null && sequence.CancellationToken.IsCancellationRequested ? new OperationCanceledException(sequence.CancellationToken) : null);
 
     private void CompleteRetired()
     {
@@ -465,7 +476,6 @@ public sealed class GenerationEngine : IAsyncDisposable
         Interlocked.Decrement(ref _waiting);
         next.Row = _decoding;
         next.AdmittedAt = _time.GetTimestamp();
-        next.Sampler = new TokenSampler(next.Request.Sampling, next.Request.PromptIds, _step.VocabSize);
         _rows[next.Row] = next;
         _prefilling = next;
         GenerationLog.Admitted(_logger, next.RequestId, _model, next.Row, next.PromptTokens);
@@ -479,7 +489,17 @@ public sealed class GenerationEngine : IAsyncDisposable
     {
         var stopping = sequence.Request.Stopping;
         var banned = sequence.Generated < stopping.MinNewTokens ? sequence.BannedBeforeMinimum : [];
-        var token = sequence.Sampler!.Sample(logits, banned, _workspaces.Value!);
+        SampledToken token;
+        try
+        {
+            token = sequence.Sampler!.Sample(logits, banned, _workspaces.Value!);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+        {
+            sequence.Error = new ExecutionFailedException($"sampling from model {_model}'s logits failed: {ex.Message}", ex);
+            return;
+        }
+
         var id = token.TokenId;
         if (!stopping.IgnoreEos && stopping.EosTokenIds.Contains(id))
         {

@@ -9,7 +9,7 @@ namespace KazGrpc.Generation;
 /// </summary>
 public sealed class GenerationSequence
 {
-    private readonly Channel<GeneratedToken> _tokens = Channel.CreateUnbounded<GeneratedToken>(
+    private readonly Channel<SampledToken> _tokens = Channel.CreateUnbounded<SampledToken>(
         new UnboundedChannelOptions { SingleReader = true, SingleWriter = true, AllowSynchronousContinuations = false });
 
     private readonly TaskCompletionSource<GenerationResult> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -39,7 +39,7 @@ public sealed class GenerationSequence
 
     /// <summary>The generated tokens, in order. Completes when generation ends; completes with the
     /// error when the request fails (an <see cref="OperationCanceledException"/> when cancelled).</summary>
-    public ChannelReader<GeneratedToken> Tokens => _tokens.Reader;
+    public ChannelReader<SampledToken> Tokens => _tokens.Reader;
 
     /// <summary>The result, once generation has ended.</summary>
     public Task<GenerationResult> Completion => _completion.Task;
@@ -98,6 +98,8 @@ public sealed class GenerationSequence
 
     internal FinishReason? Finished { get; set; }
 
+    internal Exception? Error { get; set; }
+
     internal TokenSampler? Sampler { get; set; }
 
     internal FinishReason? RequestedStop => _stopReason == 0 ? null : (FinishReason)Volatile.Read(ref _stopReason);
@@ -111,7 +113,7 @@ public sealed class GenerationSequence
         }
     }
 
-    internal void Emit(GeneratedToken token) => _tokens.Writer.TryWrite(token);
+    internal void Emit(SampledToken token) => _tokens.Writer.TryWrite(token);
 
     internal void Succeed(GenerationResult result)
     {

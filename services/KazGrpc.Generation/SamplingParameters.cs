@@ -9,13 +9,15 @@ public sealed record SamplingParameters
     /// <summary>Greedy decoding with no penalties.</summary>
     public static SamplingParameters Greedy { get; } = new();
 
-    /// <summary>Softmax temperature in [0, 2]; 0 (the default) picks the most likely token.</summary>
+    /// <summary>Softmax temperature in [0, 2]; 0 (the default) picks the most likely token (ties: the
+    /// lowest id). <see cref="TokenSampler"/> treats values below 1e-5 as 0.</summary>
     public float Temperature { get; init; }
 
     /// <summary>Keep only the k most likely tokens; 0 (the default) keeps all.</summary>
     public int TopK { get; init; }
 
-    /// <summary>Keep the smallest set of most likely tokens whose probability reaches p; in (0, 1], default 1 (all).</summary>
+    /// <summary>Keep the smallest set of most likely tokens whose probability reaches p; in (0, 1], default 1 (all).
+    /// Applied after <see cref="TopK"/>, to the probabilities of the tokens it kept.</summary>
     public float TopP { get; init; } = 1f;
 
     /// <summary>Drop tokens less likely than min-p times the most likely one; in [0, 1], default 0 (none).</summary>
@@ -38,6 +40,7 @@ public sealed record SamplingParameters
     public ulong? Seed { get; init; }
 
     /// <summary>Alternatives returned with each token's log probability; 0 (the default) returns no
-    /// log probabilities at all; at most 20.</summary>
+    /// log probabilities at all; at most 20. They are taken after penalties and temperature, before
+    /// top-k, top-p and min-p (see <see cref="SampledToken.Logprob"/>).</summary>
     public int TopLogprobs { get; init; }
 }
