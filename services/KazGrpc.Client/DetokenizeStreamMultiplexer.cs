@@ -92,7 +92,7 @@ internal sealed class DetokenizeStreamMultiplexer : IAsyncDisposable
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             _open[sequence.Id] = sequence;
-            _writer ??= Task.Run(WriteLoopAsync, CancellationToken.None);
+            _writer ??= Task.Run(() => WriteLoopAsync(_lifetime.Token), CancellationToken.None);
         }
 
         sequence.ReleaseOnCancel(cancellationToken);
@@ -203,13 +203,13 @@ internal sealed class DetokenizeStreamMultiplexer : IAsyncDisposable
         DetokenizeLog.StreamBroke(_logger, error.Status.Detail, replays);
     }
 
-    private async Task WriteLoopAsync()
+    private async Task WriteLoopAsync(CancellationToken cancellationToken)
     {
         var queue = _queue.Reader;
         DetokenizeSequence? next = null;
         try
         {
-            while (next is not null || await queue.WaitToReadAsync(_lifetime.Token).ConfigureAwait(false))
+            while (next is not null || await queue.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 if (next is null && !queue.TryRead(out next))
                 {
@@ -219,7 +219,7 @@ internal sealed class DetokenizeStreamMultiplexer : IAsyncDisposable
                 var session = Volatile.Read(ref _current);
                 if (session is null || session.Broken is not null)
                 {
-                    session = await OpenAsync().ConfigureAwait(false);
+                    session = await OpenAsync(cancellationToken).ConfigureAwait(false);
                 }
 
                 if (session is null)
@@ -264,7 +264,7 @@ internal sealed class DetokenizeStreamMultiplexer : IAsyncDisposable
                 while (queue.TryRead(out next));
             }
         }
-        catch (OperationCanceledException) when (_lifetime.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Disposed.
         }
@@ -272,7 +272,7 @@ internal sealed class DetokenizeStreamMultiplexer : IAsyncDisposable
 
     /// <summary>Opens a stream under the resilience policy and makes it current; null when there is
     /// no open sequence to open it for, or it could not be opened (the open sequences then failed).</summary>
-    private async Task<DetokenizeStreamSession?> OpenAsync()
+    private async Task<DetokenizeStreamSession?> OpenAsync(CancellationToken cancellationToken)
     {
         var tokenizer = _open.Values.FirstOrDefault(s => !s.Ended)?.Tokenizer;
         if (tokenizer is null)
@@ -292,9 +292,9 @@ internal sealed class DetokenizeStreamMultiplexer : IAsyncDisposable
         DetokenizeStreamSession session;
         try
         {
-            session = await _resilience(token => AttemptAsync(tokenizer, token), _lifetime.Token).ConfigureAwait(false);
+            session = await _resilience(token => AttemptAsync(tokenizer, token), cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (!_lifetime.IsCancellationRequested)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             GiveUp(ex as RpcException ?? _unreachable(ex.Message, ex));
             return null;

@@ -92,6 +92,21 @@ public sealed class DetokenizeSequenceTests(TokenizerServiceFixture fixture)
     }
 
     [Fact]
+    public async Task Push_MoreIdsThanOneMessageCarries_TextEqualsOneShot()
+    {
+        await using var client = Create(new TokenizerClientOptions { Address = fixture.Address });
+        var corpus = await IdsAsync(Corpus.All);
+        var ids = Enumerable.Repeat(corpus, (2 * DetokenizeStreamMultiplexer.MaxIdsPerMessage / corpus.Length) + 2).SelectMany(i => i).ToArray();
+        Assert.True(ids.Length > 2 * DetokenizeStreamMultiplexer.MaxIdsPerMessage);
+        using var sequence = client.OpenDetokenizeSequence(Tokenizer, skipSpecialTokens: false, Token);
+
+        sequence.Push([.. ids.Select(i => (int)i)]);
+        sequence.Complete();
+
+        Assert.Equal(await OneShotAsync(ids), await ReadAllAsync(sequence));
+    }
+
+    [Fact]
     public async Task Push_IdOutsideTheVocabulary_FailsThatSequenceWithInvalidArgumentAndOthersContinue()
     {
         await using var client = Create(new TokenizerClientOptions { Address = fixture.Address });
