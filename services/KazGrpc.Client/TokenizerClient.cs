@@ -3,6 +3,8 @@ using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
 using KazGrpc.Contracts.Tokenizer.V1;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.CircuitBreaker;
@@ -17,7 +19,9 @@ namespace KazGrpc.Client;
 /// and every call on the wire runs through one Polly pipeline, built once: retry (UNAVAILABLE and
 /// timeouts only; tokenization is idempotent) around a circuit breaker around a per-attempt
 /// timeout. A hung tokenizer (its port accepts, nothing answers) therefore costs at most
-/// (1 + MaxRetries) attempt timeouts, and nothing once the circuit is open. Thread-safe; one per
+/// (1 + MaxRetries) attempt timeouts, and nothing once the circuit is open. Generated text is
+/// detokenized incrementally over one long-lived DetokenizeStream shared by every open
+/// <see cref="DetokenizeSequence"/>, reopened under the same pipeline when it breaks. Thread-safe; one per
 /// process (<see cref="TokenizerClientServiceCollectionExtensions.AddTokenizerClient"/> registers it
 /// as a singleton, which the container disposes).
 /// </summary>
@@ -32,12 +36,14 @@ public sealed class TokenizerClient : IAsyncDisposable
     private readonly CircuitBreakerManualControl _circuit = new();
     private readonly TokenizeCoalescer _coalescer;
     private readonly TimeProvider _time;
+    private readonly DetokenizeStreamMultiplexer _detokenizer;
     private int _nextStream;
 
     /// <summary>Creates the client; no connection is made until the first call.</summary>
     /// <param name="options">Where tokenizer-svc is and how hard to try; validated here.</param>
     /// <param name="time">The clock of deadlines, timeouts and backoff.</param>
-    public TokenizerClient(IOptions<TokenizerClientOptions> options, TimeProvider time)
+    /// <param name="logger">Says when the DetokenizeStream breaks and is reopened; none by default.</param>
+    public TokenizerClient(IOptions<TokenizerClientOptions> options, TimeProvider time, ILogger<TokenizerClient>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(time);
@@ -54,6 +60,14 @@ public sealed class TokenizerClient : IAsyncDisposable
         _unary = new TokenizerService.TokenizerServiceClient(_channels[0]);
         _health = new Health.HealthClient(_channels[0]);
         _pipeline = BuildPipeline(_options, time);
+        _detokenizer = new DetokenizeStreamMultiplexer(
+            new TokenizerService.TokenizerServiceClient(_channels[0]),
+            (attempt, token) => Execute(attempt, static (attempt, token) => attempt(token), token),
+            Unreachable,
+            _options.MaxRetries,
+            time,
+            _options.AttemptTimeout,
+            (ILogger?)logger ?? NullLogger.Instance);
     }
 
     /// <summary>The address calls go to.</summary>
@@ -77,6 +91,25 @@ public sealed class TokenizerClient : IAsyncDisposable
         var stream = _streams[(int)((uint)Interlocked.Increment(ref _nextStream) % (uint)_streams.Length)];
         return Execute((stream, request), static (state, token) => state.stream.TokenizeAsync(state.request, token), cancellationToken);
     }
+
+    /// <summary>
+    /// Opens the incremental detokenization of one generated sequence over the shared
+    /// DetokenizeStream (opened when first needed). Push ids to it as they are sampled and read the
+    /// text from it; see <see cref="DetokenizeSequence"/>. Nothing is sent until ids are pushed.
+    /// </summary>
+    /// <param name="tokenizer">The tokenizer of the ids (e.g. <c>o200k_base</c>); an unknown name fails the
+    /// sequence with NOT_FOUND when its first ids are answered.</param>
+    /// <param name="skipSpecialTokens">Leave control tokens out of the text.</param>
+    /// <param name="cancellationToken">Releases the sequence when cancelled, as disposing it does.</param>
+    /// <returns>The sequence; the caller disposes it.</returns>
+    public DetokenizeSequence OpenDetokenizeSequence(string tokenizer, bool skipSpecialTokens, CancellationToken cancellationToken) =>
+        _detokenizer.Open(tokenizer, skipSpecialTokens, cancellationToken);
+
+    /// <summary>Detokenize sequences open now: opened, and neither ended nor released.</summary>
+    public int OpenDetokenizeSequences => _detokenizer.OpenSequences;
+
+    /// <summary>DetokenizeStreams opened so far: 1 while the first serves, one more for each reopen after a break.</summary>
+    public long DetokenizeStreamsOpened => _detokenizer.StreamsOpened;
 
     /// <summary>Renders a chat template (unary, with the same resilience).</summary>
     public Task<ApplyChatTemplateResponse> ApplyChatTemplateAsync(ApplyChatTemplateRequest request, CancellationToken cancellationToken) =>
@@ -112,6 +145,7 @@ public sealed class TokenizerClient : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        await _detokenizer.DisposeAsync().ConfigureAwait(false);
         foreach (var stream in _streams)
         {
             await stream.DisposeAsync().ConfigureAwait(false);

@@ -9,10 +9,13 @@ public sealed class TokenizerClientOptions
     /// <summary>tokenizer-svc's address. Default <c>http://127.0.0.1:50052</c>.</summary>
     public Uri Address { get; set; } = new("http://127.0.0.1:50052");
 
-    /// <summary>Time one attempt may take before it is abandoned. Default 1 s.</summary>
+    /// <summary>Time one attempt may take before it is abandoned; also how long requests on the
+    /// DetokenizeStream may go unanswered before the stream counts as broken and is reopened. Default 1 s.</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Retries of an attempt that failed with UNAVAILABLE or timed out (tokenization is idempotent). Default 2.</summary>
+    /// <summary>Retries of an attempt that failed with UNAVAILABLE or timed out (tokenization is idempotent;
+    /// a broken DetokenizeStream is reopened and its sequences replayed). Also how many DetokenizeStreams in a
+    /// row may break before answering before their sequences fail. Default 2.</summary>
     public int MaxRetries { get; set; } = 2;
 
     /// <summary>Base delay of the jittered exponential backoff between retries. Default 100 ms.</summary>

@@ -8,8 +8,15 @@ public static class TokenizerHost
     /// may still be loading its tokenizers (NOT_SERVING until they are loaded).
     /// </summary>
     public static Task<LoopbackHost> StartAsync(string modelsDirectory, CancellationToken cancellationToken) =>
+        StartAsync(modelsDirectory, [], cancellationToken);
+
+    /// <summary>
+    /// Starts a tokenizer-svc over <paramref name="modelsDirectory"/> with <paramref name="settings"/>
+    /// (<c>--Section:Key=value</c>, e.g. a fixed <c>--Hosting:GrpcAddress</c> to restart it on the same port).
+    /// </summary>
+    public static Task<LoopbackHost> StartAsync(string modelsDirectory, IEnumerable<string> settings, CancellationToken cancellationToken) =>
         LoopbackHost.StartAsync(
             args => TokenizerApp.Build(args),
-            [$"--Tokenization:ModelsDirectory={modelsDirectory}", "--Logging:LogLevel:Default=Warning"],
+            [$"--Tokenization:ModelsDirectory={modelsDirectory}", "--Logging:LogLevel:Default=Warning", .. settings],
             cancellationToken);
 }
