@@ -90,7 +90,7 @@ public sealed class GenerationService(
             sequence.Stop(FinishReason.Aborted);
         }
 
-        using var text = client.OpenDetokenizer(model.Tokenizer, skipSpecialTokens: true);
+        using var text = client.OpenDetokenizeSequence(model.Tokenizer, skipSpecialTokens: true, cancellationToken);
         var pushed = Channel.CreateUnbounded<SampledToken[]>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         var pump = PumpAsync(sequence, text, pushed.Writer);
         var matcher = stops.Count > 0 ? new StopSequenceMatcher(stops) : null;
@@ -99,9 +99,12 @@ public sealed class GenerationService(
         var stoppedByText = false;
         try
         {
+            // A text piece may answer several pushes at once, and a push whose ids complete no
+            // character is answered with nothing: each chunk carries the piece and every id pushed
+            // before it arrived.
             await foreach (var piece in ReadTextAsync(text, model, cancellationToken))
             {
-                var tokens = pushed.Reader.TryRead(out var group) ? group : [];
+                var tokens = Drain(pushed.Reader);
                 var output = piece;
                 if (matcher is not null)
                 {
@@ -110,18 +113,17 @@ public sealed class GenerationService(
                     stoppedByText = match.Stopped;
                 }
 
-                if (tokens.Length == 0 && output.Length == 0 && !stoppedByText)
-                {
-                    continue;
-                }
-
-                emitted += tokens.Length;
-                if (firstToken == 0 && tokens.Length > 0)
+                emitted += tokens.Count;
+                if (firstToken == 0 && tokens.Count > 0)
                 {
                     firstToken = time.GetTimestamp();
                 }
 
-                yield return new GenerationChunk(output, tokens);
+                if (tokens.Count > 0 || output.Length > 0)
+                {
+                    yield return new GenerationChunk(output, tokens);
+                }
+
                 if (stoppedByText)
                 {
                     sequence.Stop(FinishReason.StopSequence);
@@ -129,9 +131,22 @@ public sealed class GenerationService(
                 }
             }
 
-            if (!stoppedByText && matcher?.Flush() is { Length: > 0 } rest)
+            if (!stoppedByText)
             {
-                yield return new GenerationChunk(rest, []);
+                // The engine has ended: ids whose text never completed a character come last.
+                await pump.ConfigureAwait(false);
+                var rest = matcher?.Flush() ?? string.Empty;
+                var tokens = Drain(pushed.Reader);
+                emitted += tokens.Count;
+                if (firstToken == 0 && tokens.Count > 0)
+                {
+                    firstToken = time.GetTimestamp();
+                }
+
+                if (tokens.Count > 0 || rest.Length > 0)
+                {
+                    yield return new GenerationChunk(rest, tokens);
+                }
             }
         }
         finally
@@ -142,6 +157,10 @@ public sealed class GenerationService(
 
         var result = await sequence.Completion.ConfigureAwait(false);
         await pump.ConfigureAwait(false);
+        if (pushed.Reader.Completion.IsFaulted)
+        {
+            await pushed.Reader.Completion.ConfigureAwait(false);
+        }
         var end = time.GetTimestamp();
         yield return new GenerationSummary(
             stoppedByText ? FinishReason.StopSequence : result.FinishReason,
@@ -183,6 +202,17 @@ public sealed class GenerationService(
             pushed.TryComplete(ex);
             text.Complete();
         }
+    }
+
+    private static List<SampledToken> Drain(ChannelReader<SampledToken[]> pushed)
+    {
+        var tokens = new List<SampledToken>();
+        while (pushed.TryRead(out var group))
+        {
+            tokens.AddRange(group);
+        }
+
+        return tokens;
     }
 
     private async IAsyncEnumerable<string> ReadTextAsync(DetokenizeSequence text, ModelEntry model, [EnumeratorCancellation] CancellationToken cancellationToken)
