@@ -1,6 +1,6 @@
 namespace KazGrpc.Tools;
 
-/// <summary>A command's <c>--name value</c> (or <c>--name=value</c>) options.</summary>
+/// <summary>A command's <c>--name value</c> (or <c>--name=value</c>) options, and its <c>--flag</c>s, which take no value.</summary>
 internal sealed class CommandLineOptions
 {
     private readonly Dictionary<string, string> _values;
@@ -11,7 +11,14 @@ internal sealed class CommandLineOptions
     /// Parses <paramref name="args"/>, accepting only <paramref name="names"/> (without the dashes);
     /// null, with the reason in <paramref name="error"/>, for anything else.
     /// </summary>
-    public static CommandLineOptions? Parse(IReadOnlyList<string> args, IReadOnlyCollection<string> names, out string error)
+    public static CommandLineOptions? Parse(IReadOnlyList<string> args, IReadOnlyCollection<string> names, out string error) =>
+        Parse(args, names, [], out error);
+
+    /// <summary>
+    /// Parses <paramref name="args"/> as above, where each of <paramref name="flags"/> stands alone
+    /// (<c>--full-logits</c>) and reads as set; <see cref="IsSet"/> tells.
+    /// </summary>
+    public static CommandLineOptions? Parse(IReadOnlyList<string> args, IReadOnlyCollection<string> names, IReadOnlyCollection<string> flags, out string error)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 0; i < args.Count; i++)
@@ -25,9 +32,20 @@ internal sealed class CommandLineOptions
 
             var equals = arg.IndexOf('=', StringComparison.Ordinal);
             var name = equals < 0 ? arg[2..] : arg[2..equals];
+            if (flags.Contains(name) && equals < 0)
+            {
+                if (!values.TryAdd(name, "true"))
+                {
+                    error = $"option '--{name}' is given twice";
+                    return null;
+                }
+
+                continue;
+            }
+
             if (!names.Contains(name))
             {
-                error = $"unknown option '--{name}'; options are {string.Join(", ", names.Select(n => "--" + n))}";
+                error = $"unknown option '--{name}'; options are {string.Join(", ", names.Concat(flags).Select(n => "--" + n))}";
                 return null;
             }
 
@@ -59,4 +77,7 @@ internal sealed class CommandLineOptions
 
     /// <summary>The value of <c>--<paramref name="name"/></c>, or null when not given.</summary>
     public string? Get(string name) => _values.GetValueOrDefault(name);
+
+    /// <summary>Whether the flag <c>--<paramref name="flag"/></c> was given.</summary>
+    public bool IsSet(string flag) => _values.ContainsKey(flag);
 }

@@ -4,5 +4,5 @@ using KazGrpc.Tools.Forge;
 using KazGrpc.Tools.Health;
 using KazGrpc.Tools.ModelsPrepare;
 
-var dispatcher = new CommandDispatcher([new ConvertTokenizerCommand(), new ModelsPrepareCommand(), new ForgeIdentityEncoderCommand(), new HealthCommand()]);
+var dispatcher = new CommandDispatcher([new ConvertTokenizerCommand(), new ModelsPrepareCommand(), new ForgeIdentityEncoderCommand(), new ForgeDecoderCommand(), new HealthCommand()]);
 return dispatcher.Run(args, Console.Out, Console.Error);
