@@ -68,7 +68,7 @@ public sealed class TokenizerGateway(TokenizerClient client, TokenizerHealth hea
         }
     }
 
-    private static int[] ToInts(IReadOnlyList<uint> ids)
+    private static int[] ToInts(Google.Protobuf.Collections.RepeatedField<uint> ids)
     {
         var array = new int[ids.Count];
         for (var i = 0; i < array.Length; i++)

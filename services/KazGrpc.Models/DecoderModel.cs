@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using KazGrpc.Generation;
+using KazGrpc.ModelForge;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
@@ -16,7 +17,7 @@ namespace KazGrpc.Models;
 public sealed unsafe class DecoderModel : IDecoder
 {
     private readonly InferenceSession _session;
-    private readonly DecoderLayout _layout;
+    private readonly GenAiConfig _layout;
     private readonly TensorElementType _kvType;
     private readonly int _kvElementBytes;
     private readonly long _rowElements;
@@ -29,7 +30,7 @@ public sealed unsafe class DecoderModel : IDecoder
     private float[] _prefillLogits = [];
     private bool _disposed;
 
-    internal DecoderModel(InferenceSession session, string provider, DecoderLayout layout, int slots, int maxSequenceLength)
+    internal DecoderModel(InferenceSession session, string provider, GenAiConfig layout, int slots, int maxSequenceLength)
     {
         _session = session;
         _layout = layout;
@@ -65,13 +66,13 @@ public sealed unsafe class DecoderModel : IDecoder
         // Graphs forged by KazGrpc compute logits for the last position only (dimension 1 is fixed
         // to 1); builder exports compute them for every position of the step.
         _lastPositionLogits = logits.Dimensions is { Length: 3 } dims && dims[1] == 1;
-        _rowElements = (long)layout.KvHeads * maxSequenceLength * layout.HeadSize;
+        _rowElements = (long)layout.NumKeyValueHeads * maxSequenceLength * layout.HeadSize;
         var bytes = checked(slots * _rowElements * _kvElementBytes);
-        _keys = new void*[layout.Layers];
-        _values = new void*[layout.Layers];
+        _keys = new void*[layout.NumHiddenLayers];
+        _values = new void*[layout.NumHiddenLayers];
         try
         {
-            for (var layer = 0; layer < layout.Layers; layer++)
+            for (var layer = 0; layer < layout.NumHiddenLayers; layer++)
             {
                 _keys[layer] = NativeMemory.AllocZeroed((nuint)bytes);
                 _values[layer] = NativeMemory.AllocZeroed((nuint)bytes);
@@ -87,6 +88,51 @@ public sealed unsafe class DecoderModel : IDecoder
         _ids = new long[Math.Max(slots, 1)];
         _mask = new long[slots * 64];
     }
+
+    /// <summary>
+    /// Loads the decoder of <paramref name="directory"/> (its <c>genai_config.json</c> and model) and
+    /// allocates its KV cache: <see cref="KvCacheOptions.MaxSlots"/> rows (fewer within
+    /// <see cref="KvCacheOptions.MaxBytes"/>) of <see cref="KvCacheOptions.MaxSequenceLength"/> positions.
+    /// </summary>
+    public static DecoderModel Load(string directory, GenAiConfig config, SessionFactory sessions, KvCacheOptions cache, int intraOpThreads)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(sessions);
+        ArgumentNullException.ThrowIfNull(cache);
+        if (config.PositionIdsName is not null)
+        {
+            throw new InvalidOperationException(
+                $"{GenAiConfig.FileName} names a position_ids input ('{config.PositionIdsName}'); KazGrpc serves decoders whose GroupQueryAttention applies rotary embeddings itself");
+        }
+
+        var positions = cache.MaxSequenceLength > 0 ? Math.Min(cache.MaxSequenceLength, config.ContextLength) : Math.Min(config.ContextLength, DefaultMaxSequenceLength);
+        var (session, provider) = sessions.Create(Path.Combine(directory, config.ModelFileName), intraOpThreads);
+        try
+        {
+            var kvBytes = session.InputMetadata.TryGetValue(config.PastKeyName(0), out var past) && past.ElementDataType == TensorElementType.Float ? 4L : 2L;
+            var bytesPerSlot = 2L * config.NumHiddenLayers * config.NumKeyValueHeads * positions * config.HeadSize * kvBytes;
+            var slots = cache.MaxSlots;
+            if (cache.MaxBytes > 0)
+            {
+                slots = (int)Math.Min(slots, cache.MaxBytes / bytesPerSlot);
+                if (slots < 1)
+                {
+                    throw new InvalidOperationException(
+                        $"{KvCacheOptions.SectionName}:{nameof(KvCacheOptions.MaxBytes)} is {cache.MaxBytes:N0} bytes; one KV slot of {positions:N0} positions needs {bytesPerSlot:N0}");
+                }
+            }
+
+            return new DecoderModel(session, provider, config, slots, positions);
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Positions per KV slot when <see cref="KvCacheOptions.MaxSequenceLength"/> is not set and the model's context is longer.</summary>
+    public const int DefaultMaxSequenceLength = 8192;
 
     /// <inheritdoc />
     public string Provider { get; }
@@ -107,7 +153,7 @@ public sealed unsafe class DecoderModel : IDecoder
     public IReadOnlyList<int> EosTokenIds => _layout.EosTokenIds;
 
     /// <inheritdoc />
-    public long KvCacheBytes => 2L * _layout.Layers * MaxSlots * _rowElements * _kvElementBytes;
+    public long KvCacheBytes => 2L * _layout.NumHiddenLayers * MaxSlots * _rowElements * _kvElementBytes;
 
     /// <inheritdoc />
     public ReadOnlyMemory<float> Prefill(int slot, int pastLength, ReadOnlySpan<int> tokens)
@@ -192,13 +238,13 @@ public sealed unsafe class DecoderModel : IDecoder
         ArgumentOutOfRangeException.ThrowIfGreaterThan(length, MaxSequenceLength);
         var headStride = (long)MaxSequenceLength * _layout.HeadSize * _kvElementBytes;
         var bytes = (long)length * _layout.HeadSize * _kvElementBytes;
-        for (var layer = 0; layer < _layout.Layers; layer++)
+        for (var layer = 0; layer < _layout.NumHiddenLayers; layer++)
         {
             foreach (var buffer in new[] { (nint)_keys[layer], (nint)_values[layer] })
             {
                 var from = (byte*)buffer + (source * _rowElements * _kvElementBytes);
                 var to = (byte*)buffer + (destination * _rowElements * _kvElementBytes);
-                for (var head = 0; head < _layout.KvHeads; head++)
+                for (var head = 0; head < _layout.NumKeyValueHeads; head++)
                 {
                     Buffer.MemoryCopy(from + (head * headStride), to + (head * headStride), bytes, bytes);
                 }
@@ -232,7 +278,7 @@ public sealed unsafe class DecoderModel : IDecoder
     private void Run(Memory<long> ids, long[] idsShape, Memory<long> mask, long[] maskShape, int firstRow, int rows, Memory<float> logits, long[] logitsShape)
     {
         var memory = OrtMemoryInfo.DefaultInstance;
-        var values = new List<OrtValue>(4 + (2 * _layout.Layers));
+        var values = new List<OrtValue>(4 + (2 * _layout.NumHiddenLayers));
         try
         {
             using var binding = _session.CreateIoBinding();
@@ -242,10 +288,10 @@ public sealed unsafe class DecoderModel : IDecoder
             var maskValue = OrtValue.CreateTensorValueFromMemory(memory, mask, maskShape);
             values.Add(maskValue);
             binding.BindInput(_layout.AttentionMaskName, maskValue);
-            long[] kvShape = [rows, _layout.KvHeads, MaxSequenceLength, _layout.HeadSize];
+            long[] kvShape = [rows, _layout.NumKeyValueHeads, MaxSequenceLength, _layout.HeadSize];
             var offset = firstRow * _rowElements * _kvElementBytes;
             var length = rows * _rowElements * _kvElementBytes;
-            for (var layer = 0; layer < _layout.Layers; layer++)
+            for (var layer = 0; layer < _layout.NumHiddenLayers; layer++)
             {
                 // GroupQueryAttention writes the new positions into the buffer it reads the past from.
                 var key = OrtValue.CreateTensorValueWithData(memory, _kvType, kvShape, (nint)((byte*)_keys[layer] + offset), length);

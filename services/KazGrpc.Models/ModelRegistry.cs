@@ -18,17 +18,26 @@ public sealed partial class ModelRegistry : IDisposable
     private readonly ILogger<ModelRegistry> _logger;
     private readonly FrozenDictionary<string, ModelEntry> _models;
 
-    // The kazgrpc.json of each embedding model, read once at discovery and used again to load it.
+    // The kazgrpc.json of each embedding model and the genai_config.json of each generation model,
+    // read once at discovery and used again to load it.
     private readonly FrozenDictionary<string, EmbeddingModelConfig> _configs;
+    private readonly FrozenDictionary<string, GenAiConfig> _decoders;
+    private readonly KvCacheOptions _cache;
 
     /// <summary>Discovers the model directories (nothing is loaded yet).</summary>
-    public ModelRegistry(IOptions<ModelRegistryOptions> options, SessionFactory sessions, ILogger<ModelRegistry> logger)
+    /// <param name="options">Where the models are.</param>
+    /// <param name="sessions">Creates the ONNX Runtime sessions.</param>
+    /// <param name="logger">Says what loaded and what failed.</param>
+    /// <param name="cache">KV cache size of generation models; the defaults when null.</param>
+    public ModelRegistry(IOptions<ModelRegistryOptions> options, SessionFactory sessions, ILogger<ModelRegistry> logger, IOptions<KvCacheOptions>? cache = null)
     {
         _sessions = sessions;
         _logger = logger;
+        _cache = cache?.Value ?? new KvCacheOptions();
         var discovered = Discover(options.Value.ModelsDirectory, logger);
         _models = discovered.ToFrozenDictionary(d => d.Entry.Name, d => d.Entry, StringComparer.Ordinal);
-        _configs = discovered.Where(d => d.Config is not null).ToFrozenDictionary(d => d.Entry.Name, d => d.Config!, StringComparer.Ordinal);
+        _configs = discovered.Where(d => d.Config is EmbeddingModelConfig).ToFrozenDictionary(d => d.Entry.Name, d => (EmbeddingModelConfig)d.Config!, StringComparer.Ordinal);
+        _decoders = discovered.Where(d => d.Config is GenAiConfig).ToFrozenDictionary(d => d.Entry.Name, d => (GenAiConfig)d.Config!, StringComparer.Ordinal);
     }
 
     /// <summary>Every model, ordered by name.</summary>
@@ -42,35 +51,41 @@ public sealed partial class ModelRegistry : IDisposable
         return _models.TryGetValue(name, out var model) ? model : throw new ResourceNotFoundException("model", name, _models.Keys);
     }
 
-    /// <summary>Loads every embedding model (one at a time; each failure is contained).</summary>
+    /// <summary>Loads every model (one at a time; each failure is contained).</summary>
     public async Task LoadAsync(CancellationToken cancellationToken)
     {
         foreach (var model in Models)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (model.Kind != ModelKind.Embedding)
-            {
-                model.Set(ModelState.Failed, "generation models are not served by this version of inference-svc");
-                continue;
-            }
-
-            if (!_configs.TryGetValue(model.Name, out var config))
-            {
-                // Its kazgrpc.json could not be read: discovery marked it Failed with the reason.
-                continue;
-            }
-
+            IModelRuntime runtime;
             try
             {
-                var encoder = await Task.Run(() => EncoderModel.Load(model.Directory, config, _sessions), cancellationToken).ConfigureAwait(false);
-                model.Set(ModelState.Loading, runtime: encoder);
-                Loaded(_logger, model.Name, encoder.Provider, encoder.PoolsOnDevice ? "on the device (IOBinding)" : "on the host");
+                if (_decoders.TryGetValue(model.Name, out var genai))
+                {
+                    var decoder = await Task.Run(() => DecoderModel.Load(model.Directory, genai, _sessions, _cache, _sessions.DecoderIntraOpThreads), cancellationToken).ConfigureAwait(false);
+                    runtime = decoder;
+                    LoadedDecoder(_logger, model.Name, decoder.Provider, decoder.MaxSlots, decoder.MaxSequenceLength, decoder.KvCacheBytes / (1024.0 * 1024.0));
+                }
+                else if (_configs.TryGetValue(model.Name, out var config))
+                {
+                    var encoder = await Task.Run(() => EncoderModel.Load(model.Directory, config, _sessions), cancellationToken).ConfigureAwait(false);
+                    runtime = encoder;
+                    Loaded(_logger, model.Name, encoder.Provider, encoder.PoolsOnDevice ? "on the device (IOBinding)" : "on the host");
+                }
+                else
+                {
+                    // Its configuration could not be read: discovery marked it Failed with the reason.
+                    continue;
+                }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 model.Set(ModelState.Failed, ex.Message);
                 LoadFailed(_logger, ex, model.Name);
+                continue;
             }
+
+            model.Set(ModelState.Loading, runtime: runtime);
         }
     }
 
@@ -83,9 +98,9 @@ public sealed partial class ModelRegistry : IDisposable
         }
     }
 
-    private static List<(ModelEntry Entry, EmbeddingModelConfig? Config)> Discover(string root, ILogger logger)
+    private static List<(ModelEntry Entry, object? Config)> Discover(string root, ILogger logger)
     {
-        var models = new List<(ModelEntry, EmbeddingModelConfig?)>();
+        var models = new List<(ModelEntry, object?)>();
         if (!System.IO.Directory.Exists(root))
         {
             NoDirectory(logger, root);
@@ -100,10 +115,9 @@ public sealed partial class ModelRegistry : IDisposable
             }
 
             var name = Path.GetFileName(directory);
-            var genai = Path.Combine(directory, "genai_config.json");
-            if (File.Exists(genai))
+            if (File.Exists(Path.Combine(directory, GenAiConfig.FileName)))
             {
-                models.Add((new ModelEntry(name, directory, ModelKind.Generation, name, ReadContextLength(genai)), null));
+                models.Add(DiscoverDecoder(name, directory));
                 continue;
             }
 
@@ -127,18 +141,27 @@ public sealed partial class ModelRegistry : IDisposable
         return models;
     }
 
-    private static int ReadContextLength(string genaiConfig)
+    // A generation model: its genai_config.json, and its tokenizer: the one kazgrpc.json names (a
+    // forged model pairs with a built-in tokenizer), else the tokenizer files of its own directory,
+    // which tokenizer-svc serves under the directory's name.
+    private static (ModelEntry, object?) DiscoverDecoder(string name, string directory)
     {
         try
         {
-            using var document = JsonDocument.Parse(File.ReadAllText(genaiConfig));
-            return document.RootElement.TryGetProperty("model", out var model) && model.TryGetProperty("context_length", out var length) ? length.GetInt32() : 0;
+            var config = GenAiConfig.Read(directory);
+            var tokenizer = File.Exists(Path.Combine(directory, EmbeddingModelConfig.FileName)) ? EmbeddingModelConfig.Read(directory).Tokenizer ?? name : name;
+            return (new ModelEntry(name, directory, ModelKind.Generation, tokenizer, config.ContextLength), config);
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is InvalidOperationException or IOException or JsonException)
         {
-            return 0;
+            var failed = new ModelEntry(name, directory, ModelKind.Generation, name, 0);
+            failed.Set(ModelState.Failed, ex.Message);
+            return (failed, null);
         }
     }
+
+    [LoggerMessage(4, LogLevel.Information, "Loaded generation model {Name} on {Provider}: KV cache of {Slots} slots x {Positions} positions ({Megabytes:0.#} MiB)")]
+    private static partial void LoadedDecoder(ILogger logger, string name, string provider, int slots, int positions, double megabytes);
 
     [LoggerMessage(1, LogLevel.Information, "Loaded model {Name} on {Provider}, pooling {Pooling}")]
     private static partial void Loaded(ILogger logger, string name, string provider, string pooling);

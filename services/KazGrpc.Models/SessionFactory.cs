@@ -29,6 +29,9 @@ public sealed partial class SessionFactory(IOptions<OnnxRuntimeOptions> options,
         }
     }
 
+    /// <summary>Threads one decoder step uses (<see cref="OnnxRuntimeOptions.DecoderIntraOpThreads"/>).</summary>
+    public int DecoderIntraOpThreads => options.Value.DecoderIntraOpThreads;
+
     /// <summary>Creates a session for <paramref name="modelPath"/>; returns it with the provider it runs on (<c>cuda</c> or <c>cpu</c>).
     /// The caller disposes the session.</summary>
     /// <param name="modelPath">The model file.</param>

@@ -9,7 +9,7 @@ namespace KazGrpc.Models.Tests;
 
 /// <summary>
 /// <see cref="ModelRegistry"/> over a models directory with an embedding model (the forge's identity
-/// encoder), a generation model (a directory with genai_config.json), a directory whose kazgrpc.json
+/// encoder), a generation model (a forged decoder), one whose genai_config.json is incomplete, a directory whose kazgrpc.json
 /// is invalid, one whose model.onnx is not a model, and one with no model at all.
 /// </summary>
 public sealed class ModelRegistryTests : IDisposable
@@ -20,9 +20,11 @@ public sealed class ModelRegistryTests : IDisposable
     {
         IdentityEncoder.Write(_models.Combine("identity"));
 
-        Directory.CreateDirectory(_models.Combine("kaz-gen"));
-        File.Copy(_models.Combine("identity", "model.onnx"), _models.Combine("kaz-gen", "model.onnx"));
-        File.WriteAllText(_models.Combine("kaz-gen", "genai_config.json"), """{"model":{"context_length":2048,"eos_token_id":199999}}""");
+        LlamaDecoder.Write(_models.Combine("kaz-gen"), new DecoderForgeOptions { VocabSize = 512 });
+
+        Directory.CreateDirectory(_models.Combine("bad-gen"));
+        File.Copy(_models.Combine("identity", "model.onnx"), _models.Combine("bad-gen", "model.onnx"));
+        File.WriteAllText(_models.Combine("bad-gen", "genai_config.json"), """{"model":{"context_length":2048,"eos_token_id":199999}}""");
 
         IdentityEncoder.Write(_models.Combine("bad-config"));
         File.WriteAllText(_models.Combine("bad-config", EmbeddingModelConfig.FileName), """{"pooling":"max"}""");
@@ -41,11 +43,14 @@ public sealed class ModelRegistryTests : IDisposable
     {
         using var registry = Registry(_models.Path);
 
-        Assert.Equal(["bad-config", "bad-onnx", "identity", "kaz-gen"], registry.Models.Select(m => m.Name));
+        Assert.Equal(["bad-config", "bad-gen", "bad-onnx", "identity", "kaz-gen"], registry.Models.Select(m => m.Name));
         var identity = registry.Get("identity");
         Assert.Equal((ModelKind.Embedding, "minilm", 512, ModelState.Loading), (identity.Kind, identity.Tokenizer, identity.MaxContextTokens, identity.State));
         var generation = registry.Get("kaz-gen");
-        Assert.Equal((ModelKind.Generation, "kaz-gen", 2048), (generation.Kind, generation.Tokenizer, generation.MaxContextTokens));
+        Assert.Equal((ModelKind.Generation, "o200k_base", 2048), (generation.Kind, generation.Tokenizer, generation.MaxContextTokens));
+        var badGeneration = registry.Get("bad-gen");
+        Assert.Equal((ModelKind.Generation, ModelState.Failed), (badGeneration.Kind, badGeneration.State));
+        Assert.StartsWith(_models.Combine("bad-gen", GenAiConfig.FileName), badGeneration.Reason, StringComparison.Ordinal);
         var badConfig = registry.Get("bad-config");
         Assert.Equal(ModelState.Failed, badConfig.State);
         Assert.Equal($"{_models.Combine("bad-config", EmbeddingModelConfig.FileName)}: pooling must be mean or cls; got 'max'", badConfig.Reason);
@@ -70,7 +75,11 @@ public sealed class ModelRegistryTests : IDisposable
         Assert.Equal(ModelState.Failed, badOnnx.State);
         Assert.Null(badOnnx.Runtime);
         Assert.Contains("model.onnx", badOnnx.Reason, StringComparison.Ordinal);
-        Assert.Equal((ModelState.Failed, "generation models are not served by this version of inference-svc"), (registry.Get("kaz-gen").State, registry.Get("kaz-gen").Reason));
+        var generation = registry.Get("kaz-gen");
+        Assert.Equal(ModelState.Loading, generation.State);
+        var decoder = Assert.IsType<DecoderModel>(generation.Runtime);
+        Assert.Equal((512, 32, 2048), (decoder.VocabSize, decoder.MaxSlots, decoder.MaxSequenceLength));
+        Assert.Equal(ModelState.Failed, registry.Get("bad-gen").State);
     }
 
     [Fact]
@@ -94,7 +103,7 @@ public sealed class ModelRegistryTests : IDisposable
 
         var error = Assert.Throws<ResourceNotFoundException>(() => registry.Get("kazllm-70b"));
 
-        Assert.Equal("model 'kazllm-70b' was not found; available: bad-config, bad-onnx, identity, kaz-gen", error.Message);
+        Assert.Equal("model 'kazllm-70b' was not found; available: bad-config, bad-gen, bad-onnx, identity, kaz-gen", error.Message);
     }
 
     private static ModelRegistry Registry(string modelsDirectory) =>

@@ -19,7 +19,7 @@ public sealed class EmbedTests(SharedInferenceFixture fixture, TokenizerProcessF
     public async Task ListModels_Loaded_ReportsEachModel()
     {
         var models = (await Client.ListModelsAsync(new ListModelsRequest(), cancellationToken: Token)).Models.ToDictionary(m => m.Name);
-        Assert.Equal(["identity", "kaz-gen", "minilm"], models.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["identity", "kaz-tiny", "minilm"], models.Keys.Order(StringComparer.Ordinal));
         var minilm = models["minilm"];
         Assert.Equal(ModelKind.Embedding, minilm.Kind);
         Assert.Equal(ModelState.Ready, minilm.State);
@@ -28,8 +28,8 @@ public sealed class EmbedTests(SharedInferenceFixture fixture, TokenizerProcessF
         Assert.Equal(384u, minilm.EmbeddingDimensions);
         Assert.Equal("cpu", minilm.ExecutionProvider);
         Assert.Equal(32u, minilm.MaxBatchSize);
-        Assert.Equal(ModelKind.Generation, models["kaz-gen"].Kind);
-        Assert.Equal(2048u, models["kaz-gen"].MaxContextTokens);
+        Assert.Equal(ModelKind.Generation, models["kaz-tiny"].Kind);
+        Assert.Equal(2048u, models["kaz-tiny"].MaxContextTokens);
     }
 
     [Fact]
@@ -37,7 +37,7 @@ public sealed class EmbedTests(SharedInferenceFixture fixture, TokenizerProcessF
     {
         await RpcAssert.ThrowsAsync(StatusCode.NotFound,
             () => Client.GetModelAsync(new GetModelRequest { Name = "kazllm-70b" }, cancellationToken: Token).ResponseAsync,
-            "model 'kazllm-70b' was not found; available: identity, kaz-gen, minilm");
+            "model 'kazllm-70b' was not found; available: identity, kaz-tiny, minilm");
         var minilm = await Client.GetModelAsync(new GetModelRequest { Name = "minilm" }, cancellationToken: Token);
         Assert.Equal(384u, minilm.EmbeddingDimensions);
     }
@@ -129,15 +129,15 @@ public sealed class EmbedTests(SharedInferenceFixture fixture, TokenizerProcessF
     {
         await RpcAssert.ThrowsAsync(StatusCode.NotFound,
             () => Client.EmbedAsync(new EmbedRequest { Model = "bge-m3", Inputs = { "x" } }, cancellationToken: Token).ResponseAsync,
-            "model 'bge-m3' was not found; available: identity, kaz-gen, minilm");
+            "model 'bge-m3' was not found; available: identity, kaz-tiny, minilm");
     }
 
     [Fact]
     public async Task Embed_GenerationModel_InvalidArgument()
     {
         await RpcAssert.InvalidArgumentAsync(
-            () => Client.EmbedAsync(new EmbedRequest { Model = "kaz-gen", Inputs = { "x" } }, cancellationToken: Token).ResponseAsync,
-            "model", "`model` 'kaz-gen' is a generation model; Embed needs an embedding model (identity, minilm)");
+            () => Client.EmbedAsync(new EmbedRequest { Model = "kaz-tiny", Inputs = { "x" } }, cancellationToken: Token).ResponseAsync,
+            "model", "`model` 'kaz-tiny' is a generation model; Embed needs an embedding model (identity, minilm)");
     }
 
     [Fact]
