@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds what it needs and runs KazGrpc on loopback, in the foreground:
 #   tokenizer-svc  gRPC 127.0.0.1:50052, metrics http://127.0.0.1:9102/metrics
-#   inference-svc  gRPC 127.0.0.1:50051, metrics http://127.0.0.1:9101/metrics (minilm ready)
+#   inference-svc  gRPC 127.0.0.1:50051, metrics http://127.0.0.1:9101/metrics (minilm and kaz-tiny ready)
 # The tokenizer starts first; inference-svc starts once the tokenizer reports SERVING. A service
 # that exits unexpectedly is reported and started again while the other keeps serving.
 # Ctrl-C stops both cleanly (in-flight calls finish). Extra arguments go to both services

@@ -106,7 +106,9 @@ public sealed unsafe class DecoderModel : IDecoder
         }
 
         var positions = cache.MaxSequenceLength > 0 ? Math.Min(cache.MaxSequenceLength, config.ContextLength) : Math.Min(config.ContextLength, DefaultMaxSequenceLength);
-        var (session, provider) = sessions.Create(Path.Combine(directory, config.ModelFileName), intraOpThreads);
+        // The KV cache lives in host memory, so the decoder runs on the CPU even where encoders run on
+        // CUDA; a device-resident cache is the CUDA path's next step (see docs/performance.md).
+        var (session, provider) = sessions.Create(Path.Combine(directory, config.ModelFileName), intraOpThreads, cpuOnly: true);
         try
         {
             var kvBytes = session.InputMetadata.TryGetValue(config.PastKeyName(0), out var past) && past.ElementDataType == TensorElementType.Float ? 4L : 2L;

@@ -37,9 +37,16 @@ public sealed partial class SessionFactory(IOptions<OnnxRuntimeOptions> options,
     /// <param name="modelPath">The model file.</param>
     /// <param name="intraOpThreads">Threads one run uses, instead of <see cref="OnnxRuntimeOptions.IntraOpThreads"/>
     /// (0: ONNX Runtime's default, one per physical core); null keeps the configured value.</param>
-    public (InferenceSession Session, string Provider) Create(string modelPath, int? intraOpThreads = null)
+    /// <param name="cpuOnly">Run on the CPU whatever the provider chosen for the process (a model
+    /// whose runtime binds its buffers in host memory).</param>
+    public (InferenceSession Session, string Provider) Create(string modelPath, int? intraOpThreads = null, bool cpuOnly = false)
     {
         var settings = options.Value;
+        if (cpuOnly && Provider == "cuda")
+        {
+            return (CreateSession(modelPath, intraOpThreads is { } cpuThreads ? settings.With(cpuThreads) : settings, cuda: false), "cpu");
+        }
+
         if (intraOpThreads is { } threads)
         {
             settings = settings.With(threads);
@@ -68,7 +75,7 @@ public sealed partial class SessionFactory(IOptions<OnnxRuntimeOptions> options,
     }
 
     /// <summary>Creates a session for the model in <paramref name="model"/> on <paramref name="provider"/>
-    /// (as <see cref="Create(string, int?)"/> returned it for the model it runs beside). The caller disposes the session.</summary>
+    /// (as <see cref="Create(string, int?, bool)"/> returned it for the model it runs beside). The caller disposes the session.</summary>
     public InferenceSession Create(byte[] model, string provider)
     {
         using var sessionOptions = SessionOptionsFor(options.Value, cuda: provider == "cuda");

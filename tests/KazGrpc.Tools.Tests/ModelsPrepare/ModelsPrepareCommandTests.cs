@@ -22,6 +22,11 @@ public sealed class ModelsPrepareCommandTests : IDisposable
         Assert.True(config.DoLowerCase);
         Assert.Equal(["model.onnx", "tokenizer_config.json", "vocab.txt"], Directory.GetFiles(directory).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         Assert.Contains($"{Path.Combine(directory, "vocab.txt")}: written", output, StringComparison.Ordinal);
+        var decoder = Path.Combine(_root, "kaz-tiny");
+        var genai = KazGrpc.ModelForge.GenAiConfig.Read(decoder);
+        Assert.Equal((200_019, 2048, 2), (genai.VocabSize, genai.ContextLength, genai.NumHiddenLayers));
+        Assert.Equal("o200k_base", KazGrpc.ModelForge.EmbeddingModelConfig.Read(decoder).Tokenizer);
+        Assert.Contains($"{decoder}: forged", output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -39,7 +44,7 @@ public sealed class ModelsPrepareCommandTests : IDisposable
         Assert.Equal("[PAD]\n", File.ReadAllText(vocab));
         Assert.Equal(written.Keys.Order(StringComparer.Ordinal), Directory.GetFiles(directory).Order(StringComparer.Ordinal));
         Assert.Equal(written[Path.Combine(directory, "model.onnx")], File.GetLastWriteTimeUtc(Path.Combine(directory, "model.onnx")));
-        Assert.Equal(3, output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.EndsWith(": present", StringComparison.Ordinal)));
+        Assert.Equal(4, output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.EndsWith(": present", StringComparison.Ordinal)));
     }
 
     [Fact]
