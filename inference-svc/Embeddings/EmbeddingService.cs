@@ -1,4 +1,3 @@
-using System.Globalization;
 using KazGrpc.Batching;
 using KazGrpc.Core;
 using KazGrpc.InferenceSvc.Tokenizer;
@@ -31,11 +30,11 @@ public sealed class EmbeddingService(
     {
         var model = ResolveModel(command.Model);
         ValidateInputs(command.Inputs);
-        var priority = ValidatePriority(command.Priority);
+        var priority = RequestedPriority.ToLevel(command.Priority, batching.Value.PriorityLevels);
         FieldRules.AtMostBytes(command.RequestId, "request_id", MaxRequestIdBytes);
         if (model.State != ModelState.Ready && !(warmup && model.Runtime is not null))
         {
-            throw NotServing(model);
+            throw model.NotServing();
         }
 
         var tokenized = await tokenizer.TokenizeAsync(model.Tokenizer, command.Inputs, command.Truncate ? model.MaxContextTokens : 0, model.Name, cancellationToken);
@@ -81,29 +80,6 @@ public sealed class EmbeddingService(
         return model;
     }
 
-    /// <summary>The level to queue at: 1 is the highest, 0 (or none given) the batcher's default.</summary>
-    private int ValidatePriority(RequestedPriority? requested)
-    {
-        if (requested is null)
-        {
-            return 0;
-        }
-
-        var levels = batching.Value.PriorityLevels;
-        var (field, value) = (requested.Field, requested.Value);
-        if (!long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var level))
-        {
-            throw new RequestValidationException(field, $"`{field}` must be an integer in [0, {levels}]; got '{value}'");
-        }
-
-        if (level < 0 || level > levels)
-        {
-            throw new RequestValidationException(field, $"`{field}` must be in [0, {levels}] (1 is the highest, 0 the default); got {level}");
-        }
-
-        return (int)level;
-    }
-
     private void ValidateInputs(IReadOnlyList<string> inputs)
     {
         var max = options.Value.MaxInputs;
@@ -117,8 +93,4 @@ public sealed class EmbeddingService(
             throw new RequestValidationException("inputs", $"`inputs` must contain at most {max} texts; got {inputs.Count}");
         }
     }
-
-    private static NotReadyException NotServing(ModelEntry model) => model.State == ModelState.Failed
-        ? new NotReadyException($"model '{model.Name}' failed: {model.Reason}")
-        : new NotReadyException($"model '{model.Name}' is loading; retry shortly");
 }

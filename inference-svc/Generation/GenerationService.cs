@@ -44,14 +44,14 @@ public sealed class GenerationService(
         var decoder = model.Runtime as IDecoder;
         if ((model.State != ModelState.Ready && !(warmup && decoder is not null)) || decoder is null)
         {
-            throw NotServing(model);
+            throw model.NotServing();
         }
 
         var engine = engines.Get(model);
         var requestId = string.IsNullOrEmpty(command.RequestId) ? $"gen-{Guid.NewGuid():N}" : command.RequestId;
         FieldRules.AtMostBytes(requestId, "request_id", MaxRequestIdBytes);
         var (sampling, stops, stopIds) = ValidateParameters(command.Parameters, decoder.VocabSize);
-        var level = ValidatePriority(command.Priority, engines.Options.PriorityLevels);
+        var level = RequestedPriority.ToLevel(command.Priority, engines.Options.PriorityLevels);
         ValidateInput(command, decoder.VocabSize);
 
         using var claim = tracker.Register(requestId);
@@ -388,24 +388,6 @@ public sealed class GenerationService(
         }
     }
 
-    private static int ValidatePriority(RequestedPriority? requested, int levels)
-    {
-        if (requested is null)
-        {
-            return 0;
-        }
-
-        var (field, value) = (requested.Field, requested.Value);
-        if (!long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var level))
-        {
-            throw new RequestValidationException(field, $"`{field}` must be an integer in [0, {levels}]; got '{value}'");
-        }
-
-        return level >= 0 && level <= levels
-            ? (int)level
-            : throw new RequestValidationException(field, $"`{field}` must be in [0, {levels}] (1 is the highest, 0 the default); got {level}");
-    }
-
     private ModelEntry ResolveModel(string name)
     {
         var model = registry.Get(name, "model");
@@ -418,8 +400,4 @@ public sealed class GenerationService(
 
         return model;
     }
-
-    private static NotReadyException NotServing(ModelEntry model) => model.State == ModelState.Failed
-        ? new NotReadyException($"model '{model.Name}' failed: {model.Reason}")
-        : new NotReadyException($"model '{model.Name}' is loading; retry shortly");
 }

@@ -56,6 +56,11 @@ public sealed class ModelEntry
     /// <summary>Execution provider, once loaded.</summary>
     public string Provider => _snapshot.Runtime?.Provider ?? string.Empty;
 
+    /// <summary>The UNAVAILABLE error for a request to this model while it is not Ready, saying why.</summary>
+    public Core.NotReadyException NotServing() => State == ModelState.Failed
+        ? new Core.NotReadyException($"model '{Name}' failed: {Reason}")
+        : new Core.NotReadyException($"model '{Name}' is loading; retry shortly");
+
     /// <summary>Publishes a new state; the runtime is kept unless replaced.</summary>
     public void Set(ModelState state, string reason = "", IModelRuntime? runtime = null) =>
         _snapshot = new Snapshot(state, reason, runtime ?? _snapshot.Runtime);
