@@ -233,6 +233,12 @@ public sealed class GenerationService(
                     continue;
                 }
             }
+            catch (RpcException ex) when (ex.StatusCode == StatusCode.InvalidArgument && !cancellationToken.IsCancellationRequested)
+            {
+                // The ids are the model's, not the caller's: a model and tokenizer that disagree.
+                throw new ExecutionFailedException(
+                    $"model '{model.Name}' generated ids that its tokenizer '{model.Tokenizer}' cannot decode ({ex.Status.Detail})", ex);
+            }
             catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
             {
                 throw TokenizerErrors.ToDomain(ex, model.Tokenizer, model.Name, client.Address);

@@ -52,6 +52,26 @@ public sealed class DecoderForgeOptions
     /// <summary>The built-in tokenizer named in <c>kazgrpc.json</c>; default <c>o200k_base</c>.</summary>
     public string Tokenizer { get; init; } = "o200k_base";
 
+    /// <summary>
+    /// Ids inside the vocabulary that the paired tokenizer does not assign: the forged graph adds
+    /// <see cref="UnassignedLogit"/> to their logits, so that random weights never choose an id the
+    /// tokenizer cannot decode (a trained model gives them no mass). Default (null):
+    /// <see cref="O200kUnassignedIds"/> for o200k_base's vocabulary, else none.
+    /// </summary>
+    public IReadOnlyList<int>? UnassignedTokenIds { get; init; }
+
+    /// <summary>What the forged graph adds to the logit of an unassigned id.</summary>
+    public const float UnassignedLogit = -1e9f;
+
+    /// <summary>o200k_base's ids below its vocabulary size that it assigns to nothing: 199998 and 200000-200017 (its control tokens are 199999 and 200018).</summary>
+    public static IReadOnlyList<int> O200kUnassignedIds { get; } = [199_998, .. Enumerable.Range(200_000, 18)];
+
+    /// <summary>The unassigned ids in effect for a vocabulary: <see cref="UnassignedTokenIds"/> or its default.</summary>
+    /// <param name="vocabSize">The model's vocabulary size.</param>
+    /// <returns>The ids, ascending.</returns>
+    public IReadOnlyList<int> UnassignedTokenIdsFor(int vocabSize) =>
+        UnassignedTokenIds ?? (vocabSize == DecoderArchitecture.O200kVocabSize && Tokenizer == "o200k_base" ? O200kUnassignedIds : []);
+
     /// <summary>The end-of-sequence id in effect for a vocabulary: <see cref="EosTokenId"/> or its default.</summary>
     /// <param name="vocabSize">The model's vocabulary size.</param>
     /// <returns>The id.</returns>

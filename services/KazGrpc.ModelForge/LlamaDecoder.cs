@@ -250,14 +250,30 @@ public static class LlamaDecoder
             }
 
             var normed = RmsNorm("/model/norm", "model.norm.weight", _weights.FinalNormArray, hidden);
+            var unassigned = _options.UnassignedTokenIdsFor(a.VocabSize);
+            var logits = unassigned.Count > 0 ? "/lm_head/logits" : Logits;
             if (_type == OnnxElementType.Float16)
             {
                 Linear("/lm_head", "lm_head", _weights.LmHeadArray, a.HiddenSize, a.VocabSize, normed, "/lm_head/output_0");
-                _graph.AddNode("Cast", ["/lm_head/output_0"], [Logits], x => x.SetInt("to", (long)OnnxElementType.Float), name: "/lm_head/Cast");
+                _graph.AddNode("Cast", ["/lm_head/output_0"], [logits], x => x.SetInt("to", (long)OnnxElementType.Float), name: "/lm_head/Cast");
             }
             else
             {
-                Linear("/lm_head", "lm_head", _weights.LmHeadArray, a.HiddenSize, a.VocabSize, normed, Logits);
+                Linear("/lm_head", "lm_head", _weights.LmHeadArray, a.HiddenSize, a.VocabSize, normed, logits);
+            }
+
+            if (unassigned.Count > 0)
+            {
+                // Ids the paired tokenizer cannot decode are never chosen (see DecoderForgeOptions.UnassignedTokenIds).
+                var bias = new float[a.VocabSize];
+                foreach (var id in unassigned)
+                {
+                    bias[id] = DecoderForgeOptions.UnassignedLogit;
+                }
+
+                _graph
+                    .AddInitializer("lm_head.unassigned_bias", bias, [a.VocabSize])
+                    .AddNode("Add", [logits, "lm_head.unassigned_bias"], [Logits], name: "/lm_head/unassigned/Add");
             }
 
             return _graph.Build();

@@ -27,6 +27,20 @@ public sealed class LlamaDecoderTests
     }
 
     [Fact]
+    public void Run_UnassignedIds_TheirLogitsSinkAndTheOthersEqualReference()
+    {
+        using var directory = new TempDirectory();
+        int[] unassigned = [3, 250, 511];
+        using var session = Forge(directory, new DecoderForgeOptions { UnassignedTokenIds = unassigned });
+
+        var (logits, _, _) = session.Run(Prompt, Ones(Prompt.Length), session.Empty(1));
+
+        AssertClose(new LlamaReference(Weights, unassigned).LastLogits(Prompt), logits, Tolerance);
+        Assert.All(unassigned, id => Assert.Equal(DecoderForgeOptions.UnassignedLogit, logits[id], 1e3f));
+        Assert.True(logits.Where((_, id) => !unassigned.Contains(id)).All(l => l > -100));
+    }
+
+    [Fact]
     public void Run_FullLogits_EveryPositionEqualsReference()
     {
         using var directory = new TempDirectory();

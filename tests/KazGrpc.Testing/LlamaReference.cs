@@ -19,12 +19,15 @@ public sealed class LlamaReference
 {
     private readonly LlamaWeights _weights;
     private readonly DecoderArchitecture _a;
+    private readonly IReadOnlyList<int> _unassigned;
 
-    /// <summary>Computes with <paramref name="weights"/> (e.g. <see cref="LlamaWeights.QuantizedToInt4"/>'s, to match the int4 model).</summary>
-    public LlamaReference(LlamaWeights weights)
+    /// <summary>Computes with <paramref name="weights"/> (e.g. <see cref="LlamaWeights.QuantizedToInt4"/>'s, to match the int4 model),
+    /// adding <see cref="DecoderForgeOptions.UnassignedLogit"/> to the logits of <paramref name="unassigned"/> as the forged graph does.</summary>
+    public LlamaReference(LlamaWeights weights, IReadOnlyList<int>? unassigned = null)
     {
         _weights = weights;
         _a = weights.Architecture;
+        _unassigned = unassigned ?? [];
     }
 
     /// <summary>The index of the largest value; the first of equals.</summary>
@@ -81,6 +84,14 @@ public sealed class LlamaReference
         }
 
         var logits = MatMul(Norm(h, s, _weights.FinalNorm.Span), s, a.HiddenSize, _weights.LmHead.Span, a.VocabSize);
+        for (var t = 0; t < s; t++)
+        {
+            foreach (var id in _unassigned)
+            {
+                logits[(t * a.VocabSize) + id] += DecoderForgeOptions.UnassignedLogit;
+            }
+        }
+
         return [.. logits.Select(l => (float)l)];
     }
 

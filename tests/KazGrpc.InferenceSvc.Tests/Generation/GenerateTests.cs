@@ -103,7 +103,8 @@ public sealed class GenerateTests(SharedInferenceFixture fixture, TokenizerProce
     public async Task Generate_TokenIds_GreedyIdsEqualTheReferenceForwardPass()
     {
         uint[] prompt = [9125, 1618, 7, 40, 2000, 150_000];
-        var reference = new LlamaReference(LlamaWeights.Generate(DecoderArchitecture.For(DecoderSize.Tiny), new DecoderForgeOptions().Seed));
+        var options = new DecoderForgeOptions();
+        var reference = new LlamaReference(LlamaWeights.Generate(options.Architecture(), options.Seed), options.UnassignedTokenIdsFor(options.VocabSize));
         var expected = reference.Greedy([.. prompt.Select(i => (long)i)], 6).Select(i => (uint)i);
 
         var (chunks, _, _) = await Run(new GenerateRequest { Model = Model, TokenIds = { prompt }, Parameters = new GenerationParameters { MaxNewTokens = 6, IgnoreEos = true } });
