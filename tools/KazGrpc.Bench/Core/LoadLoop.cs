@@ -55,7 +55,7 @@ internal static class LoadLoop
         return new Window(
             spec.Run, spec.Key, spec.Label, spec.Unit, spec.Callers, recorder.Items, seconds,
             recorder.Items / seconds, recorder.Bytes / seconds / 1e6, streams.Tokens / seconds, p50, p99, recorder.Failed, ranOut && spec.Duration is not null,
-            usage.BenchCores, usage.ServiceCores, usage.OtherCores, usage.MeanBatch, usage.HopMs, streams.Latency);
+            usage.BenchCores, usage.ServiceCores, usage.OtherCores, usage.MeanBatch, usage.HopMs, streams.Latency, recorder.FirstFailure);
     }
 
     private static async Task<(double Seconds, bool RanOut, WindowProbe.Usage Usage)> RunAsync<T>(
@@ -82,9 +82,9 @@ internal static class LoadLoop
                         // Calls get the abort token, not stop: work in flight finishes when the window closes.
                         recorder.Completed(caller, await call(items[(int)(index % items.Count)], caller, cancellationToken), started);
                     }
-                    catch (RpcException) when (!cancellationToken.IsCancellationRequested)
+                    catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
                     {
-                        recorder.Fail();
+                        recorder.Fail(ex);
                         await Task.Delay(ErrorPause, cancellationToken);
                     }
                 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Grpc.Core;
 
 namespace KazGrpc.Bench.Core;
 
@@ -17,6 +18,7 @@ internal sealed class LoadRecorder(int callers, bool streaming = false)
     private long _bytes;
     private long _tokens;
     private long _failed;
+    private string? _firstFailure;
     private long _openedAt;
     private long _closedAt;
     private volatile bool _open;
@@ -63,11 +65,15 @@ internal sealed class LoadRecorder(int callers, bool streaming = false)
         }
     }
 
-    public void Fail()
+    /// <summary>The status of the first call that failed while the window was open; null when none did.</summary>
+    public string? FirstFailure => Volatile.Read(ref _firstFailure);
+
+    public void Fail(RpcException error)
     {
         if (_open)
         {
             Interlocked.Increment(ref _failed);
+            Interlocked.CompareExchange(ref _firstFailure, $"{error.StatusCode}: {error.Status.Detail}", null);
         }
     }
 

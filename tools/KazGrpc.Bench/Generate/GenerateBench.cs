@@ -22,17 +22,23 @@ internal sealed class GenerateBench : IAsyncDisposable
 
     private static readonly TimeSpan CallTimeout = TimeSpan.FromMinutes(5);
 
+    // Random weights pick any id of the model's vocabulary, also ids its tokenizer lacks (o200k leaves
+    // 200000-200017 unassigned); inference-svc fails a request whose output tokenizer-svc cannot decode.
+    private const float BannedBias = -100;
+
     private readonly GenerateSettings _settings;
     private readonly ServiceSet _services;
     private readonly ModelWorkspace _workspace;
     private readonly int _intraOpThreads;
+    private readonly Dictionary<int, float> _banned;
     private InProcessGeneration? _inProcess;
     private GenAiProcess? _genai;
     private bool _inProcessMeasured;
 
-    private GenerateBench(GenerateSettings settings, ServiceSet services, ModelWorkspace workspace, int intraOpThreads)
+    private GenerateBench(GenerateSettings settings, ServiceSet services, ModelWorkspace workspace, int intraOpThreads, IEnumerable<int> banned)
     {
         (_settings, _services, _workspace, _intraOpThreads) = (settings, services, workspace, intraOpThreads);
+        _banned = banned.ToDictionary(id => id, _ => BannedBias);
     }
 
     public static async Task RunAsync(GenerateSettings settings, CancellationToken cancellationToken)
@@ -58,7 +64,9 @@ internal sealed class GenerateBench : IAsyncDisposable
         await using var services = new ServiceSet(settings.ServiceEnvironment, settings.Warmup, settings.ServiceWarmup);
         var runtime = RuntimeInfo.Current(services.ServiceEnvironment);
         var threads = InferenceConfig.Bind(settings.InferenceConfig, OnnxRuntimeOptions.SectionName, new OnnxRuntimeOptions()).DecoderIntraOpThreads;
-        await using var bench = new GenerateBench(settings, services, workspace, threads);
+        var known = tokenizer.Service.GetTokenizer(workspace.Tokenizer).Bytes;
+        int[] banned = [.. Enumerable.Range(0, config.VocabSize).Where(id => !known.Contains(id))];
+        await using var bench = new GenerateBench(settings, services, workspace, threads, banned);
 
         Report.Line($"bench generate: {settings.Model} (tokenizer {workspace.Tokenizer}), {settings.Runs} run(s), streams {string.Join(',', settings.Concurrency)}, "
             + $"windows of {settings.Duration.TotalSeconds} s after {settings.Warmup.TotalSeconds} s warm-up (+{settings.ServiceWarmup.TotalSeconds} s on a fresh process); "
@@ -67,6 +75,11 @@ internal sealed class GenerateBench : IAsyncDisposable
         Report.Line($"requests: {(settings.TextPrompts ? "text" : "token_ids")} prompts of {settings.PromptTokens} tokens (log-uniform), {settings.NewTokens} new tokens (uniform), "
             + $"end-of-sequence ignored, {(settings.Temperature > 0 ? $"sampled at temperature {settings.Temperature} with a seed per request" : "greedy")}; "
             + $"long prompt: {settings.LongPromptStreams} streams decoding, then {settings.LongPrompts} prompts of {settings.LongPromptTokens:N0} tokens one after another");
+        if (banned.Length > 0)
+        {
+            Report.Line($"banned (logit bias {BannedBias}, in-process and served): the {banned.Length} ids of the model that {workspace.Tokenizer} lacks, "
+                + $"{banned.Min()}-{banned.Max()}; genai is not asked to");
+        }
         if (settings.InferenceConfig.Count > 0)
         {
             Report.Line("inference-svc and in-process configuration: " + string.Join(' ', settings.InferenceConfig));
@@ -242,7 +255,7 @@ internal sealed class GenerateBench : IAsyncDisposable
     {
         _inProcess ??= LoadInProcess();
         var engine = _inProcess;
-        return (input, timeline, cancellationToken) => engine.StreamAsync(input, _settings.Temperature, timeline, cancellationToken);
+        return (input, timeline, cancellationToken) => engine.StreamAsync(input, _settings.Temperature, _banned, timeline, cancellationToken);
     }
 
     private InProcessGeneration LoadInProcess()
@@ -265,6 +278,7 @@ internal sealed class GenerateBench : IAsyncDisposable
     private Func<GenerateInput, StreamTimeline, CancellationToken, Task<int>> ServedStream(RunningService inference)
     {
         var client = new InferenceService.InferenceServiceClient(inference.Channel);
+        var banned = _banned.ToDictionary(b => (uint)b.Key, b => b.Value);
         return async (input, timeline, cancellationToken) =>
         {
             var request = new GenerateRequest
@@ -276,6 +290,8 @@ internal sealed class GenerateBench : IAsyncDisposable
             {
                 request.Parameters.Seed = input.Seed;
             }
+
+            request.Parameters.LogitBias.Add(banned);
 
             if (_settings.TextPrompts)
             {

@@ -50,15 +50,17 @@ internal sealed class InProcessGeneration : IAsyncDisposable
         }
     }
 
-    /// <summary>Generates <paramref name="input"/> (end-of-sequence ignored; greedy at temperature 0, else seeded),
-    /// recording each read of the token channel that found tokens as a chunk of <paramref name="timeline"/>; returns the tokens.</summary>
-    public async Task<int> StreamAsync(GenerateInput input, float temperature, StreamTimeline timeline, CancellationToken cancellationToken)
+    /// <summary>Generates <paramref name="input"/> (end-of-sequence ignored; greedy at temperature 0, else seeded; the logits of
+    /// <paramref name="banned"/> lowered by 100, as the served requests ask), recording each read of the token channel that found
+    /// tokens as a chunk of <paramref name="timeline"/>; returns the tokens.</summary>
+    public async Task<int> StreamAsync(
+        GenerateInput input, float temperature, IReadOnlyDictionary<int, float> banned, StreamTimeline timeline, CancellationToken cancellationToken)
     {
         var sequence = _engine.Submit(new GenerationRequest
         {
             RequestId = $"bench-{input.Seed:x16}",
             PromptIds = input.Prompt.Ids,
-            Sampling = temperature > 0 ? new SamplingParameters { Temperature = temperature, Seed = input.Seed } : SamplingParameters.Greedy,
+            Sampling = new SamplingParameters { Temperature = temperature, Seed = temperature > 0 ? input.Seed : null, LogitBias = banned },
             Stopping = new StoppingCriteria { MaxNewTokens = input.MaxNewTokens, EosTokenIds = _decoder.EosTokenIds, IgnoreEos = true },
         }, cancellationToken);
         var reader = sequence.Tokens;
