@@ -23,7 +23,7 @@ internal sealed class GenerateBench : IAsyncDisposable
     private static readonly TimeSpan CallTimeout = TimeSpan.FromMinutes(5);
 
     // Random weights pick any id of the model's vocabulary, also ids its tokenizer lacks (o200k leaves
-    // 200000-200017 unassigned); inference-svc fails a request whose output tokenizer-svc cannot decode.
+    // 199998 and 200000-200017 unassigned); inference-svc fails a request whose output tokenizer-svc cannot decode.
     private const float BannedBias = -100;
 
     private readonly GenerateSettings _settings;
