@@ -80,6 +80,7 @@ internal sealed class GenerateBench : IAsyncDisposable
             Report.Line($"banned (logit bias {BannedBias}, in-process and served): the {banned.Length} ids of the model that {workspace.Tokenizer} lacks, "
                 + $"{banned.Min()}-{banned.Max()}; genai is not asked to");
         }
+
         if (settings.InferenceConfig.Count > 0)
         {
             Report.Line("inference-svc and in-process configuration: " + string.Join(' ', settings.InferenceConfig));
