@@ -16,9 +16,10 @@ public sealed class OnnxRuntimeOptions
     /// (see docs/performance.md).</summary>
     public int IntraOpThreads { get; set; } = 1;
 
-    /// <summary>Threads one decoder step uses. Default 0: ONNX Runtime's default, one per physical core,
-    /// because a generation engine runs one step at a time.</summary>
-    public int DecoderIntraOpThreads { get; set; }
+    /// <summary>Threads one decoder step uses. Default: one per processor (<see cref="Environment.ProcessorCount"/>),
+    /// because a generation engine runs one step at a time. 0 leaves it to ONNX Runtime, whose own default
+    /// kept a step on about one core of a 2-vCPU VM (see docs/performance.md).</summary>
+    public int DecoderIntraOpThreads { get; set; } = Environment.ProcessorCount;
 
     /// <summary>Threads for parallel graph branches. Default 1.</summary>
     public int InterOpThreads { get; set; } = 1;

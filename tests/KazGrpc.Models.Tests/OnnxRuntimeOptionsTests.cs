@@ -19,7 +19,13 @@ public sealed class OnnxRuntimeOptionsTests
     [Fact]
     public void Validate_NegativeThreads_NamesTheSettingsAndValues()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => new OnnxRuntimeOptions { IntraOpThreads = 2, InterOpThreads = -1 }.Validate());
+        var error = Assert.Throws<InvalidOperationException>(() => new OnnxRuntimeOptions { IntraOpThreads = 2, InterOpThreads = -1, DecoderIntraOpThreads = 0 }.Validate());
         Assert.Equal("OnnxRuntime: IntraOpThreads, InterOpThreads and DecoderIntraOpThreads must be >= 0; got 2, -1, 0", error.Message);
+    }
+
+    [Fact]
+    public void DecoderIntraOpThreads_Default_OnePerProcessor()
+    {
+        Assert.Equal(Environment.ProcessorCount, new OnnxRuntimeOptions().DecoderIntraOpThreads);
     }
 }

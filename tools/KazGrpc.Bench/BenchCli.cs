@@ -4,6 +4,7 @@ using Grpc.Core;
 using KazGrpc.Bench.Core;
 using KazGrpc.Bench.Echo;
 using KazGrpc.Bench.Embed;
+using KazGrpc.Bench.Generate;
 using KazGrpc.Bench.Text;
 using KazGrpc.Bench.Tokenize;
 using KazGrpc.Core;
@@ -11,7 +12,7 @@ using KazGrpc.Launcher;
 
 namespace KazGrpc.Bench;
 
-/// <summary>The command line of both bench commands and of the echo server (System.CommandLine: parsing, validation, help).</summary>
+/// <summary>The command line of the bench commands and of the echo server (System.CommandLine: parsing, validation, help).</summary>
 internal static class BenchCli
 {
     private static readonly Dictionary<string, WindowKind> TokenizeModes = new(StringComparer.Ordinal)
@@ -22,7 +23,7 @@ internal static class BenchCli
         ["stream"] = WindowKind.TokenizeStream,
     };
 
-    public static RootCommand Create() => new("kazgrpc-bench: throughput and latency of the KazGrpc services") { Tokenize(), Embed(), EchoServer() };
+    public static RootCommand Create() => new("kazgrpc-bench: throughput and latency of the KazGrpc services") { Tokenize(), Embed(), Generate(), EchoServer() };
 
     private static Command Tokenize()
     {
@@ -85,6 +86,56 @@ internal static class BenchCli
                     Pick(parse.GetValue(texts), 6000, 2000), parse.GetValue(common.Seed), [.. parse.GetValue(inferenceConfig)!.Select(kv => $"--{kv.Key}={kv.Value}")],
                     parse.GetValue(serviceEnv)!, common.Out(parse, "embed")),
                 cancellationToken);
+        });
+        return command;
+    }
+
+    private static Command Generate()
+    {
+        var command = new Command("generate", "Generate streams on the same requests: the generation engine in-process, through tokenizer-svc and inference-svc "
+            + "(started as processes) and on onnxruntime-genai's static Generator (a process of its own), at each concurrency; then a long prompt arriving "
+            + "while streams decode; judges DESIGN.md's targets");
+        var common = new Common(command, duration: (10, 4), warmup: (3, 1));
+        var phases = List(command, "--phases", "comma-separated: inproc, served, genai, long",
+            Enum.GetValues<GeneratePhase>(), key => Enum.GetValues<GeneratePhase>().Single(p => p.ToString().Equals(key, StringComparison.OrdinalIgnoreCase)));
+        var concurrency = List(command, "--concurrency", "comma-separated concurrent streams (genai: batch sizes); the targets take 1 and the most", [1, 8, 32],
+            size => int.Parse(size, CultureInfo.InvariantCulture) is > 0 and <= 1024 and var value ? value : throw new FormatException());
+        var promptTokens = Range(command, "--prompt-tokens", "prompt lengths in tokens, MIN-MAX, drawn log-uniformly", "16-256");
+        var newTokens = Range(command, "--new-tokens", "output lengths in tokens, MIN-MAX, drawn uniformly; end-of-sequence is ignored", "32-128");
+        var prompts = Add(command, "--prompts", "how the served requests carry their prompts: ids (token_ids, tokenized here with the model's tokenizer, "
+            + "as every mode runs them) or text (prompt, tokenized by tokenizer-svc)", "ids");
+        prompts.AcceptOnlyFromAmong("ids", "text");
+        var temperature = Add(command, "--temperature", "0: greedy (as genai runs); above 0: sampled at that temperature with a seed per request "
+            + "(in-process and served only)", 0f, t => t is >= 0 and <= 2);
+        var requests = Add<int?>(command, "--requests", "requests of each run's corpus, sent in order and again from the start (default 1024; --quick: 256)",
+            null, n => n is null or > 0);
+        var longTokens = Add(command, "--long-prompt-tokens", "tokens of the long prompt", 1000, n => n is > 0 and <= 4000);
+        var longPrompts = Add<int?>(command, "--long-prompts", "long prompts sent one after another, each after 2 s of plain decoding (default 3; --quick: 2)",
+            null, n => n is null or > 0);
+        var longStreams = Add(command, "--long-prompt-streams", "streams decoding when a long prompt arrives", 31, Positive);
+        var serviceWarmup = Add<double?>(command, "--service-warmup", "seconds of more warm-up before the first window of each started process and "
+            + "of the in-process engine (default 12; --quick: 8)", null, s => s is null or >= 0);
+        var model = Add(command, "--model", $"generation model, a directory under --models; {GenerateBench.DefaultModel} is forged there when absent",
+            GenerateBench.DefaultModel);
+        var models = Add<string?>(command, "--models", "models directory (default: the repository's models/)", null);
+        var provider = Add(command, "--execution-provider", "auto, cpu or cuda, in-process and for the started services", "auto");
+        provider.AcceptOnlyFromAmong("auto", "cpu", "cuda");
+        var inferenceConfig = Pairs(command, "--inference-config", "KEY=VALUE for the started inference-svc and the in-process engine (OnnxRuntime:*, "
+            + "KvCache:*, Generation:*; OnnxRuntime:DecoderIntraOpThreads goes to genai too), e.g. Generation:PrefillTokensPerStep=64; repeatable");
+        var serviceEnv = Pairs(command, "--service-env", "NAME=VALUE set over build/service-runtime.env for the started services; repeatable");
+        Run(command, (parse, cancellationToken) =>
+        {
+            int Pick(int? given, int normal, int quick) => given ?? (parse.GetValue(common.Quick) ? quick : normal);
+            var settings = new GenerateSettings(
+                parse.GetValue(model)!, parse.GetValue(models) ?? RepositoryPaths.ModelsDirectory, parse.GetValue(provider)!, parse.GetValue(phases)!,
+                parse.GetValue(concurrency)!, common.Duration(parse), common.Warmup(parse), TimeSpan.FromSeconds(Pick((int?)parse.GetValue(serviceWarmup), 12, 8)),
+                parse.GetValue(common.Runs), parse.GetValue(common.Quick), Pick(parse.GetValue(requests), 1024, 256), parse.GetValue(promptTokens),
+                parse.GetValue(newTokens), parse.GetValue(temperature), parse.GetValue(prompts) == "text", parse.GetValue(longStreams), parse.GetValue(longTokens),
+                Pick(parse.GetValue(longPrompts), 3, 2), parse.GetValue(common.Seed), [.. parse.GetValue(inferenceConfig)!.Select(kv => $"--{kv.Key}={kv.Value}")],
+                parse.GetValue(serviceEnv)!, common.Out(parse, "generate"));
+            return settings.Requests >= settings.LongPromptStreams
+                ? GenerateBench.RunAsync(settings, cancellationToken)
+                : throw new InvalidOperationException($"--requests {settings.Requests} is fewer than --long-prompt-streams {settings.LongPromptStreams}");
         });
         return command;
     }
@@ -161,6 +212,31 @@ internal static class BenchCli
                 {
                     result.AddError($"{name} does not take '{string.Join(',', keys)}': {description}");
                     return defaults;
+                }
+            },
+        };
+        command.Options.Add(option);
+        return option;
+    }
+
+    /// <summary>A range of token counts, <c>MIN-MAX</c> or one number.</summary>
+    private static Option<TokenRange> Range(Command command, string name, string description, string defaults)
+    {
+        var option = new Option<TokenRange>(name)
+        {
+            Description = description,
+            DefaultValueFactory = _ => TokenRange.Parse(defaults),
+            CustomParser = result =>
+            {
+                var text = string.Join(' ', result.Tokens.Select(t => t.Value));
+                try
+                {
+                    return TokenRange.Parse(text);
+                }
+                catch (Exception ex) when (ex is FormatException or OverflowException)
+                {
+                    result.AddError($"{name} does not take '{text}': {description}, MIN-MAX with 1 <= MIN <= MAX");
+                    return default;
                 }
             },
         };

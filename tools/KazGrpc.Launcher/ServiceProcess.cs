@@ -20,15 +20,17 @@ public sealed class ServiceProcess : IAsyncDisposable
     private static readonly HashSet<Process> Running = [];
 
     private readonly Process _process;
+    private readonly Action<string>? _lines;
     private readonly Queue<string> _output = new();
     private readonly Lock _outputLock = new();
 
     static ServiceProcess() => AppDomain.CurrentDomain.ProcessExit += (_, _) => KillRunning();
 
-    private ServiceProcess(string name, Process process)
+    private ServiceProcess(string name, Process process, Action<string>? lines)
     {
         Name = name;
         _process = process;
+        _lines = lines;
     }
 
     /// <summary>What this service is, for messages (e.g. <c>inference-svc (naive)</c>).</summary>
@@ -40,9 +42,11 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary>True once the process has ended.</summary>
     public bool HasExited => _process.HasExited;
 
-    /// <summary>Starts <paramref name="dll"/> in this process's environment plus <paramref name="environment"/>.</summary>
+    /// <summary>Starts <paramref name="dll"/> in this process's environment plus <paramref name="environment"/>;
+    /// <paramref name="lines"/>, when given, receives every line it writes (from its output threads).</summary>
     /// <exception cref="InvalidOperationException"><paramref name="dll"/> has not been built.</exception>
-    public static ServiceProcess Start(string name, string dll, IEnumerable<string> args, IReadOnlyDictionary<string, string> environment, string? workingDirectory = null)
+    public static ServiceProcess Start(
+        string name, string dll, IEnumerable<string> args, IReadOnlyDictionary<string, string> environment, string? workingDirectory = null, Action<string>? lines = null)
     {
         if (!File.Exists(dll))
         {
@@ -69,7 +73,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        var service = new ServiceProcess(name, process);
+        var service = new ServiceProcess(name, process, lines);
         process.OutputDataReceived += (_, e) => service.Keep(e.Data);
         process.ErrorDataReceived += (_, e) => service.Keep(e.Data);
         lock (RunningLock)
@@ -139,6 +143,14 @@ public sealed class ServiceProcess : IAsyncDisposable
         {
             throw new InvalidOperationException($"{Name} exited with code {_process.ExitCode}; its last output:\n{RecentOutput()}");
         }
+    }
+
+    /// <summary>Writes <paramref name="line"/> to the process's standard input, for a process that reads requests there.</summary>
+    public async Task SendLineAsync(string line, CancellationToken cancellationToken)
+    {
+        ThrowIfExited();
+        await _process.StandardInput.WriteLineAsync(line.AsMemory(), cancellationToken);
+        await _process.StandardInput.FlushAsync(cancellationToken);
     }
 
     /// <summary>Sends a POSIX signal (e.g. <c>STOP</c> to freeze the process, <c>CONT</c> to thaw it) while it runs.</summary>
@@ -212,6 +224,7 @@ public sealed class ServiceProcess : IAsyncDisposable
             return;
         }
 
+        _lines?.Invoke(line);
         lock (_outputLock)
         {
             _output.Enqueue(line);

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using KazGrpc.Bench.Embed;
+using KazGrpc.Bench.Generate;
 using KazGrpc.Bench.Tokenize;
 
 namespace KazGrpc.Bench.Core;
@@ -8,4 +9,5 @@ namespace KazGrpc.Bench.Core;
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, UseStringEnumConverter = true)]
 [JsonSerializable(typeof(BenchResult<TokenizeSettings>))]
 [JsonSerializable(typeof(BenchResult<EmbedSettings>))]
+[JsonSerializable(typeof(BenchResult<GenerateSettings>))]
 internal sealed partial class BenchJsonContext : JsonSerializerContext;

@@ -4,7 +4,7 @@ using Grpc.Core;
 namespace KazGrpc.Bench.Core;
 
 /// <summary>
-/// The one load of both commands: a closed loop of callers, each calling the target with the next
+/// The one load of the bench commands: a closed loop of callers, each calling the target with the next
 /// item as soon as its last call has answered, in-process or through the services alike. A call
 /// that fails with a gRPC status is counted and its caller goes on after a short pause; any other
 /// failure ends the load and surfaces.
@@ -14,22 +14,20 @@ internal static class LoadLoop
     private static readonly TimeSpan ErrorPause = TimeSpan.FromMilliseconds(20);
 
     /// <summary>Measures one window: warm-up, then the window, with CPU and service metrics over it.</summary>
-    public static async Task<Window> MeasureAsync<T>(
-        WindowSpec spec, IReadOnlyList<T> items, Func<T, CancellationToken, ValueTask<Work>> call, WindowProbe probe, CancellationToken cancellationToken)
-    {
-        // Every window starts from a compacted heap, not with the previous one's garbage.
-        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-        GC.WaitForPendingFinalizers();
+    public static Task<Window> MeasureAsync<T>(
+        WindowSpec spec, IReadOnlyList<T> items, Func<T, CancellationToken, ValueTask<Work>> call, WindowProbe probe, CancellationToken cancellationToken) =>
+        MeasureAsync(spec, items, new LoadRecorder(spec.Callers), (item, _, token) => call(item, token), probe, cancellationToken);
 
-        var recorder = new LoadRecorder(spec.Callers);
-        var running = RunAsync(items, spec.Callers, spec.Once, call, recorder, spec.Warmup, spec.Duration, probe, cancellationToken);
-        await Report.ProgressAsync(spec.Run > 0 ? $"run {spec.Run} {spec.Label}" : spec.Label, () => recorder.Status(spec.Unit), running, cancellationToken);
-        var (seconds, ranOut, usage) = await running;
-        var (p50, p99) = recorder.Latency();
-        return new Window(
-            spec.Run, spec.Key, spec.Label, spec.Unit, spec.Callers, recorder.Items, seconds,
-            recorder.Items / seconds, recorder.Bytes / seconds / 1e6, recorder.Tokens / seconds, p50, p99, recorder.Failed, ranOut && spec.Duration is not null,
-            usage.BenchCores, usage.ServiceCores, usage.OtherCores, usage.MeanBatch, usage.HopMs);
+    /// <summary>
+    /// Measures one window of token streams (bench generate): each call records its streams in its
+    /// caller's <see cref="StreamLog"/>, and the window's tokens/s and stream latency count what arrived
+    /// while it was open, whenever the calls that carried it ended.
+    /// </summary>
+    public static Task<Window> MeasureAsync<T>(
+        WindowSpec spec, IReadOnlyList<T> items, Func<T, StreamLog, CancellationToken, ValueTask<Work>> call, WindowProbe probe, CancellationToken cancellationToken)
+    {
+        var recorder = new LoadRecorder(spec.Callers, streaming: true);
+        return MeasureAsync(spec, items, recorder, (item, caller, token) => call(item, recorder.Streams(caller), token), probe, cancellationToken);
     }
 
     /// <summary>Runs the load for <paramref name="time"/>, cycling through <paramref name="items"/>, and forgets what it did.</summary>
@@ -38,12 +36,30 @@ internal static class LoadLoop
     {
         if (time > TimeSpan.Zero)
         {
-            await RunAsync(items, callers, once: false, call, new LoadRecorder(callers), time, TimeSpan.Zero, WindowProbe.None, cancellationToken);
+            await RunAsync(items, callers, once: false, (item, _, token) => call(item, token), new LoadRecorder(callers), time, TimeSpan.Zero, WindowProbe.None, cancellationToken);
         }
     }
 
+    private static async Task<Window> MeasureAsync<T>(
+        WindowSpec spec, IReadOnlyList<T> items, LoadRecorder recorder, Func<T, int, CancellationToken, ValueTask<Work>> call, WindowProbe probe, CancellationToken cancellationToken)
+    {
+        // Every window starts from a compacted heap, not with the previous one's garbage.
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+
+        var running = RunAsync(items, spec.Callers, spec.Once, call, recorder, spec.Warmup, spec.Duration, probe, cancellationToken);
+        await Report.ProgressAsync(spec.Run > 0 ? $"run {spec.Run} {spec.Label}" : spec.Label, () => recorder.Status(spec.Unit), running, cancellationToken);
+        var (seconds, ranOut, usage) = await running;
+        var (p50, p99) = recorder.Latency();
+        (long Tokens, StreamLatency? Latency) streams = recorder.Streaming ? recorder.StreamFigures() : (recorder.Tokens, null);
+        return new Window(
+            spec.Run, spec.Key, spec.Label, spec.Unit, spec.Callers, recorder.Items, seconds,
+            recorder.Items / seconds, recorder.Bytes / seconds / 1e6, streams.Tokens / seconds, p50, p99, recorder.Failed, ranOut && spec.Duration is not null,
+            usage.BenchCores, usage.ServiceCores, usage.OtherCores, usage.MeanBatch, usage.HopMs, streams.Latency, recorder.FirstFailure);
+    }
+
     private static async Task<(double Seconds, bool RanOut, WindowProbe.Usage Usage)> RunAsync<T>(
-        IReadOnlyList<T> items, int callers, bool once, Func<T, CancellationToken, ValueTask<Work>> call, LoadRecorder recorder,
+        IReadOnlyList<T> items, int callers, bool once, Func<T, int, CancellationToken, ValueTask<Work>> call, LoadRecorder recorder,
         TimeSpan warmup, TimeSpan? duration, WindowProbe probe, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -64,11 +80,11 @@ internal static class LoadLoop
                     try
                     {
                         // Calls get the abort token, not stop: work in flight finishes when the window closes.
-                        recorder.Completed(caller, await call(items[(int)(index % items.Count)], cancellationToken), started);
+                        recorder.Completed(caller, await call(items[(int)(index % items.Count)], caller, cancellationToken), started);
                     }
-                    catch (RpcException) when (!cancellationToken.IsCancellationRequested)
+                    catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
                     {
-                        recorder.Fail();
+                        recorder.Fail(ex);
                         await Task.Delay(ErrorPause, cancellationToken);
                     }
                 }

@@ -39,11 +39,25 @@ internal static class Report
     public static void Line(string text = "") => AnsiConsole.WriteLine(text);
 
     /// <summary>A window's result line.</summary>
-    public static void Line(Window w) => Line(string.Format(CultureInfo.InvariantCulture,
-        "run {0} {1,-34} {2,10:N1} {3}/s {4,7:F2} MB/s {5,10:N0} tokens/s  p50 {6,7:F2} p99 {7,7:F2} ms  cpu {8:F2}+{9:F2} other {10:F2}{11}{12}{13}{14}",
-        w.Run, (w.Key.Language.Length > 0 ? w.Key.Language + " " : string.Empty) + w.Label, w.ItemsPerSecond, w.Unit, w.MegabytesPerSecond, w.TokensPerSecond, w.P50Ms, w.P99Ms, w.BenchCores, w.ServiceCores, w.OtherCores,
-        w.MeanBatch is { } batch ? $"  batch {batch:F1}" : string.Empty, w.HopMs is { } hop ? $"  hop {hop:F2} ms" : string.Empty,
-        w.Failed > 0 ? $"  FAILED {w.Failed:N0}" : string.Empty, w.RanOut ? "  (ran out of items early)" : string.Empty));
+    public static void Line(Window w)
+    {
+        if (w.Streams is { } s)
+        {
+            Line(string.Format(CultureInfo.InvariantCulture,
+                "run {0} {1,-26} {2,9:N1} tokens/s  TTFT p50 {3,7:F1} p99 {4,7:F1} ms  ITL p50 {5,6:F1} p99 {6,6:F1} ms{7}  cpu {8:F2}+{9:F2} other {10:F2}{11}",
+                w.Run, w.Label, w.TokensPerSecond, s.TtftP50Ms, s.TtftP99Ms, s.ItlP50Ms, s.ItlP99Ms, s.StepMs is { } step ? $"  step {step:F1} ms" : string.Empty,
+                w.BenchCores, w.ServiceCores, w.OtherCores, Failures(w)));
+            return;
+        }
+
+        Line(string.Format(CultureInfo.InvariantCulture,
+            "run {0} {1,-34} {2,10:N1} {3}/s {4,7:F2} MB/s {5,10:N0} tokens/s  p50 {6,7:F2} p99 {7,7:F2} ms  cpu {8:F2}+{9:F2} other {10:F2}{11}{12}{13}{14}",
+            w.Run, (w.Key.Language.Length > 0 ? w.Key.Language + " " : string.Empty) + w.Label, w.ItemsPerSecond, w.Unit, w.MegabytesPerSecond, w.TokensPerSecond, w.P50Ms, w.P99Ms, w.BenchCores, w.ServiceCores, w.OtherCores,
+            w.MeanBatch is { } batch ? $"  batch {batch:F1}" : string.Empty, w.HopMs is { } hop ? $"  hop {hop:F2} ms" : string.Empty,
+            Failures(w), w.RanOut ? "  (ran out of items early)" : string.Empty));
+    }
+
+    private static string Failures(Window w) => w.Failed > 0 ? $"  FAILED {w.Failed:N0} (first: {w.FirstFailure})" : string.Empty;
 
     /// <summary>The medians as a table of <paramref name="columns"/>, and what the columns mean.</summary>
     public static void Table(IReadOnlyList<Window> medians, int runs, IReadOnlyList<Column> columns, string legend)

@@ -11,7 +11,7 @@ namespace KazGrpc.Bench.Core;
 /// <param name="Seconds">Length of the window.</param>
 /// <param name="ItemsPerSecond">Items per second.</param>
 /// <param name="MegabytesPerSecond">10^6 bytes of UTF-8 input per second.</param>
-/// <param name="TokensPerSecond">Input tokens per second.</param>
+/// <param name="TokensPerSecond">Input tokens per second (bench generate: generated tokens per second).</param>
 /// <param name="P50Ms">Median latency of one call (in-process: of one batch).</param>
 /// <param name="P99Ms">99th percentile latency.</param>
 /// <param name="Failed">Calls that failed with a gRPC status in the window.</param>
@@ -21,10 +21,12 @@ namespace KazGrpc.Bench.Core;
 /// <param name="OtherCores">Cores busy with anything else on the machine.</param>
 /// <param name="MeanBatch">Items per batch inference-svc executed (its metrics); null when not read.</param>
 /// <param name="HopMs">Mean tokenizer round trip of inference-svc (its metrics); null when not read.</param>
+/// <param name="Streams">Latency of the token streams (bench generate); otherwise null.</param>
+/// <param name="FirstFailure">The status of the first call that failed in the window; null when none did.</param>
 internal sealed record Window(
     int Run, WindowKey Key, string Label, string Unit, int Callers, long Items, double Seconds,
     double ItemsPerSecond, double MegabytesPerSecond, double TokensPerSecond, double P50Ms, double P99Ms, long Failed, bool RanOut,
-    double BenchCores, double ServiceCores, double OtherCores, double? MeanBatch, double? HopMs)
+    double BenchCores, double ServiceCores, double OtherCores, double? MeanBatch, double? HopMs, StreamLatency? Streams = null, string? FirstFailure = null)
 {
     /// <summary>One row per measurement, in the order first measured, each the medians over its runs.</summary>
     public static IReadOnlyList<Window> Medians(IEnumerable<Window> windows) => [.. windows.GroupBy(w => w.Key).Select(g => Median([.. g]))];
@@ -44,12 +46,14 @@ internal sealed record Window(
             P50Ms = Of(w => w.P50Ms),
             P99Ms = Of(w => w.P99Ms),
             Failed = runs.Sum(w => w.Failed),
+            FirstFailure = runs.Select(w => w.FirstFailure).FirstOrDefault(f => f is not null),
             RanOut = runs.Any(w => w.RanOut),
             BenchCores = Of(w => w.BenchCores),
             ServiceCores = Of(w => w.ServiceCores),
             OtherCores = Of(w => w.OtherCores),
             MeanBatch = OfKnown(w => w.MeanBatch),
             HopMs = OfKnown(w => w.HopMs),
+            Streams = StreamLatency.Median([.. runs.Select(w => w.Streams)]),
         };
     }
 }

@@ -41,4 +41,19 @@ internal enum WindowKind
 
     /// <summary>bench embed: <see cref="HopEcho"/> at one caller, the same inputs.</summary>
     HopEchoOneCaller,
+
+    /// <summary>bench generate: Generate streams through tokenizer-svc and inference-svc.</summary>
+    GenerateServed,
+
+    /// <summary>bench generate: the same requests on <c>GenerationEngine</c> and <c>DecoderModel</c> in this process.</summary>
+    GenerateInProcess,
+
+    /// <summary>bench generate: onnxruntime-genai's <c>Generator</c> on the same prompts in static batches, in a process of its own.</summary>
+    GenerateGenAi,
+
+    /// <summary>bench generate: a long prompt arriving while streams decode, through the services.</summary>
+    LongPromptServed,
+
+    /// <summary>bench generate: the same in this process.</summary>
+    LongPromptInProcess,
 }

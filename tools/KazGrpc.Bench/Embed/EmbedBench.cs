@@ -21,6 +21,10 @@ internal sealed class EmbedBench
 {
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(30);
 
+    // The bounds of an input's length in tokens, framing included.
+    private const int MinTokens = 8;
+    private const int MaxTokens = 128;
+
     private readonly EmbedSettings _settings;
     private readonly EmbedServices _services;
     private readonly EncoderModel? _encoder;
@@ -37,7 +41,7 @@ internal sealed class EmbedBench
     public static async Task RunAsync(EmbedSettings settings, CancellationToken cancellationToken)
     {
         var started = DateTimeOffset.UtcNow;
-        using var workspace = ModelWorkspace.Create(settings.ModelsDirectory, settings.Model);
+        using var workspace = ModelWorkspace.Create(settings.ModelsDirectory, settings.Model, identityEncoder: true);
         using var tokenizer = new InProcessTokenizer(new TokenizationOptions { ModelsDirectory = workspace.ModelsDirectory, Builtins = [] }, workspace.Tokenizer, cancellationToken);
 
         // The in-process runs take the started inference-svc's settings: its defaults, then --inference-config.
@@ -72,7 +76,7 @@ internal sealed class EmbedBench
         var windows = new List<Window>();
         for (var run = 1; run <= settings.Runs; run++)
         {
-            var inputs = await EmbedCorpus.GenerateAsync(tokenizer.Service, workspace.Tokenizer, settings.Texts, Seeds.Mix(settings.Seed, (ulong)run), cancellationToken);
+            var inputs = await TokenizedCorpus.GenerateAsync(tokenizer.Service, workspace.Tokenizer, settings.Texts, MinTokens, MaxTokens, Seeds.Mix(settings.Seed, (ulong)run), cancellationToken);
             if (run == 1)
             {
                 Report.Line($"corpus: {inputs.Length:N0} inputs of kk, ru and en, {inputs.Min(i => i.Ids.Length)}-{inputs.Max(i => i.Ids.Length)} tokens "
@@ -115,15 +119,15 @@ internal sealed class EmbedBench
     }
 
     /// <summary>The first <paramref name="count"/> inputs for fixed work, and the rest for its warm-up.</summary>
-    private static (EmbedInput[] Set, EmbedInput[] Others) Carve(EmbedInput[] inputs, int count) =>
+    private static (CorpusText[] Set, CorpusText[] Others) Carve(CorpusText[] inputs, int count) =>
         (inputs[..Math.Min(count, inputs.Length)], count < inputs.Length ? inputs[count..] : inputs);
 
     /// <summary>Batches of <paramref name="size"/>: single inputs in corpus order, or larger batches sorted by
     /// length (as little padding as the inputs allow), longest first so that the executions stay busy to the end.</summary>
-    private static EmbedInput[][] Batches(EmbedInput[] inputs, int size) =>
+    private static CorpusText[][] Batches(CorpusText[] inputs, int size) =>
         size == 1 ? [.. inputs.Select(i => new[] { i })] : [.. inputs.OrderByDescending(i => i.Ids.Length).Chunk(size)];
 
-    private async Task<List<Window>> RunOnceAsync(int run, EmbedInput[] inputs, CancellationToken cancellationToken)
+    private async Task<List<Window>> RunOnceAsync(int run, CorpusText[] inputs, CancellationToken cancellationToken)
     {
         var windows = new List<Window>();
         async Task Add(Task<Window> measuring)
@@ -179,7 +183,7 @@ internal sealed class EmbedBench
 
     /// <summary>The model in this process: each batch of <paramref name="inputs"/>' set once, after a warm-up on the others.</summary>
     private async Task<Window> InProcessAsync(
-        int run, WindowKey key, string label, int batch, int callers, (EmbedInput[] Set, EmbedInput[] Others) inputs, CancellationToken cancellationToken)
+        int run, WindowKey key, string label, int batch, int callers, (CorpusText[] Set, CorpusText[] Others) inputs, CancellationToken cancellationToken)
     {
         await LoadLoop.WarmAsync(Batches(inputs.Others, batch), callers, EmbedInProcess, InProcessWarmup, cancellationToken);
         return await LoadLoop.MeasureAsync(new WindowSpec(run, key, label, "emb", callers, TimeSpan.Zero, null, Once: true),
@@ -192,7 +196,7 @@ internal sealed class EmbedBench
     /// each input of its set once, after a warm-up on the others.
     /// </summary>
     private async Task<Window> ThroughAsync(
-        int run, WindowKind kind, string label, EmbedInput[] inputs, (EmbedInput[] Set, EmbedInput[] Others)? oneCaller, CancellationToken cancellationToken)
+        int run, WindowKind kind, string label, CorpusText[] inputs, (CorpusText[] Set, CorpusText[] Others)? oneCaller, CancellationToken cancellationToken)
     {
         var echo = kind is WindowKind.Echo or WindowKind.HopEcho or WindowKind.HopEchoOneCaller;
         var serves = kind == WindowKind.ServedOneCaller ? WindowKind.Served : kind;
@@ -212,7 +216,7 @@ internal sealed class EmbedBench
         return await LoadLoop.MeasureAsync(new WindowSpec(run, new WindowKey(kind), label, unit, 1, TimeSpan.Zero, null, Once: true), latency.Set, call, probe, cancellationToken);
     }
 
-    private ValueTask<Work> EmbedInProcess(EmbedInput[] batch, CancellationToken cancellationToken)
+    private ValueTask<Work> EmbedInProcess(CorpusText[] batch, CancellationToken cancellationToken)
     {
         foreach (var vector in _encoder!.Embed([.. batch.Select(i => i.Ids)], cancellationToken))
         {
@@ -228,7 +232,7 @@ internal sealed class EmbedBench
     }
 
     /// <summary>Embed of one input; the answer must count the tokens the corpus holds, so that the in-process runs embed what the service embeds.</summary>
-    private static Func<EmbedInput, CancellationToken, ValueTask<Work>> EmbedCall(RunningService inference, string model)
+    private static Func<CorpusText, CancellationToken, ValueTask<Work>> EmbedCall(RunningService inference, string model)
     {
         var client = new InferenceService.InferenceServiceClient(inference.Channel);
         return async (input, cancellationToken) =>
@@ -242,7 +246,7 @@ internal sealed class EmbedBench
     }
 
     /// <summary>An echo of one input: its text out, an embedding's worth of floats back.</summary>
-    private static Func<EmbedInput, CancellationToken, ValueTask<Work>> EchoCall(RunningService echo)
+    private static Func<CorpusText, CancellationToken, ValueTask<Work>> EchoCall(RunningService echo)
     {
         var client = new EchoService.EchoServiceClient(echo.Channel);
         return async (input, cancellationToken) =>

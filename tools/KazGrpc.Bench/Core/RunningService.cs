@@ -1,7 +1,7 @@
 using Grpc.Net.Client;
 using KazGrpc.Launcher;
 
-namespace KazGrpc.Bench.Embed;
+namespace KazGrpc.Bench.Core;
 
 /// <summary>A server this benchmark started: its process, the one channel every caller shares (as a
 /// client process would), and its metrics address when it has one. Disposing stops it.</summary>

@@ -1,26 +1,24 @@
 using System.Text;
-using KazGrpc.Bench.Text;
 using KazGrpc.Tokenization;
 
-namespace KazGrpc.Bench.Embed;
+namespace KazGrpc.Bench.Text;
 
 /// <summary>
-/// The inputs of one run, made before anything is measured: Kazakh, Russian and English in equal
-/// parts (<see cref="TextSynthesizer"/>'s sentences cut at a word boundary), each input's length in
+/// The texts of one run, made before anything is measured: Kazakh, Russian and English in equal
+/// parts (<see cref="TextSynthesizer"/>'s sentences cut at a word boundary), each text's length in
 /// tokens drawn log-uniformly between the bounds (many short queries, fewer long passages),
 /// tokenized as tokenizer-svc tokenizes for Embed (framing included), in a seeded random order.
-/// Every phase of the run takes its inputs in that order, so the windows it compares see the same.
+/// Every phase of the run takes its texts in that order, so the windows it compares see the same.
 /// </summary>
-internal static class EmbedCorpus
+internal static class TokenizedCorpus
 {
     private const int ChunkTexts = 128;
 
-    // The bounds of an input's length in tokens, framing included.
-    private const int MinTokens = 8;
-    private const int MaxTokens = 128;
-
-    /// <summary>Makes <paramref name="count"/> inputs with <paramref name="tokenizer"/> of <paramref name="service"/>.</summary>
-    public static async Task<EmbedInput[]> GenerateAsync(TokenizationService service, string tokenizer, int count, ulong seed, CancellationToken cancellationToken)
+    /// <summary>Makes <paramref name="count"/> texts of <paramref name="minTokens"/> to <paramref name="maxTokens"/> tokens
+    /// (framing included; a text ends at a word, so it may fall a few tokens short of its length) with
+    /// <paramref name="tokenizer"/> of <paramref name="service"/>.</summary>
+    public static async Task<CorpusText[]> GenerateAsync(
+        TokenizationService service, string tokenizer, int count, int minTokens, int maxTokens, ulong seed, CancellationToken cancellationToken)
     {
         var definition = service.GetTokenizer(tokenizer);
         var framing = definition.PrefixIds.Count + definition.SuffixIds.Count;
@@ -34,12 +32,12 @@ internal static class EmbedCorpus
             var encoder = definition.CreateEncoder();
             for (var i = chunk * ChunkTexts; i < Math.Min(count, (chunk + 1) * ChunkTexts); i++)
             {
-                var target = (int)Math.Floor(Math.Exp((random.NextDouble() * (Math.Log(MaxTokens + 1) - Math.Log(MinTokens))) + Math.Log(MinTokens)));
-                texts[i] = Fill(synthesizers[i % languages.Count], text => encoder.Count(text, allowSpecialTokens: false) + framing, Math.Clamp(target, MinTokens, MaxTokens));
+                var target = (int)Math.Floor(Math.Exp((random.NextDouble() * (Math.Log(maxTokens + 1) - Math.Log(minTokens))) + Math.Log(minTokens)));
+                texts[i] = Fill(synthesizers[i % languages.Count], text => encoder.Count(text, allowSpecialTokens: false) + framing, Math.Clamp(target, minTokens, maxTokens));
             }
         });
 
-        var inputs = new EmbedInput[count];
+        var inputs = new CorpusText[count];
         foreach (var start in Enumerable.Range(0, (count + 1023) / 1024).Select(s => s * 1024))
         {
             var slice = new ArraySegment<string>(texts, start, Math.Min(1024, count - start));
@@ -47,7 +45,7 @@ internal static class EmbedCorpus
             for (var i = 0; i < results.Length; i++)
             {
                 var text = texts[start + i];
-                inputs[start + i] = new EmbedInput(text, results[i].Ids, Encoding.UTF8.GetByteCount(text), languages[(start + i) % languages.Count].Code);
+                inputs[start + i] = new CorpusText(text, results[i].Ids, Encoding.UTF8.GetByteCount(text), languages[(start + i) % languages.Count].Code);
             }
         }
 

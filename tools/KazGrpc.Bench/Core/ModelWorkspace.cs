@@ -1,13 +1,13 @@
 using KazGrpc.ModelForge;
 using KazGrpc.Models;
 
-namespace KazGrpc.Bench.Embed;
+namespace KazGrpc.Bench.Core;
 
 /// <summary>
 /// A temporary directory with the models directories the started services use: <c>models/</c>
-/// holds only a link to the model under test, so that the services load nothing else;
-/// <c>identity/</c> holds the forged identity encoder, with the same tokenizer. Disposing deletes
-/// the directory (the link, never the model).
+/// holds only a link to the model under test, so that the services load nothing else; when asked
+/// for, <c>identity/</c> holds the forged identity encoder, with the same tokenizer. Disposing
+/// deletes the directory (the link, never the model).
 /// </summary>
 internal sealed class ModelWorkspace : IDisposable
 {
@@ -33,7 +33,8 @@ internal sealed class ModelWorkspace : IDisposable
 
     public string IdentityModelsDirectory => Path.Combine(Root, "identity");
 
-    public static ModelWorkspace Create(string modelsDirectory, string model)
+    /// <summary>Links <paramref name="model"/> of <paramref name="modelsDirectory"/>, and forges the identity encoder when <paramref name="identityEncoder"/>.</summary>
+    public static ModelWorkspace Create(string modelsDirectory, string model, bool identityEncoder)
     {
         var source = Path.GetFullPath(Path.Combine(modelsDirectory, model));
         if (!File.Exists(Path.Combine(source, "model.onnx")))
@@ -45,7 +46,11 @@ internal sealed class ModelWorkspace : IDisposable
         try
         {
             Directory.CreateSymbolicLink(Path.Combine(Directory.CreateDirectory(workspace.ModelsDirectory).FullName, model), source);
-            IdentityEncoder.Write(Path.Combine(workspace.IdentityModelsDirectory, IdentityModel), tokenizer: workspace.Tokenizer);
+            if (identityEncoder)
+            {
+                IdentityEncoder.Write(Path.Combine(workspace.IdentityModelsDirectory, IdentityModel), tokenizer: workspace.Tokenizer);
+            }
+
             return workspace;
         }
         catch
