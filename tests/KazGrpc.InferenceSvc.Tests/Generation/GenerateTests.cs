@@ -113,6 +113,20 @@ public sealed class GenerateTests(SharedInferenceFixture fixture, TokenizerProce
     }
 
     [Fact]
+    public async Task Complete_MaxNewTokensUnset_GeneratesTheDefaultOrWhatTheContextLeaves()
+    {
+        var request = new GenerateRequest { Model = Model, Prompt = "Сәлем", Parameters = new GenerationParameters { IgnoreEos = true } };
+        var nearlyFull = new GenerateRequest { Model = Model, Parameters = new GenerationParameters { IgnoreEos = true } };
+        nearlyFull.TokenIds.Add(Enumerable.Range(0, 2040).Select(i => (uint)(i % 5000)));
+
+        var complete = await Client.CompleteAsync(request, cancellationToken: Token);
+        var rest = await Client.CompleteAsync(nearlyFull, cancellationToken: Token);
+
+        Assert.Equal((256, FinishReason.Length), (complete.TokenIds.Count, complete.FinishReason));
+        Assert.Equal((8, FinishReason.Length), (rest.TokenIds.Count, rest.FinishReason));
+    }
+
+    [Fact]
     public async Task Complete_SameRequest_EqualsTheStreamedGeneration()
     {
         var (chunks, final, _) = await Run(Greedy(10));
