@@ -37,7 +37,7 @@ public sealed class GenerationService(
 
     /// <summary>Runs <paramref name="command"/>, yielding chunks of output and, last, the summary.
     /// <paramref name="warmup"/> lets the runtime run a model that is still Loading.</summary>
-    public async IAsyncEnumerable<object> GenerateAsync(GenerateCommand command, [EnumeratorCancellation] CancellationToken cancellationToken, bool warmup = false)
+    public async IAsyncEnumerable<GenerationUpdate> GenerateAsync(GenerateCommand command, [EnumeratorCancellation] CancellationToken cancellationToken, bool warmup = false)
     {
         var arrival = time.GetTimestamp();
         var model = ResolveModel(command.Model);
