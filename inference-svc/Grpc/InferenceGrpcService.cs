@@ -37,7 +37,7 @@ internal sealed class InferenceGrpcService(ModelRegistry registry, EmbeddingServ
             Normalize = !request.HasNormalize || request.Normalize,
             Truncate = request.Truncate,
             Priority = Priority(request.Priority, context),
-            Deadline = context.Deadline == DateTime.MaxValue ? null : new DateTimeOffset(context.Deadline, TimeSpan.Zero),
+            Deadline = Deadline(context),
             RequestId = request.RequestId,
         };
         var result = await embeddings.EmbedAsync(command, context.CancellationToken);
@@ -129,7 +129,7 @@ internal sealed class InferenceGrpcService(ModelRegistry registry, EmbeddingServ
             },
             RequestId = string.IsNullOrEmpty(request.RequestId) ? $"gen-{Guid.NewGuid():N}" : request.RequestId,
             Priority = Priority(request.Priority, context),
-            Deadline = context.Deadline == DateTime.MaxValue ? null : new DateTimeOffset(context.Deadline, TimeSpan.Zero),
+            Deadline = Deadline(context),
         };
     }
 
@@ -162,6 +162,10 @@ internal sealed class InferenceGrpcService(ModelRegistry registry, EmbeddingServ
         Usage = new Usage { PromptTokens = (uint)summary.PromptTokens, CompletionTokens = (uint)summary.CompletionTokens },
         Timings = new Timings { QueueMs = summary.QueueMs, TimeToFirstTokenMs = summary.TimeToFirstTokenMs, TotalMs = summary.TotalMs },
     };
+
+    /// <summary>The call's deadline; null when the caller set none.</summary>
+    private static DateTimeOffset? Deadline(ServerCallContext context) =>
+        context.Deadline == DateTime.MaxValue ? null : new DateTimeOffset(context.Deadline, TimeSpan.Zero);
 
     /// <summary>The request's <c>priority</c> field when set, else the <c>kazgrpc-priority</c> header, as given.</summary>
     private static RequestedPriority? Priority(uint field, ServerCallContext context)

@@ -73,9 +73,6 @@ public sealed class GenerationEngine : IAsyncDisposable
     /// <summary>What the engine holds now.</summary>
     public GenerationEngineStatus Status => _status.Value with { Waiting = Volatile.Read(ref _waiting) };
 
-    /// <summary>Positions one sequence may hold: its prompt plus its <see cref="StoppingCriteria.MaxNewTokens"/>.</summary>
-    public int MaxSequenceLength => _step.MaxSequenceLength;
-
     /// <summary>
     /// Queues a request. Throws <see cref="RequestValidationException"/> when its prompt and
     /// <see cref="StoppingCriteria.MaxNewTokens"/> could never fit one KV row, and
@@ -182,13 +179,11 @@ public sealed class GenerationEngine : IAsyncDisposable
                 DrainInbox();
                 ExpireQueued();
                 Retire();
-                var started = _time.GetTimestamp();
                 var decodeRows = _decoding > 0 ? Decode() : 0;
                 var prefillTokens = Prefill();
                 PublishStatus();
                 if (decodeRows > 0 || prefillTokens > 0)
                 {
-                    _observer?.StepCompleted(_model, decodeRows, prefillTokens, _time.GetElapsedTime(started));
                     continue;
                 }
 

@@ -76,11 +76,6 @@ public sealed class GenerationMetrics : IGenerationObserver
     }
 
     /// <inheritdoc />
-    public void StepCompleted(string model, int decodeRows, int prefillTokens, TimeSpan elapsed)
-    {
-    }
-
-    /// <inheritdoc />
     public void Completed(string model, GenerationOutcome outcome, GenerationResult? result)
     {
         var tag = ModelTag(model);

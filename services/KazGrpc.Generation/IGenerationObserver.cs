@@ -16,10 +16,6 @@ public interface IGenerationObserver
     /// <summary>A sequence delivered a token <paramref name="interTokenLatency"/> after its previous one.</summary>
     void NextToken(string model, TimeSpan interTokenLatency);
 
-    /// <summary>A scheduler step ran: a decode over <paramref name="decodeRows"/> rows (0 when none)
-    /// and prefill chunks of <paramref name="prefillTokens"/> tokens in all.</summary>
-    void StepCompleted(string model, int decodeRows, int prefillTokens, TimeSpan elapsed);
-
     /// <summary>A request ended: generation finished with <paramref name="result"/>, or failed
     /// (<paramref name="result"/> null, <paramref name="outcome"/> says how).</summary>
     void Completed(string model, GenerationOutcome outcome, GenerationResult? result);

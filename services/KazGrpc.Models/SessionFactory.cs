@@ -41,18 +41,8 @@ public sealed partial class SessionFactory(IOptions<OnnxRuntimeOptions> options,
     /// whose runtime binds its buffers in host memory).</param>
     public (InferenceSession Session, string Provider) Create(string modelPath, int? intraOpThreads = null, bool cpuOnly = false)
     {
-        var settings = options.Value;
-        if (cpuOnly && Provider == "cuda")
-        {
-            return (CreateSession(modelPath, intraOpThreads is { } cpuThreads ? settings.With(cpuThreads) : settings, cuda: false), "cpu");
-        }
-
-        if (intraOpThreads is { } threads)
-        {
-            settings = settings.With(threads);
-        }
-
-        if (Provider == "cuda")
+        var settings = intraOpThreads is { } threads ? options.Value.With(threads) : options.Value;
+        if (Provider == "cuda" && !cpuOnly)
         {
             try
             {

@@ -26,13 +26,7 @@ public sealed class GenerateMismatchTests(TokenizerProcessFixture tokenizer) : I
         await RpcAssert.ThrowsAsync(StatusCode.Internal,
             () => host.Client.CompleteAsync(request, cancellationToken: Token).ResponseAsync,
             "model 'kaz-wide' generated ids that its tokenizer 'gpt2' cannot decode");
-        ModelInfo model;
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        do
-        {
-            model = await host.Client.GetModelAsync(new GetModelRequest { Name = "kaz-wide" }, cancellationToken: Token);
-        }
-        while ((model.RunningRequests > 0 || model.KvCacheUsage > 0) && DateTime.UtcNow < deadline);
+        var model = await ModelPolling.WaitUntilIdleAsync(host.Client, "kaz-wide", Token);
 
         Assert.Equal((0u, 0.0), (model.RunningRequests, model.KvCacheUsage));
     }

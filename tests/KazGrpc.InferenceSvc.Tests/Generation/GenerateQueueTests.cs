@@ -27,12 +27,7 @@ public sealed class GenerateQueueTests(TokenizerProcessFixture tokenizer)
         Assert.True(await holder.ResponseStream.MoveNext(Token));
 
         var queued = host.Client.CompleteAsync(Request(3), cancellationToken: Token);
-        ModelInfo model;
-        do
-        {
-            model = await host.Client.GetModelAsync(new GetModelRequest { Name = "kaz-tiny" }, cancellationToken: Token);
-        }
-        while (model.WaitingRequests == 0);
+        var model = await ModelPolling.WaitForAsync(host.Client, "kaz-tiny", m => m.WaitingRequests > 0, Token);
 
         var error = await RpcAssert.ThrowsAsync(StatusCode.ResourceExhausted,
             () => host.Client.CompleteAsync(Request(3), cancellationToken: Token).ResponseAsync,

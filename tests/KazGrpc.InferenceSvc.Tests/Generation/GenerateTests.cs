@@ -315,14 +315,7 @@ public sealed class GenerateTests(SharedInferenceFixture fixture, TokenizerProce
             await cancel.CancelAsync();
         }
 
-        ModelInfo model;
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        do
-        {
-            await Task.Delay(20, Token);
-            model = await Client.GetModelAsync(new GetModelRequest { Name = Model }, cancellationToken: Token);
-        }
-        while ((model.RunningRequests > 0 || model.KvCacheUsage > 0) && DateTime.UtcNow < deadline);
+        var model = await ModelPolling.WaitUntilIdleAsync(Client, Model, Token);
 
         Assert.Equal((0u, 0.0), (model.RunningRequests, model.KvCacheUsage));
     }

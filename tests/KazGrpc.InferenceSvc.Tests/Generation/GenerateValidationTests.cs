@@ -41,7 +41,7 @@ public sealed class GenerateValidationTests(SharedInferenceFixture fixture)
         { "two inputs", new GenerateRequest { Model = "kaz-tiny", Prompt = "x", TokenIds = { 1 } }, "token_ids", "exactly one of `prompt`, `messages` and `token_ids` must be set; got prompt and token_ids" },
         { "token id", new GenerateRequest { Model = "kaz-tiny", TokenIds = { 1, 250_000 } }, "token_ids[1]", "`token_ids[1]` must be a token id in [0, 200,019); got 250000" },
         { "embedding model", new GenerateRequest { Model = "minilm", Prompt = "x" }, "model", "`model` 'minilm' is an embedding model; Generate needs a generation model (kaz-tiny)" },
-        { "request id", new GenerateRequest { Model = "kaz-tiny", Prompt = "x", RequestId = new string('r', 129) }, "request_id", "request_id" },
+        { "request id", new GenerateRequest { Model = "kaz-tiny", Prompt = "x", RequestId = new string('r', 129) }, "request_id", "`request_id` must be at most 128 bytes; got 129" },
         { "priority", new GenerateRequest { Model = "kaz-tiny", Prompt = "x", Priority = 3 }, "priority", "`priority` must be in [0, 2] (1 is the highest, 0 the default); got 3" },
     };
 
