@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the tests need (Debian packages, npm packages, the default models) and runs every
-# test: the .NET suites (which start the real services on loopback), the Node reflection checks
-# against both services started here, and the check of ./run.sh itself on its default ports.
+# test: the contract checks of protos/, the .NET suites (which start the real services on
+# loopback), the Node reflection checks against both services started here, and the check of
+# ./run.sh itself on its default ports.
 # Ends with one line "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -25,6 +26,12 @@ if [[ -f tests/apt-packages.txt ]]; then
       || fail "could not install ${missing[*]}"
   fi
 fi
+
+echo "test.sh: checking the contract in protos/ (protoc, buf lint, format and breaking)..."
+tests/proto-check.sh 2>&1 | tee "$logs/proto.txt"
+proto_rc=${PIPESTATUS[0]}
+pc_passed=$(grep -E '^proto check: [0-9]+ passed' "$logs/proto.txt" | tail -1 | awk '{print $3}')
+pc_failed=$(grep -E '^proto check: [0-9]+ passed' "$logs/proto.txt" | tail -1 | awk '{print $5}')
 
 echo "test.sh: building (Release)..."
 dotnet build KazGrpc.sln -c Release -v quiet -nologo || fail "build failed"
@@ -68,13 +75,13 @@ run_rc=${PIPESTATUS[0]}
 rs_passed=$(grep -E '^run.sh check: ' "$logs/run-sh.txt" | tail -1 | awk '{print $3}')
 rs_failed=$(grep -E '^run.sh check: ' "$logs/run-sh.txt" | tail -1 | awk '{print $5}')
 
-passed=$(( ${dn_passed:-0} + ${nd_passed:-0} + ${rs_passed:-0} ))
-failed=$(( ${dn_failed:-0} + ${nd_failed:-0} + ${rs_failed:-0} ))
-if (( (dotnet_rc != 0 || node_rc != 0 || run_rc != 0) && failed == 0 )); then failed=1; fi
+passed=$(( ${pc_passed:-0} + ${dn_passed:-0} + ${nd_passed:-0} + ${rs_passed:-0} ))
+failed=$(( ${pc_failed:-0} + ${dn_failed:-0} + ${nd_failed:-0} + ${rs_failed:-0} ))
+if (( (proto_rc != 0 || dotnet_rc != 0 || node_rc != 0 || run_rc != 0) && failed == 0 )); then failed=1; fi
 # The failed tests again, each with its message, last: the test hosts' own output (printed when an
 # assembly fails) can be long enough to push them out of a log's tail.
 failures=$(awk '/^failed /{n=12; print; next} n>0 && /^ /{print; n--; next} {n=0}' "$logs/dotnet.txt")
 [[ -n $failures ]] && printf 'test.sh: failed .NET tests:\n%s\n' "$failures"
-echo "test.sh: .NET ${dn_passed:-0} passed, ${dn_failed:-0} failed (exit $dotnet_rc); Node ${nd_passed:-0} passed, ${nd_failed:-0} failed (exit $node_rc); run.sh ${rs_passed:-0} passed, ${rs_failed:-0} failed (exit $run_rc)"
+echo "test.sh: protos ${pc_passed:-0} passed, ${pc_failed:-0} failed (exit $proto_rc); .NET ${dn_passed:-0} passed, ${dn_failed:-0} failed (exit $dotnet_rc); Node ${nd_passed:-0} passed, ${nd_failed:-0} failed (exit $node_rc); run.sh ${rs_passed:-0} passed, ${rs_failed:-0} failed (exit $run_rc)"
 echo "$passed passed, $failed failed"
-(( dotnet_rc == 0 && node_rc == 0 && run_rc == 0 )) || exit 1
+(( proto_rc == 0 && dotnet_rc == 0 && node_rc == 0 && run_rc == 0 )) || exit 1
