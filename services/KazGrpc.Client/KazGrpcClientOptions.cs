@@ -1,0 +1,60 @@
+namespace KazGrpc.Client;
+
+/// <summary>
+/// Where a caller's <see cref="KazGrpcClient"/> finds KazGrpc and how long it waits (section
+/// <c>KazGrpc</c>; environment variables <c>KazGrpc__InferenceAddress</c> and so on).
+/// </summary>
+public sealed class KazGrpcClientOptions
+{
+    /// <summary>Configuration section name.</summary>
+    public const string SectionName = "KazGrpc";
+
+    /// <summary>
+    /// inference-svc: one address (<c>http://host:port</c>), several separated by commas (calls are
+    /// spread over them round-robin and a replica that stops answering is left out), or a
+    /// <c>dns:///name:port</c> target whose records are all used round-robin (a Kubernetes headless
+    /// Service). Default <c>http://127.0.0.1:50051</c>.
+    /// </summary>
+    public string InferenceAddress { get; set; } = "http://127.0.0.1:50051";
+
+    /// <summary>tokenizer-svc, in the same forms as <see cref="InferenceAddress"/>. Default <c>http://127.0.0.1:50052</c>.</summary>
+    public string TokenizerAddress { get; set; } = "http://127.0.0.1:50052";
+
+    /// <summary>Deadline of a unary call (everything but Generate), retries included. Default 30 s.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Deadline of a Generate stream, from its start to its final message. Default 10 min.</summary>
+    public TimeSpan GenerateTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Attempts of an idempotent call (ListModels, GetModel, Embed, Abort and every tokenizer RPC but
+    /// the streams) that fails with UNAVAILABLE, the first included: gRPC's retry policy in the
+    /// channel's service config. Generate and Complete are never retried: a retry could generate twice.
+    /// 1 turns retries off. Default 4 (gRPC caps it at 5).
+    /// </summary>
+    public int MaxAttempts { get; set; } = 4;
+
+    /// <summary>Backoff before the first retry; it doubles up to 2 s, with gRPC's jitter. Default 100 ms.</summary>
+    public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Throws <see cref="InvalidOperationException"/> naming the setting when a value is out of range.</summary>
+    public void Validate()
+    {
+        Check(!string.IsNullOrWhiteSpace(InferenceAddress), $"{SectionName}:InferenceAddress is required");
+        Check(!string.IsNullOrWhiteSpace(TokenizerAddress), $"{SectionName}:TokenizerAddress is required");
+        Check(Timeout > TimeSpan.Zero, $"{SectionName}:Timeout must be positive; got {Timeout}");
+        Check(GenerateTimeout > TimeSpan.Zero, $"{SectionName}:GenerateTimeout must be positive; got {GenerateTimeout}");
+        Check(MaxAttempts is >= 1 and <= 5, $"{SectionName}:MaxAttempts must be in [1, 5]; got {MaxAttempts}");
+        Check(InitialBackoff > TimeSpan.Zero, $"{SectionName}:InitialBackoff must be positive; got {InitialBackoff}");
+        _ = ClientTarget.Parse(InferenceAddress, $"{SectionName}:InferenceAddress");
+        _ = ClientTarget.Parse(TokenizerAddress, $"{SectionName}:TokenizerAddress");
+    }
+
+    private static void Check(bool condition, string message)
+    {
+        if (!condition)
+        {
+            throw new InvalidOperationException(message);
+        }
+    }
+}
