@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the tests need (Debian packages, npm packages, the default models) and runs every
 # test: the .NET suites (which start the real services on loopback), the Node reflection checks
-# against both services started here, and the check of ./run.sh itself on its default ports.
+# against both services started here, the check of ./run.sh itself on its default ports, and the
+# checks of the deployment files (compose.yaml, the Dockerfiles, the Kubernetes overlays).
 # Ends with one line "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -21,7 +22,8 @@ if [[ -f tests/apt-packages.txt ]]; then
   if (( ${#missing[@]} )); then
     echo "test.sh: installing Debian packages: ${missing[*]}"
     SUDO=; [[ $(id -u) != 0 ]] && SUDO=sudo
-    $SUDO apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null \
+    # Without recommends: docker-compose's would bring docker.io, a daemon the checks do not use.
+    $SUDO apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
       || fail "could not install ${missing[*]}"
   fi
 fi
@@ -68,13 +70,19 @@ run_rc=${PIPESTATUS[0]}
 rs_passed=$(grep -E '^run.sh check: ' "$logs/run-sh.txt" | tail -1 | awk '{print $3}')
 rs_failed=$(grep -E '^run.sh check: ' "$logs/run-sh.txt" | tail -1 | awk '{print $5}')
 
-passed=$(( ${dn_passed:-0} + ${nd_passed:-0} + ${rs_passed:-0} ))
-failed=$(( ${dn_failed:-0} + ${nd_failed:-0} + ${rs_failed:-0} ))
-if (( (dotnet_rc != 0 || node_rc != 0 || run_rc != 0) && failed == 0 )); then failed=1; fi
+echo "test.sh: checking the deployment files (compose.yaml, the Dockerfiles, the Kubernetes overlays)..."
+tests/deploy-check.sh 2>&1 | tee "$logs/deploy.txt"
+deploy_rc=${PIPESTATUS[0]}
+dp_passed=$(grep -E '^deploy check: [0-9]+ passed' "$logs/deploy.txt" | tail -1 | awk '{print $3}')
+dp_failed=$(grep -E '^deploy check: [0-9]+ passed' "$logs/deploy.txt" | tail -1 | awk '{print $5}')
+
+passed=$(( ${dn_passed:-0} + ${nd_passed:-0} + ${rs_passed:-0} + ${dp_passed:-0} ))
+failed=$(( ${dn_failed:-0} + ${nd_failed:-0} + ${rs_failed:-0} + ${dp_failed:-0} ))
+if (( (dotnet_rc != 0 || node_rc != 0 || run_rc != 0 || deploy_rc != 0) && failed == 0 )); then failed=1; fi
 # The failed tests again, each with its message, last: the test hosts' own output (printed when an
 # assembly fails) can be long enough to push them out of a log's tail.
 failures=$(awk '/^failed /{n=12; print; next} n>0 && /^ /{print; n--; next} {n=0}' "$logs/dotnet.txt")
 [[ -n $failures ]] && printf 'test.sh: failed .NET tests:\n%s\n' "$failures"
-echo "test.sh: .NET ${dn_passed:-0} passed, ${dn_failed:-0} failed (exit $dotnet_rc); Node ${nd_passed:-0} passed, ${nd_failed:-0} failed (exit $node_rc); run.sh ${rs_passed:-0} passed, ${rs_failed:-0} failed (exit $run_rc)"
+echo "test.sh: .NET ${dn_passed:-0} passed, ${dn_failed:-0} failed (exit $dotnet_rc); Node ${nd_passed:-0} passed, ${nd_failed:-0} failed (exit $node_rc); run.sh ${rs_passed:-0} passed, ${rs_failed:-0} failed (exit $run_rc); deploy ${dp_passed:-0} passed, ${dp_failed:-0} failed (exit $deploy_rc)"
 echo "$passed passed, $failed failed"
-(( dotnet_rc == 0 && node_rc == 0 && run_rc == 0 )) || exit 1
+(( dotnet_rc == 0 && node_rc == 0 && run_rc == 0 && deploy_rc == 0 )) || exit 1
