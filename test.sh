@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the tests need (Debian packages, npm packages, the default models) and runs every
 # test: the contract checks of protos/, the .NET suites (which start the real services on
-# loopback), the Node reflection checks against both services started here, and the check of
-# ./run.sh itself on its default ports.
-# Ends with one line "N passed, N failed".
+# loopback), the checks that need both services running (Node reflection), the check of ./run.sh
+# itself on its default ports, and the checks of the deployment files (compose.yaml, the
+# Dockerfiles, the Kubernetes overlays). Ends with one line "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -11,6 +11,21 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 fail() { echo "test.sh: $*" >&2; exit 1; }
 logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
+
+# Every suite's counts, in run order: record NAME PASSED FAILED EXIT-STATUS.
+suites=()
+record() { suites+=("$1|${2:-0}|${3:-0}|$4"); }
+
+# check_script NAME SCRIPT [ARGS...]: runs a check script whose last line reads
+# "<name> check: N passed, M failed", and records its counts.
+check_script() {
+  local name=$1; shift
+  "$@" 2>&1 | tee "$logs/$name.txt"
+  local rc=${PIPESTATUS[0]}
+  local summary
+  summary=$(grep -E "^[^ ]+ check: [0-9]+ passed, [0-9]+ failed" "$logs/$name.txt" | tail -1)
+  record "$name" "$(awk '{print $3}' <<<"$summary")" "$(awk '{print $5}' <<<"$summary")" "$rc"
+}
 
 # Debian packages the tests use (tests/apt-packages.txt), installed when missing.
 if [[ -f tests/apt-packages.txt ]]; then
@@ -22,16 +37,14 @@ if [[ -f tests/apt-packages.txt ]]; then
   if (( ${#missing[@]} )); then
     echo "test.sh: installing Debian packages: ${missing[*]}"
     SUDO=; [[ $(id -u) != 0 ]] && SUDO=sudo
-    $SUDO apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null \
+    # Without recommends: docker-compose's would bring docker.io, a daemon the checks do not use.
+    $SUDO apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
       || fail "could not install ${missing[*]}"
   fi
 fi
 
 echo "test.sh: checking the contract in protos/ (protoc, buf lint, format and breaking)..."
-tests/proto-check.sh 2>&1 | tee "$logs/proto.txt"
-proto_rc=${PIPESTATUS[0]}
-pc_passed=$(grep -E '^proto check: [0-9]+ passed' "$logs/proto.txt" | tail -1 | awk '{print $3}')
-pc_failed=$(grep -E '^proto check: [0-9]+ passed' "$logs/proto.txt" | tail -1 | awk '{print $5}')
+check_script protos tests/proto-check.sh
 
 echo "test.sh: building (Release)..."
 dotnet build KazGrpc.sln -c Release -v quiet -nologo || fail "build failed"
@@ -40,10 +53,10 @@ dotnet tools/KazGrpc.Tools/bin/Release/net10.0/kazgrpc.dll models prepare --mode
 echo "test.sh: running .NET tests..."
 dotnet test --solution KazGrpc.sln -c Release --no-build 2>&1 | tee "$logs/dotnet.txt"
 dotnet_rc=${PIPESTATUS[0]}
-dn_passed=$(grep -E '^\s+succeeded:' "$logs/dotnet.txt" | tail -1 | awk '{print $2}')
-dn_failed=$(grep -E '^\s+failed:' "$logs/dotnet.txt" | tail -1 | awk '{print $2}')
+record .NET "$(grep -E '^\s+succeeded:' "$logs/dotnet.txt" | tail -1 | awk '{print $2}')" \
+  "$(grep -E '^\s+failed:' "$logs/dotnet.txt" | tail -1 | awk '{print $2}')" "$dotnet_rc"
 
-echo "test.sh: running the Node reflection checks against both services on loopback..."
+echo "test.sh: starting both services on loopback for the checks that call them..."
 TOKENIZER_PORT=${KAZGRPC_TEST_TOKENIZER_PORT:-50062}
 INFERENCE_PORT=${KAZGRPC_TEST_INFERENCE_PORT:-50061}
 source build/service-runtime.sh
@@ -58,30 +71,43 @@ env "${SERVICE_ENV[@]}" dotnet inference-svc/bin/Release/net10.0/KazGrpc.Inferen
   --Models:ModelsDirectory=models --Tokenizer:Address=http://127.0.0.1:$TOKENIZER_PORT \
   --Logging:LogLevel:Default=Warning >"$logs/inference-svc.log" 2>&1 &
 inference=$!
-KAZGRPC_TOKENIZER_ADDRESS=127.0.0.1:$TOKENIZER_PORT KAZGRPC_INFERENCE_ADDRESS=127.0.0.1:$INFERENCE_PORT \
-  clients/node-smoke/run.sh 2>&1 | tee "$logs/node.txt"
+export KAZGRPC_TOKENIZER_ADDRESS=127.0.0.1:$TOKENIZER_PORT KAZGRPC_INFERENCE_ADDRESS=127.0.0.1:$INFERENCE_PORT
+live_failed=0
+
+echo "test.sh: running the Node reflection checks..."
+clients/node-smoke/run.sh 2>&1 | tee "$logs/node.txt"
 node_rc=${PIPESTATUS[0]}
+record Node "$(grep -E '^(# |ℹ )pass ' "$logs/node.txt" | tail -1 | awk '{print $3}')" \
+  "$(grep -E '^(# |ℹ )fail ' "$logs/node.txt" | tail -1 | awk '{print $3}')" "$node_rc"
+(( node_rc == 0 )) || live_failed=1
+
 kill -TERM $inference $tokenizer 2>/dev/null; wait $inference $tokenizer 2>/dev/null
-if (( node_rc != 0 )); then
+unset KAZGRPC_TOKENIZER_ADDRESS KAZGRPC_INFERENCE_ADDRESS
+if (( live_failed )); then
   echo "--- tokenizer-svc log ---"; cat "$logs/tokenizer-svc.log"
   echo "--- inference-svc log ---"; cat "$logs/inference-svc.log"
 fi
-nd_passed=$(grep -E '^(# |ℹ )pass ' "$logs/node.txt" | tail -1 | awk '{print $3}')
-nd_failed=$(grep -E '^(# |ℹ )fail ' "$logs/node.txt" | tail -1 | awk '{print $3}')
 
 echo "test.sh: checking ./run.sh (both services on their default ports, a restart, a clean stop)..."
-tests/run-sh-check.sh 2>&1 | tee "$logs/run-sh.txt"
-run_rc=${PIPESTATUS[0]}
-rs_passed=$(grep -E '^run.sh check: ' "$logs/run-sh.txt" | tail -1 | awk '{print $3}')
-rs_failed=$(grep -E '^run.sh check: ' "$logs/run-sh.txt" | tail -1 | awk '{print $5}')
+check_script run.sh tests/run-sh-check.sh
 
-passed=$(( ${pc_passed:-0} + ${dn_passed:-0} + ${nd_passed:-0} + ${rs_passed:-0} ))
-failed=$(( ${pc_failed:-0} + ${dn_failed:-0} + ${nd_failed:-0} + ${rs_failed:-0} ))
-if (( (proto_rc != 0 || dotnet_rc != 0 || node_rc != 0 || run_rc != 0) && failed == 0 )); then failed=1; fi
+echo "test.sh: checking the deployment files (compose.yaml, the Dockerfiles, the Kubernetes overlays)..."
+check_script deploy tests/deploy-check.sh
+
 # The failed tests again, each with its message, last: the test hosts' own output (printed when an
 # assembly fails) can be long enough to push them out of a log's tail.
 failures=$(awk '/^failed /{n=12; print; next} n>0 && /^ /{print; n--; next} {n=0}' "$logs/dotnet.txt")
 [[ -n $failures ]] && printf 'test.sh: failed .NET tests:\n%s\n' "$failures"
-echo "test.sh: protos ${pc_passed:-0} passed, ${pc_failed:-0} failed (exit $proto_rc); .NET ${dn_passed:-0} passed, ${dn_failed:-0} failed (exit $dotnet_rc); Node ${nd_passed:-0} passed, ${nd_failed:-0} failed (exit $node_rc); run.sh ${rs_passed:-0} passed, ${rs_failed:-0} failed (exit $run_rc)"
+
+passed=0; failed=0; ok=1; line=
+for suite in "${suites[@]}"; do
+  IFS='|' read -r name p f rc <<<"$suite"
+  # A suite that failed without a count of failures (it could not start) counts one.
+  (( rc != 0 && f == 0 )) && f=1
+  (( rc != 0 )) && ok=0
+  passed=$((passed + p)); failed=$((failed + f))
+  line+="${line:+; }$name $p passed, $f failed (exit $rc)"
+done
+echo "test.sh: $line"
 echo "$passed passed, $failed failed"
-(( proto_rc == 0 && dotnet_rc == 0 && node_rc == 0 && run_rc == 0 )) || exit 1
+(( ok )) || exit 1
