@@ -369,6 +369,9 @@ def k8s_checks(overlay, objects):
                     problems.append(f"{name} has no gRPC {kind}")
                 elif probe["grpc"].get("port") != spec["grpc"]:
                     problems.append(f"{name}'s {kind} asks port {probe['grpc'].get('port')}, not {spec['grpc']}")
+            liveness = (container.get("livenessProbe") or {}).get("grpc") or {}
+            if liveness.get("service") != "liveness":
+                problems.append(f"{name}'s liveness asks for {liveness.get('service')!r}, not 'liveness' (SERVING while the process answers)")
             readiness = (container.get("readinessProbe") or {}).get("grpc") or {}
             if readiness.get("service") != spec["health"]:
                 problems.append(f"{name}'s readiness asks for {readiness.get('service')!r}, not {spec['health']}")
@@ -376,7 +379,7 @@ def k8s_checks(overlay, objects):
             problems.append("no container runs inference-svc or tokenizer-svc")
         return problems
 
-    check(f"k8s {overlay}: every host has gRPC start-up, liveness and readiness probes (readiness on its service's health name)", probes)
+    check(f"k8s {overlay}: every host has gRPC start-up, liveness and readiness probes (liveness on 'liveness', readiness on its service's health name)", probes)
 
     def gpu():
         container = next(c for c in pod_containers(inference)[0] if c["name"] == "inference-svc")

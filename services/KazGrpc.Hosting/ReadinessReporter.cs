@@ -8,10 +8,15 @@ namespace KazGrpc.Hosting;
 /// Sets <c>grpc.health.v1.Health</c> for the whole server (<c>""</c>) and for each service name at
 /// once. Starts NOT_SERVING; the host flips it once its resources are loaded and warmed. Each
 /// change is logged at Information before it is reported, so whoever sees the new health can count
-/// on its log line being written already.
+/// on its log line being written already. The name <see cref="LivenessName"/> is SERVING from the
+/// start and stays so: a liveness probe asks it, so that a dependency being down (NOT_SERVING for
+/// readiness) does not get the process restarted.
 /// </summary>
 public sealed class ReadinessReporter
 {
+    /// <summary>The health name that answers SERVING whenever the process answers at all.</summary>
+    public const string LivenessName = "liveness";
+
     private readonly HealthServiceImpl _health;
     private readonly IReadOnlyList<string> _services;
     private readonly ILogger<ReadinessReporter> _logger;
@@ -22,6 +27,7 @@ public sealed class ReadinessReporter
         _health = health;
         _services = ["", .. services.Select(s => s.Value)];
         _logger = logger;
+        _health.SetStatus(LivenessName, HealthCheckResponse.Types.ServingStatus.Serving);
         Report(serving: false);
     }
 

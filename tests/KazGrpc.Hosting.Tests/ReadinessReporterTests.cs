@@ -57,6 +57,17 @@ public sealed class ReadinessReporterTests
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, Status(""));
     }
 
+    [Fact]
+    public void Liveness_ServingFromTheStart_WhateverReadinessSays()
+    {
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, Status(ReadinessReporter.LivenessName));
+        _reporter.Set(serving: true);
+        _reporter.Set(serving: false);
+
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, Status(ReadinessReporter.LivenessName));
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, Status(""));
+    }
+
     private HealthCheckResponse.Types.ServingStatus Status(string service) =>
         _health.Check(new HealthCheckRequest { Service = service }, new FakeServerCallContext("/grpc.health.v1.Health/Check", DateTime.MaxValue, CancellationToken.None))
             .GetAwaiter().GetResult().Status;
