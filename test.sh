@@ -81,6 +81,10 @@ record Node "$(grep -E '^(# |ℹ )pass ' "$logs/node.txt" | tail -1 | awk '{prin
   "$(grep -E '^(# |ℹ )fail ' "$logs/node.txt" | tail -1 | awk '{print $3}')" "$node_rc"
 (( node_rc == 0 )) || live_failed=1
 
+echo "test.sh: running the C# client example..."
+check_script csharp clients/csharp/smoke.sh
+[[ ${suites[-1]##*|} == 0 ]] || live_failed=1
+
 kill -TERM $inference $tokenizer 2>/dev/null; wait $inference $tokenizer 2>/dev/null
 unset KAZGRPC_TOKENIZER_ADDRESS KAZGRPC_INFERENCE_ADDRESS
 if (( live_failed )); then
