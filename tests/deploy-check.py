@@ -3,6 +3,7 @@ Kubernetes overlays, read as files and as docker-compose and kubectl kustomize r
 check prints "deploy check: ok WHAT" or "deploy check: FAIL WHAT: WHY"; the last line is
 "deploy check: N passed, M failed", and the exit status is non-zero on any failure."""
 
+import json
 import os
 import re
 import shlex
@@ -327,6 +328,24 @@ def instruments():
     return names
 
 
+def dashboard_checks():
+    path = "deploy/grafana/kazgrpc-dashboard.json"
+
+    def dashboard():
+        with open(path, encoding="utf-8") as file:
+            board = json.load(file)
+        exprs = [t["expr"] for p in board.get("panels", []) for t in p.get("targets", [])]
+        if len(exprs) < 10:
+            return [f"only {len(exprs)} queries"]
+        known = instruments()
+        used = {re.sub(r"(_total|_seconds)$", "", re.sub(r"_(bucket|count|sum)$", "", m)) for e in exprs for m in re.findall(r"kazgrpc_[a-z0-9_]+", e)}
+        problems = [f"{m} is no instrument the services create" for m in sorted(used - known)]
+        problems += [f"{m} is on no panel" for m in sorted(known - used)]
+        return problems
+
+    check(f"{path}: valid JSON whose queries chart every kazgrpc metric the services create, and only those", dashboard)
+
+
 def selects(selector, labels):
     return bool(selector) and all(labels.get(k) == v for k, v in selector.items())
 
@@ -574,6 +593,8 @@ def main():
                 k8s_checks(overlay, objects)
             else:
                 check(f"k8s {overlay}: renders a Deployment inference-svc", lambda: ["none rendered"])
+
+    dashboard_checks()
 
     print(f"deploy check: {passed} passed, {failed} failed")
     return 1 if failed else 0
