@@ -59,9 +59,9 @@ generated=(python/kazgrpc/tokenizer python/kazgrpc/inference python/google node/
 if $check; then
   stale=0
   for dir in "${generated[@]}"; do
-    if ! diff -r -q "clients/$dir" "$out/$dir" >/dev/null 2>&1; then
+    if ! diff -r -q -x __pycache__ "clients/$dir" "$out/$dir" >/dev/null 2>&1; then
       echo "generate.sh: clients/$dir is stale:"
-      diff -r -u "clients/$dir" "$out/$dir" | head -40 | sed 's/^/    /'
+      diff -r -u -x __pycache__ "clients/$dir" "$out/$dir" | head -40 | sed 's/^/    /'
       stale=1
     fi
   done
