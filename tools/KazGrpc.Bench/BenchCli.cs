@@ -183,7 +183,18 @@ internal static class BenchCli
         {
             option.Validators.Add(result =>
             {
-                if (!valid(result.GetValueOrDefault<T>()))
+                T value;
+                try
+                {
+                    value = result.GetValueOrDefault<T>();
+                }
+                catch (InvalidOperationException)
+                {
+                    // Not of type T: System.CommandLine reports that itself once the validators have run.
+                    return;
+                }
+
+                if (!valid(value))
                 {
                     result.AddError($"{name} does not take '{string.Join(' ', result.Tokens.Select(t => t.Value))}': {description}");
                 }
