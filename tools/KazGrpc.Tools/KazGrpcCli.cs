@@ -5,14 +5,18 @@ using KazGrpc.Tools.ConvertTokenizer;
 using KazGrpc.Tools.Forge;
 using KazGrpc.Tools.Health;
 using KazGrpc.Tools.Inference;
+using KazGrpc.Tools.Tokenizer;
 
 namespace KazGrpc.Tools;
 
 /// <summary>The <c>kazgrpc</c> command tree (System.CommandLine: parsing, validation, help, Ctrl+C) and how it runs.</summary>
 internal static class KazGrpcCli
 {
-    public static RootCommand Create() => new("kazgrpc: prepare and forge models, convert tokenizers, check services' health")
+    public static RootCommand Create() => new("kazgrpc: call tokenizer-svc, prepare and forge models, convert tokenizers, check services' health")
     {
+        new TokenizeCommand(),
+        new CountCommand(),
+        new DetokenizeCommand(),
         new ModelsCommand(),
         new HealthCommand(),
         new ForgeCommand(),
