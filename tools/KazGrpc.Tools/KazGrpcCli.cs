@@ -12,11 +12,13 @@ namespace KazGrpc.Tools;
 /// <summary>The <c>kazgrpc</c> command tree (System.CommandLine: parsing, validation, help, Ctrl+C) and how it runs.</summary>
 internal static class KazGrpcCli
 {
-    public static RootCommand Create() => new("kazgrpc: call tokenizer-svc, prepare and forge models, convert tokenizers, check services' health")
+    public static RootCommand Create() => new("kazgrpc: call tokenizer-svc and inference-svc, prepare and forge models")
     {
         new TokenizeCommand(),
         new CountCommand(),
         new DetokenizeCommand(),
+        new EmbedCommand(),
+        new GenerateCommand(),
         new ModelsCommand(),
         new HealthCommand(),
         new ForgeCommand(),
