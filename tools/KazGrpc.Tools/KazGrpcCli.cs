@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
+using KazGrpc.Tools.Bench;
 using KazGrpc.Tools.Cli;
 using KazGrpc.Tools.ConvertTokenizer;
 using KazGrpc.Tools.Forge;
@@ -12,7 +13,7 @@ namespace KazGrpc.Tools;
 /// <summary>The <c>kazgrpc</c> command tree (System.CommandLine: parsing, validation, help, Ctrl+C) and how it runs.</summary>
 internal static class KazGrpcCli
 {
-    public static RootCommand Create() => new("kazgrpc: call tokenizer-svc and inference-svc, prepare and forge models")
+    public static RootCommand Create() => new("kazgrpc: call tokenizer-svc and inference-svc, prepare and forge models, run the benchmarks")
     {
         new TokenizeCommand(),
         new CountCommand(),
@@ -23,6 +24,7 @@ internal static class KazGrpcCli
         new HealthCommand(),
         new ForgeCommand(),
         new ConvertTokenizerCommand(),
+        new BenchCommand(),
     };
 
     /// <summary>
