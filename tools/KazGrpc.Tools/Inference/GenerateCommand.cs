@@ -112,23 +112,34 @@ internal sealed class GenerateCommand : RpcCommand
         var output = invocation.Terminal.Out;
         GenerationFinal? final = null;
         var lineOpen = false;
-        await foreach (var response in call.ResponseStream.ReadAllAsync(invocation.CallOptions.CancellationToken))
+        try
         {
-            if (invocation.Json)
+            await foreach (var response in call.ResponseStream.ReadAllAsync(invocation.CallOptions.CancellationToken))
             {
-                // One message per line as it arrives (JSON Lines), so that a reader can stream too.
-                JsonOutput.Write(output, response);
-            }
-            else if (response.ResponseCase == GenerateResponse.ResponseOneofCase.Chunk && response.Chunk.Text.Length > 0)
-            {
-                await output.WriteAsync(response.Chunk.Text);
-                await output.FlushAsync();
-                lineOpen = !response.Chunk.Text.EndsWith('\n');
-            }
+                if (invocation.Json)
+                {
+                    // One message per line as it arrives (JSON Lines), so that a reader can stream too.
+                    JsonOutput.Write(output, response);
+                }
+                else if (response.ResponseCase == GenerateResponse.ResponseOneofCase.Chunk && response.Chunk.Text.Length > 0)
+                {
+                    await output.WriteAsync(response.Chunk.Text);
+                    await output.FlushAsync();
+                    lineOpen = !response.Chunk.Text.EndsWith('\n');
+                }
 
-            if (response.ResponseCase == GenerateResponse.ResponseOneofCase.Final)
+                if (response.ResponseCase == GenerateResponse.ResponseOneofCase.Final)
+                {
+                    final = response.Final;
+                }
+            }
+        }
+        finally
+        {
+            // The summary, or the error of a stream that broke off (Ctrl+C, the deadline), starts a line of its own.
+            if (lineOpen)
             {
-                final = response.Final;
+                await output.WriteLineAsync();
             }
         }
 
@@ -139,11 +150,6 @@ internal sealed class GenerateCommand : RpcCommand
 
         if (!invocation.Json)
         {
-            if (lineOpen)
-            {
-                await output.WriteLineAsync();
-            }
-
             await invocation.Terminal.Error.WriteLineAsync(Summary(final));
         }
 
