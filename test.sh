@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the tests need (Debian packages, npm packages, the default models) and runs every
 # test: the contract checks of protos/, the .NET suites (which start the real services on
-# loopback), the checks that need both services running (Node reflection, the clients' smoke
-# tests in Python, Node, Go and C#), the check of ./run.sh itself on its default ports, and the
+# loopback), the checks that need both services running (Node reflection, the kazgrpc CLI in a
+# terminal, the clients' smoke tests in Python, Node, Go and C#), the check of ./run.sh itself on its default ports, and the
 # checks of the deployment files (compose.yaml, the Dockerfiles, the Kubernetes overlays).
 # Ends with one line "N passed, N failed".
 set -uo pipefail
@@ -81,6 +81,10 @@ node_rc=${PIPESTATUS[0]}
 record Node "$(grep -E '^(# |ℹ )pass ' "$logs/node.txt" | tail -1 | awk '{print $3}')" \
   "$(grep -E '^(# |ℹ )fail ' "$logs/node.txt" | tail -1 | awk '{print $3}')" "$node_rc"
 (( node_rc == 0 )) || live_failed=1
+
+echo "test.sh: driving the kazgrpc CLI in a terminal (tmux)..."
+check_script cli tests/cli-check.sh
+[[ ${suites[-1]##*|} == 0 ]] || live_failed=1
 
 echo "test.sh: running the generated clients' smoke tests (Python, Node, Go)..."
 check_script clients clients/smoke.sh

@@ -25,6 +25,12 @@ internal static class BenchCli
 
     public static RootCommand Create() => new("kazgrpc-bench: throughput and latency of the KazGrpc services") { Tokenize(), Embed(), Generate(), EchoServer() };
 
+    /// <summary>
+    /// The measuring commands (tokenize, embed, generate) without a parent, for <c>kazgrpc bench</c>:
+    /// help names a command by its first parent, so they cannot be borrowed from <see cref="Create"/>'s root.
+    /// </summary>
+    public static IReadOnlyList<Command> MeasuringCommands() => [Tokenize(), Embed(), Generate()];
+
     private static Command Tokenize()
     {
         var command = new Command("tokenize", "Tokenizer throughput (texts/s, MB/s of UTF-8 input, tokens/s) on new Kazakh, Russian and English text, "
@@ -183,7 +189,18 @@ internal static class BenchCli
         {
             option.Validators.Add(result =>
             {
-                if (!valid(result.GetValueOrDefault<T>()))
+                T value;
+                try
+                {
+                    value = result.GetValueOrDefault<T>();
+                }
+                catch (InvalidOperationException)
+                {
+                    // Not of type T: System.CommandLine reports that itself once the validators have run.
+                    return;
+                }
+
+                if (!valid(value))
                 {
                     result.AddError($"{name} does not take '{string.Join(' ', result.Tokens.Select(t => t.Value))}': {description}");
                 }

@@ -26,7 +26,7 @@ public sealed class ConvertTokenizerCommandTests : IDisposable
     };
 
     [Fact]
-    public void Run_WordPieceTokenizerJson_FailsNamingTheModelType()
+    public async Task Run_WordPieceTokenizerJson_FailsNamingTheModelType()
     {
         var input = Save(new JsonObject
         {
@@ -42,7 +42,7 @@ public sealed class ConvertTokenizerCommandTests : IDisposable
                 ["vocab"] = new JsonObject { ["[UNK]"] = 0, ["a"] = 1, ["##b"] = 2 },
             },
         });
-        var (code, output, error) = Run("--input", input, "--output", Path.Combine(_root, "out"));
+        var (code, output, error) = await RunAsync("--input", input, "--output", Path.Combine(_root, "out"));
 
         Assert.Equal(ExitCodes.Failure, code);
         Assert.Empty(output);
@@ -82,9 +82,9 @@ public sealed class ConvertTokenizerCommandTests : IDisposable
     }
 
     [Fact]
-    public void Run_ToyTokenizer_ConvertsAndReportsCounts()
+    public async Task Run_ToyTokenizer_ConvertsAndReportsCounts()
     {
-        var (code, output, error) = Run("--input", Save(Toy()), "--output", Path.Combine(_root, "out"));
+        var (code, output, error) = await RunAsync("--input", Save(Toy()), "--output", Path.Combine(_root, "out"));
 
         Assert.Equal(ExitCodes.Success, code);
         Assert.Empty(error);
@@ -121,14 +121,14 @@ public sealed class ConvertTokenizerCommandTests : IDisposable
     }
 
     [Fact]
-    public void Run_NonSpecialAddedToken_WarnsAndKeepsItDecodable()
+    public async Task Run_NonSpecialAddedToken_WarnsAndKeepsItDecodable()
     {
         var tokenizer = Toy();
         var added = Gpt2TokenizerJson.AddedToken(7, "<tool>");
         added["special"] = false;
         tokenizer["added_tokens"] = new JsonArray(added);
 
-        var (code, _, error) = Run("--input", Save(tokenizer), "--output", Path.Combine(_root, "out"));
+        var (code, _, error) = await RunAsync("--input", Save(tokenizer), "--output", Path.Combine(_root, "out"));
 
         Assert.Equal(ExitCodes.Success, code);
         Assert.Contains("warning: added token \"<tool>\" (id 7) is not special; the loader encodes its spelling as ordinary text", error, StringComparison.Ordinal);
@@ -138,32 +138,32 @@ public sealed class ConvertTokenizerCommandTests : IDisposable
     }
 
     [Fact]
-    public void Run_MissingOutput_IsAUsageError()
+    public async Task Run_MissingOutput_IsAUsageError()
     {
-        var (code, _, error) = Run("--input", "tokenizer.json");
+        var (code, _, error) = await RunAsync("--input", "tokenizer.json");
 
         Assert.Equal(ExitCodes.Usage, code);
-        Assert.StartsWith("kazgrpc convert-tokenizer: --input and --output are required", error, StringComparison.Ordinal);
+        Assert.StartsWith("Option '--output' is required.", error, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Run_MissingInputFile_FailsNamingIt()
+    public async Task Run_MissingInputFile_FailsNamingIt()
     {
         var input = Path.Combine(_root, "absent.json");
 
-        var (code, _, error) = Run("--input", input, "--output", _root);
+        var (code, _, error) = await RunAsync("--input", input, "--output", _root);
 
         Assert.Equal(ExitCodes.Failure, code);
         Assert.Equal($"kazgrpc convert-tokenizer: {input}: no such file", error.Trim());
     }
 
     [Fact]
-    public void Run_NotJson_FailsSayingSo()
+    public async Task Run_NotJson_FailsSayingSo()
     {
         var input = Path.Combine(_root, "tokenizer.json");
         File.WriteAllText(input, "not json");
 
-        var (code, _, error) = Run("--input", input, "--output", _root);
+        var (code, _, error) = await RunAsync("--input", input, "--output", _root);
 
         Assert.Equal(ExitCodes.Failure, code);
         Assert.StartsWith($"kazgrpc convert-tokenizer: {input}: not JSON (", error, StringComparison.Ordinal);
@@ -198,11 +198,5 @@ public sealed class ConvertTokenizerCommandTests : IDisposable
 
     private string Save(JsonObject tokenizer) => Gpt2TokenizerJson.Save(tokenizer, Path.Combine(_root, "in"));
 
-    private static (int Code, string Output, string Error) Run(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = new ConvertTokenizerCommand().Run(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
+    private static Task<(int Code, string Output, string Error)> RunAsync(params string[] args) => CliRunner.RunAsync(["convert-tokenizer", .. args]);
 }

@@ -8,9 +8,9 @@ public sealed class ModelsPrepareCommandTests : IDisposable
     private readonly string _root = Directory.CreateTempSubdirectory("kazgrpc-models-").FullName;
 
     [Fact]
-    public void Run_EmptyModelsDirectory_ExtractsMiniLm()
+    public async Task Run_EmptyModelsDirectory_ExtractsMiniLm()
     {
-        var (code, output, error) = Run("--models-dir", _root);
+        var (code, output, error) = await RunAsync("--models-dir", _root);
 
         Assert.Equal(ExitCodes.Success, code);
         Assert.Empty(error);
@@ -30,15 +30,15 @@ public sealed class ModelsPrepareCommandTests : IDisposable
     }
 
     [Fact]
-    public void Run_Twice_LeavesPresentFilesAlone()
+    public async Task Run_Twice_LeavesPresentFilesAlone()
     {
-        Assert.Equal(ExitCodes.Success, Run("--models-dir", _root).Code);
+        Assert.Equal(ExitCodes.Success, (await RunAsync("--models-dir", _root)).Code);
         var directory = Path.Combine(_root, "minilm");
         var vocab = Path.Combine(directory, "vocab.txt");
         var written = Directory.GetFiles(directory).ToDictionary(f => f, File.GetLastWriteTimeUtc);
         File.WriteAllText(vocab, "[PAD]\n");
 
-        var (code, output, _) = Run("--models-dir", _root);
+        var (code, output, _) = await RunAsync("--models-dir", _root);
 
         Assert.Equal(ExitCodes.Success, code);
         Assert.Equal("[PAD]\n", File.ReadAllText(vocab));
@@ -48,13 +48,13 @@ public sealed class ModelsPrepareCommandTests : IDisposable
     }
 
     [Fact]
-    public void Run_MissingFile_WritesOnlyThatOne()
+    public async Task Run_MissingFile_WritesOnlyThatOne()
     {
-        Assert.Equal(ExitCodes.Success, Run("--models-dir", _root).Code);
+        Assert.Equal(ExitCodes.Success, (await RunAsync("--models-dir", _root)).Code);
         var directory = Path.Combine(_root, "minilm");
         File.Delete(Path.Combine(directory, "tokenizer_config.json"));
 
-        var (_, output, _) = Run("--models-dir", _root);
+        var (_, output, _) = await RunAsync("--models-dir", _root);
 
         Assert.True(File.Exists(Path.Combine(directory, "tokenizer_config.json")));
         Assert.Contains("tokenizer_config.json: written", output, StringComparison.Ordinal);
@@ -62,21 +62,16 @@ public sealed class ModelsPrepareCommandTests : IDisposable
     }
 
     [Fact]
-    public void Run_UnknownOption_IsAUsageError()
+    public async Task Run_UnknownOption_IsAUsageError()
     {
-        var (code, _, error) = Run("--model-dir", _root);
+        var (code, _, error) = await RunAsync("--model-dir", _root);
 
         Assert.Equal(ExitCodes.Usage, code);
-        Assert.Equal("kazgrpc models prepare: unknown option '--model-dir'; options are --models-dir", error.Trim());
+        Assert.Contains("Unrecognized command or argument '--model-dir'.", error, StringComparison.Ordinal);
+        Assert.EndsWith("Run 'kazgrpc models prepare --help' for its arguments and options.", error.Trim(), StringComparison.Ordinal);
     }
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    private static (int Code, string Output, string Error) Run(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = new ModelsPrepareCommand().Run(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
+    private static Task<(int Code, string Output, string Error)> RunAsync(params string[] args) => CliRunner.RunAsync(["models", "prepare", .. args]);
 }

@@ -1,37 +1,48 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using KazGrpc.Tools.Cli;
+
 namespace KazGrpc.Tools.ConvertTokenizer;
 
 /// <summary>
 /// <c>kazgrpc convert-tokenizer --input tokenizer.json --output dir</c>: writes the byte-level BPE
 /// files the tokenizer service loads (see <see cref="HuggingFaceBpeConverter"/>).
 /// </summary>
-internal sealed class ConvertTokenizerCommand : IToolCommand
+internal sealed class ConvertTokenizerCommand : Command
 {
-    private static readonly string[] OptionNames = ["input", "output"];
-
-    public string Name => "convert-tokenizer";
-
-    public string Summary => "convert a Hugging Face byte-level BPE tokenizer.json to vocab.json + merges.txt";
-
-    public string Usage => """
-          --input <file>   the tokenizer.json (a tokenizer_config.json beside it is carried over)
-          --output <dir>   where vocab.json, merges.txt and tokenizer_config.json go (created if need be)
-        """;
-
-    public int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error)
+    private readonly Option<string> _input = new("--input")
     {
-        var options = CommandLineOptions.Parse(args, OptionNames, out var usageError);
-        var input = options?.Get("input");
-        var target = options?.Get("output");
-        if (options is null || input is null || target is null)
-        {
-            error.WriteLine($"kazgrpc {Name}: {(options is null ? usageError : "--input and --output are required")}");
-            error.WriteLine(Usage);
-            return ExitCodes.Usage;
-        }
+        Description = "the tokenizer.json (a tokenizer_config.json beside it is carried over)",
+        HelpName = "FILE",
+        Required = true,
+    };
 
+    private readonly Option<string> _output = new("--output")
+    {
+        Description = "where vocab.json, merges.txt and tokenizer_config.json go (created if need be)",
+        HelpName = "DIR",
+        Required = true,
+    };
+
+    private readonly Option<bool> _json = CliOptions.Json();
+
+    public ConvertTokenizerCommand()
+        : base("convert-tokenizer", "convert a Hugging Face byte-level BPE tokenizer.json to vocab.json + merges.txt")
+    {
+        Options.Add(_input);
+        Options.Add(_output);
+        Options.Add(_json);
+        SetAction(Run);
+    }
+
+    private int Run(ParseResult parse)
+    {
+        var terminal = new Terminal(parse);
+        var input = parse.GetValue(_input)!;
+        var target = parse.GetValue(_output)!;
         if (!File.Exists(input))
         {
-            error.WriteLine($"kazgrpc {Name}: {input}: no such file");
+            terminal.Error.WriteLine($"{terminal.CommandPath}: {input}: no such file");
             return ExitCodes.Failure;
         }
 
@@ -40,18 +51,35 @@ internal sealed class ConvertTokenizerCommand : IToolCommand
             var result = HuggingFaceBpeConverter.Convert(input, target);
             foreach (var warning in result.Warnings)
             {
-                error.WriteLine($"kazgrpc {Name}: warning: {warning}");
+                terminal.Error.WriteLine($"{terminal.CommandPath}: warning: {warning}");
             }
 
-            output.WriteLine(
-                $"{input} -> {target}: {result.VocabularySize} tokens, {result.MergeCount} merges, " +
-                $"{result.SpecialTokens.Count} special tokens ({string.Join(' ', result.SpecialTokens)}), " +
-                $"split pattern {(result.Pattern is null ? "GPT-2's" : "from the Split pre-tokenizer")}");
+            if (parse.GetValue(_json))
+            {
+                JsonOutput.Write(terminal.Out, new JsonObject
+                {
+                    ["input"] = input,
+                    ["output"] = target,
+                    ["vocabularySize"] = result.VocabularySize,
+                    ["mergeCount"] = result.MergeCount,
+                    ["specialTokens"] = new JsonArray([.. result.SpecialTokens.Select(t => JsonValue.Create(t))]),
+                    ["splitPattern"] = result.Pattern,
+                    ["warnings"] = new JsonArray([.. result.Warnings.Select(w => JsonValue.Create(w))]),
+                });
+            }
+            else
+            {
+                terminal.Out.WriteLine(
+                    $"{input} -> {target}: {result.VocabularySize} tokens, {result.MergeCount} merges, " +
+                    $"{result.SpecialTokens.Count} special tokens ({string.Join(' ', result.SpecialTokens)}), " +
+                    $"split pattern {(result.Pattern is null ? "GPT-2's" : "from the Split pre-tokenizer")}");
+            }
+
             return ExitCodes.Success;
         }
         catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
         {
-            error.WriteLine($"kazgrpc {Name}: {input}: {e.Message}");
+            terminal.Error.WriteLine($"{terminal.CommandPath}: {input}: {e.Message}");
             return ExitCodes.Failure;
         }
     }

@@ -1,6 +1,9 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json.Nodes;
 using KazGrpc.ModelForge;
+using KazGrpc.Tools.Cli;
 
 namespace KazGrpc.Tools.Forge;
 
@@ -9,97 +12,92 @@ namespace KazGrpc.Tools.Forge;
 /// [--vocab-size N] [--full-logits]</c>: writes a Llama-class decoder (<see cref="LlamaDecoder"/>) with
 /// deterministic weights, its <c>genai_config.json</c> and its <c>kazgrpc.json</c>.
 /// </summary>
-internal sealed class ForgeDecoderCommand : IToolCommand
+internal sealed class ForgeDecoderCommand : Command
 {
-    private static readonly string[] OptionNames = ["out", "size", "precision", "seed", "vocab-size"];
-    private static readonly string[] FlagNames = ["full-logits"];
+    private readonly Option<string> _out = new("--out") { Description = "model directory, created if missing", HelpName = "DIR", Required = true };
 
-    public string Name => "forge decoder";
-
-    public string Summary => "write a Llama-class decoder with seeded weights (model.onnx, genai_config.json, kazgrpc.json)";
-
-    public string Usage => """
-          --out <dir>             model directory, created if missing (required)
-          --size tiny|bench       tiny: 2 layers, hidden 64 (tests); bench: 4 layers, hidden 256, ~105M parameters (default tiny)
-          --precision fp32|fp16|int4   weights and activations; int4 is MatMulNBits with fp32 activations (default fp32)
-          --seed N                seed of the weights; the same seed writes the same bytes (default 42)
-          --vocab-size N          token ids (default 200019, o200k_base's, the paired tokenizer)
-          --full-logits           logits for every position, not only each sequence's last
-        """;
-
-    public int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error)
+    private readonly Option<string> _size = new("--size")
     {
-        var options = CommandLineOptions.Parse(args, OptionNames, FlagNames, out var usageError);
-        if (options is null)
-        {
-            return UsageError(error, usageError);
-        }
+        Description = "tiny: 2 layers, hidden 64 (tests); bench: 4 layers, hidden 256, ~105M parameters",
+        DefaultValueFactory = _ => "tiny",
+    };
 
-        var directory = options.Get("out");
-        if (string.IsNullOrWhiteSpace(directory))
-        {
-            return UsageError(error, "--out <dir> is required");
-        }
+    private readonly Option<string> _precision = new("--precision")
+    {
+        Description = "weights and activations; int4 is MatMulNBits with fp32 activations",
+        DefaultValueFactory = _ => "fp32",
+    };
 
-        var size = DecoderSize.Tiny;
-        if (options.Get("size") is { } sizeText && !TryParseName(sizeText, ["tiny", "bench"], out size))
-        {
-            return UsageError(error, $"--size must be tiny or bench; got '{sizeText}'");
-        }
+    private readonly Option<ulong> _seed = CliOptions.Number(
+        "--seed", "seed of the weights; the same seed writes the same bytes", "N", DecoderForgeOptions.DefaultSeed, _ => true, "a non-negative integer");
 
-        var precision = DecoderPrecision.Fp32;
-        if (options.Get("precision") is { } precisionText && !TryParseName(precisionText, ["fp32", "fp16", "int4"], out precision))
-        {
-            return UsageError(error, $"--precision must be fp32, fp16 or int4; got '{precisionText}'");
-        }
+    private readonly Option<int> _vocabSize = CliOptions.Number(
+        "--vocab-size", "token ids (o200k_base's, the paired tokenizer, by default)", "N", DecoderArchitecture.O200kVocabSize, v => v >= 2, "an integer of at least 2");
 
-        var seed = DecoderForgeOptions.DefaultSeed;
-        if (options.Get("seed") is { } seedText && !ulong.TryParse(seedText, NumberStyles.None, CultureInfo.InvariantCulture, out seed))
-        {
-            return UsageError(error, $"--seed must be a non-negative integer; got '{seedText}'");
-        }
+    private readonly Option<bool> _fullLogits = new("--full-logits") { Description = "logits for every position, not only each sequence's last" };
+    private readonly Option<bool> _json = CliOptions.Json();
 
-        var vocabSize = DecoderArchitecture.O200kVocabSize;
-        if (options.Get("vocab-size") is { } vocabText
-            && (!int.TryParse(vocabText, NumberStyles.None, CultureInfo.InvariantCulture, out vocabSize) || vocabSize < 2))
-        {
-            return UsageError(error, $"--vocab-size must be an integer of at least 2; got '{vocabText}'");
-        }
+    public ForgeDecoderCommand()
+        : base("decoder", "write a Llama-class decoder with seeded weights (model.onnx, genai_config.json, kazgrpc.json)")
+    {
+        _size.AcceptOnlyFromAmong("tiny", "bench");
+        _precision.AcceptOnlyFromAmong("fp32", "fp16", "int4");
+        Options.Add(_out);
+        Options.Add(_size);
+        Options.Add(_precision);
+        Options.Add(_seed);
+        Options.Add(_vocabSize);
+        Options.Add(_fullLogits);
+        Options.Add(_json);
+        SetAction(Run);
+    }
 
+    private int Run(ParseResult parse)
+    {
+        var terminal = new Terminal(parse);
+        var directory = parse.GetValue(_out)!;
         var forge = new DecoderForgeOptions
         {
-            Size = size, Precision = precision, Seed = seed, VocabSize = vocabSize, FullLogits = options.IsSet("full-logits"),
+            Size = Enum.Parse<DecoderSize>(parse.GetValue(_size)!, ignoreCase: true),
+            Precision = Enum.Parse<DecoderPrecision>(parse.GetValue(_precision)!, ignoreCase: true),
+            Seed = parse.GetValue(_seed),
+            VocabSize = parse.GetValue(_vocabSize),
+            FullLogits = parse.GetValue(_fullLogits),
         };
         try
         {
             var stopwatch = Stopwatch.StartNew();
             var modelPath = LlamaDecoder.Write(directory, forge);
-            var architecture = forge.Architecture();
-            output.WriteLine(string.Create(
-                CultureInfo.InvariantCulture,
-                $"Wrote {modelPath}, {GenAiConfig.FileName} and {EmbeddingModelConfig.FileName} ({Lower(size)} decoder, {Lower(precision)}, {architecture.ParameterCount:N0} parameters, vocabulary {vocabSize}, seed {seed}, {(forge.FullLogits ? "logits at every position" : "last-position logits")}) in {stopwatch.Elapsed.TotalSeconds:F1} s."));
+            var parameters = forge.Architecture().ParameterCount;
+            if (parse.GetValue(_json))
+            {
+                JsonOutput.Write(terminal.Out, new JsonObject
+                {
+                    ["model"] = modelPath,
+                    ["size"] = Lower(forge.Size),
+                    ["precision"] = Lower(forge.Precision),
+                    ["parameters"] = parameters,
+                    ["vocabSize"] = forge.VocabSize,
+                    ["seed"] = forge.Seed,
+                    ["fullLogits"] = forge.FullLogits,
+                });
+            }
+            else
+            {
+                terminal.Out.WriteLine(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"Wrote {modelPath}, {GenAiConfig.FileName} and {EmbeddingModelConfig.FileName} ({Lower(forge.Size)} decoder, {Lower(forge.Precision)}, {parameters:N0} parameters, vocabulary {forge.VocabSize}, seed {forge.Seed}, {(forge.FullLogits ? "logits at every position" : "last-position logits")}) in {stopwatch.Elapsed.TotalSeconds:F1} s."));
+            }
+
             return ExitCodes.Success;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            error.WriteLine($"kazgrpc {Name}: cannot write '{directory}': {e.Message}");
+            terminal.Error.WriteLine($"{terminal.CommandPath}: cannot write '{directory}': {e.Message}");
             return ExitCodes.Failure;
         }
     }
 
     private static string Lower<T>(T value)
         where T : struct, Enum => value.ToString().ToLowerInvariant();
-
-    private static bool TryParseName<T>(string text, string[] names, out T value)
-        where T : struct, Enum
-    {
-        value = default;
-        return names.Contains(text, StringComparer.Ordinal) && Enum.TryParse(text, ignoreCase: true, out value);
-    }
-
-    private int UsageError(TextWriter error, string message)
-    {
-        error.WriteLine($"kazgrpc {Name}: {message}");
-        return ExitCodes.Usage;
-    }
 }

@@ -1,5 +1,8 @@
+using System.CommandLine;
 using System.Globalization;
+using System.Text.Json.Nodes;
 using KazGrpc.ModelForge;
+using KazGrpc.Tools.Cli;
 
 namespace KazGrpc.Tools.Forge;
 
@@ -8,60 +11,58 @@ namespace KazGrpc.Tools.Forge;
 /// forge's near-free encoder (<see cref="IdentityEncoder"/>), with MiniLM's inputs and output, and its
 /// <c>kazgrpc.json</c>, for measuring serving overhead.
 /// </summary>
-internal sealed class ForgeIdentityEncoderCommand : IToolCommand
+internal sealed class ForgeIdentityEncoderCommand : Command
 {
-    private static readonly string[] OptionNames = ["out", "dimensions", "tokenizer"];
+    private readonly Option<string> _out = new("--out") { Description = "model directory, created if missing", HelpName = "DIR", Required = true };
 
-    public string Name => "forge identity-encoder";
+    private readonly Option<int> _dimensions =
+        CliOptions.Number("--dimensions", "embedding length", "N", IdentityEncoder.DefaultDimensions, d => d > 0, "a positive integer");
 
-    public string Summary => "write the near-free identity encoder (model.onnx, kazgrpc.json) for overhead benchmarks";
-
-    public string Usage => """
-          --out <dir>         model directory, created if missing (required)
-          --dimensions N      embedding length (default 384)
-          --tokenizer NAME    tokenizer named in kazgrpc.json (default minilm)
-        """;
-
-    public int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error)
+    private readonly Option<string> _tokenizer = new("--tokenizer")
     {
-        var options = CommandLineOptions.Parse(args, OptionNames, out var usageError);
-        if (options is null)
-        {
-            return UsageError(error, usageError);
-        }
+        Description = "tokenizer named in kazgrpc.json",
+        HelpName = "NAME",
+        DefaultValueFactory = _ => IdentityEncoder.DefaultTokenizer,
+    };
 
-        var directory = options.Get("out");
-        if (string.IsNullOrWhiteSpace(directory))
-        {
-            return UsageError(error, "--out <dir> is required");
-        }
+    private readonly Option<bool> _json = CliOptions.Json();
 
-        var dimensions = IdentityEncoder.DefaultDimensions;
-        if (options.Get("dimensions") is { } text
-            && (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out dimensions) || dimensions < 1))
-        {
-            return UsageError(error, $"--dimensions must be a positive integer; got '{text}'");
-        }
+    public ForgeIdentityEncoderCommand()
+        : base("identity-encoder", "write the near-free identity encoder (model.onnx, kazgrpc.json) for overhead benchmarks")
+    {
+        Options.Add(_out);
+        Options.Add(_dimensions);
+        Options.Add(_tokenizer);
+        Options.Add(_json);
+        SetAction(Run);
+    }
 
-        var tokenizer = options.Get("tokenizer") ?? IdentityEncoder.DefaultTokenizer;
+    private int Run(ParseResult parse)
+    {
+        var terminal = new Terminal(parse);
+        var directory = parse.GetValue(_out)!;
+        var dimensions = parse.GetValue(_dimensions);
+        var tokenizer = parse.GetValue(_tokenizer)!;
         try
         {
             var modelPath = IdentityEncoder.Write(directory, dimensions, tokenizer);
-            output.WriteLine(string.Create(
-                CultureInfo.InvariantCulture,
-                $"Wrote {modelPath} and {EmbeddingModelConfig.FileName} (identity encoder, {dimensions} dimensions, tokenizer '{tokenizer}')."));
+            if (parse.GetValue(_json))
+            {
+                JsonOutput.Write(terminal.Out, new JsonObject { ["model"] = modelPath, ["dimensions"] = dimensions, ["tokenizer"] = tokenizer });
+            }
+            else
+            {
+                terminal.Out.WriteLine(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"Wrote {modelPath} and {EmbeddingModelConfig.FileName} (identity encoder, {dimensions} dimensions, tokenizer '{tokenizer}')."));
+            }
+
             return ExitCodes.Success;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            error.WriteLine($"kazgrpc {Name}: cannot write '{directory}': {e.Message}");
+            terminal.Error.WriteLine($"{terminal.CommandPath}: cannot write '{directory}': {e.Message}");
             return ExitCodes.Failure;
         }
-    }
-
-    private int UsageError(TextWriter error, string message)
-    {
-        error.WriteLine($"kazgrpc {Name}: {message}");
-        return ExitCodes.Usage;
     }
 }

