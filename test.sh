@@ -2,9 +2,9 @@
 # Installs what the tests need (Debian packages, npm packages, the default models) and runs every
 # test: the contract checks of protos/, the .NET suites (which start the real services on
 # loopback), the checks that need both services running (Node reflection, the kazgrpc CLI in a
-# terminal, the clients' smoke tests in Python, Node, Go and C#), the check of ./run.sh itself on its default ports, and the
-# checks of the deployment files (compose.yaml, the Dockerfiles, the Kubernetes overlays).
-# Ends with one line "N passed, N failed".
+# terminal, the clients' smoke tests in Python, Node, Go and C#), the check of ./run.sh itself
+# on its default ports, and the checks of the deployment files (compose.yaml, the Dockerfiles,
+# the Kubernetes overlays). Ends with one line "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
