@@ -46,15 +46,18 @@ dn_failed=$(grep -E '^\s+failed:' "$logs/dotnet.txt" | tail -1 | awk '{print $2}
 echo "test.sh: running the Node reflection checks against both services on loopback..."
 TOKENIZER_PORT=${KAZGRPC_TEST_TOKENIZER_PORT:-50062}
 INFERENCE_PORT=${KAZGRPC_TEST_INFERENCE_PORT:-50061}
+# The HTTP APIs too, off run.sh's defaults like the gRPC ports.
+TOKENIZER_HTTP_PORT=${KAZGRPC_TEST_TOKENIZER_HTTP_PORT:-18081}
+INFERENCE_HTTP_PORT=${KAZGRPC_TEST_INFERENCE_HTTP_PORT:-18080}
 source build/service-runtime.sh
 service_runtime_env || fail "the services' runtime environment cannot be read"
 env "${SERVICE_ENV[@]}" dotnet tokenizer-svc/bin/Release/net10.0/KazGrpc.TokenizerSvc.dll \
-  --Hosting:GrpcAddress=127.0.0.1:$TOKENIZER_PORT --Hosting:MetricsAddress= \
+  --Hosting:GrpcAddress=127.0.0.1:$TOKENIZER_PORT --Hosting:HttpAddress=127.0.0.1:$TOKENIZER_HTTP_PORT --Hosting:MetricsAddress= \
   --Tokenization:ModelsDirectory=models --Logging:LogLevel:Default=Warning >"$logs/tokenizer-svc.log" 2>&1 &
 tokenizer=$!
 dotnet tools/KazGrpc.Tools/bin/Release/net10.0/kazgrpc.dll health --address 127.0.0.1:$TOKENIZER_PORT --wait 120 >/dev/null
 env "${SERVICE_ENV[@]}" dotnet inference-svc/bin/Release/net10.0/KazGrpc.InferenceSvc.dll \
-  --Hosting:GrpcAddress=127.0.0.1:$INFERENCE_PORT --Hosting:MetricsAddress= \
+  --Hosting:GrpcAddress=127.0.0.1:$INFERENCE_PORT --Hosting:HttpAddress=127.0.0.1:$INFERENCE_HTTP_PORT --Hosting:MetricsAddress= \
   --Models:ModelsDirectory=models --Tokenizer:Address=http://127.0.0.1:$TOKENIZER_PORT \
   --Logging:LogLevel:Default=Warning >"$logs/inference-svc.log" 2>&1 &
 inference=$!
