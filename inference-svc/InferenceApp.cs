@@ -6,6 +6,7 @@ using KazGrpc.Generation;
 using KazGrpc.InferenceSvc.Embeddings;
 using KazGrpc.InferenceSvc.Generation;
 using KazGrpc.InferenceSvc.Grpc;
+using KazGrpc.InferenceSvc.OpenAi;
 using KazGrpc.InferenceSvc.Tokenizer;
 using KazGrpc.Models;
 
@@ -24,7 +25,7 @@ public static class InferenceApp
     public const string DefaultHttpAddress = "127.0.0.1:8080";
 
     /// <summary>Builds the host: hosting defaults, the tokenizer hop, models, batchers, the InferenceService
-    /// adapter (gRPC, and JSON transcoding on the HTTP API endpoint).</summary>
+    /// adapter (gRPC, and JSON transcoding on the HTTP API endpoint) and the OpenAI-compatible API.</summary>
     /// <param name="args">Command-line arguments (configuration overrides).</param>
     /// <param name="configure">Called last before building, e.g. to add a log provider in tests.</param>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
@@ -35,11 +36,13 @@ public static class InferenceApp
         builder.AddModels();
         builder.AddEmbeddings();
         builder.AddGeneration();
+        builder.Services.AddOpenAiApi();
         configure?.Invoke(builder);
 
         var app = builder.Build();
         app.MapKazGrpcDefaults();
         app.MapGrpcService<InferenceGrpcService>();
+        app.MapOpenAiApi();
         return app;
     }
 
