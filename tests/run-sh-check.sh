@@ -51,6 +51,7 @@ trap 'kill -KILL -- -$runner 2>/dev/null; rm -f "$log"' EXIT
 check "run.sh starts both services and says it serves" in_log "run.sh: serving" 300
 check "inference-svc reports SERVING on 127.0.0.1:50051" kazgrpc health --address 127.0.0.1:50051 --wait 5
 check "tokenizer-svc reports SERVING on 127.0.0.1:50052" kazgrpc health --address 127.0.0.1:50052 --wait 5
+check "inference-svc's HTTP API answers on 127.0.0.1:8080 (OpenAI /v1/models lists kaz-tiny)" http_has http://127.0.0.1:8080/v1/models '"id":"kaz-tiny"'
 check "inference-svc's HTTP API answers on 127.0.0.1:8080 (transcoded /api/v1/models lists minilm)" http_has http://127.0.0.1:8080/api/v1/models '"name":"minilm"'
 check "tokenizer-svc's HTTP API answers on 127.0.0.1:8081 (transcoded /api/v1/tokenizers lists o200k_base)" http_has http://127.0.0.1:8081/api/v1/tokenizers '"name":"o200k_base"'
 
