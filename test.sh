@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the tests need (Debian packages, npm packages, the default models) and runs every
 # test: the contract checks of protos/, the .NET suites (which start the real services on
-# loopback), the Node reflection checks and the curl checks of the HTTP fronts against both
-# services started here, and the check of ./run.sh itself on its default ports.
+# loopback), the Node reflection checks, the curl checks of the HTTP fronts and the openai SDK
+# checks against both services started here, and the check of ./run.sh itself on its default ports.
 # Ends with one line "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -70,8 +70,11 @@ KAZGRPC_TOKENIZER_HTTP=http://127.0.0.1:$TOKENIZER_HTTP_PORT KAZGRPC_INFERENCE_H
   tests/http-check.sh 2>&1 | tee "$logs/http.txt"
 http_rc=${PIPESTATUS[0]}
 
+echo "test.sh: running the openai SDK checks against inference-svc's OpenAI-compatible API..."
+KAZGRPC_OPENAI_BASE_URL=http://127.0.0.1:$INFERENCE_HTTP_PORT/v1 clients/openai-smoke/run.sh 2>&1 | tee "$logs/openai.txt"
+openai_rc=${PIPESTATUS[0]}
 kill -TERM $inference $tokenizer 2>/dev/null; wait $inference $tokenizer 2>/dev/null
-if (( node_rc != 0 || http_rc != 0 )); then
+if (( node_rc != 0 || http_rc != 0 || openai_rc != 0 )); then
   echo "--- tokenizer-svc log ---"; cat "$logs/tokenizer-svc.log"
   echo "--- inference-svc log ---"; cat "$logs/inference-svc.log"
 fi
@@ -79,6 +82,8 @@ nd_passed=$(grep -E '^(# |ℹ )pass ' "$logs/node.txt" | tail -1 | awk '{print $
 nd_failed=$(grep -E '^(# |ℹ )fail ' "$logs/node.txt" | tail -1 | awk '{print $3}')
 ht_passed=$(grep -E '^http check: [0-9]+ passed' "$logs/http.txt" | tail -1 | awk '{print $3}')
 ht_failed=$(grep -E '^http check: [0-9]+ passed' "$logs/http.txt" | tail -1 | awk '{print $5}')
+oa_passed=$(grep -E '^(# |ℹ )pass ' "$logs/openai.txt" | tail -1 | awk '{print $3}')
+oa_failed=$(grep -E '^(# |ℹ )fail ' "$logs/openai.txt" | tail -1 | awk '{print $3}')
 
 echo "test.sh: checking ./run.sh (both services on their default ports, a restart, a clean stop)..."
 tests/run-sh-check.sh 2>&1 | tee "$logs/run-sh.txt"
@@ -86,13 +91,13 @@ run_rc=${PIPESTATUS[0]}
 rs_passed=$(grep -E '^run.sh check: ' "$logs/run-sh.txt" | tail -1 | awk '{print $3}')
 rs_failed=$(grep -E '^run.sh check: ' "$logs/run-sh.txt" | tail -1 | awk '{print $5}')
 
-passed=$(( ${pc_passed:-0} + ${dn_passed:-0} + ${nd_passed:-0} + ${ht_passed:-0} + ${rs_passed:-0} ))
-failed=$(( ${pc_failed:-0} + ${dn_failed:-0} + ${nd_failed:-0} + ${ht_failed:-0} + ${rs_failed:-0} ))
-if (( (proto_rc != 0 || dotnet_rc != 0 || node_rc != 0 || http_rc != 0 || run_rc != 0) && failed == 0 )); then failed=1; fi
+passed=$(( ${pc_passed:-0} + ${dn_passed:-0} + ${nd_passed:-0} + ${ht_passed:-0} + ${oa_passed:-0} + ${rs_passed:-0} ))
+failed=$(( ${pc_failed:-0} + ${dn_failed:-0} + ${nd_failed:-0} + ${ht_failed:-0} + ${oa_failed:-0} + ${rs_failed:-0} ))
+if (( (proto_rc != 0 || dotnet_rc != 0 || node_rc != 0 || http_rc != 0 || openai_rc != 0 || run_rc != 0) && failed == 0 )); then failed=1; fi
 # The failed tests again, each with its message, last: the test hosts' own output (printed when an
 # assembly fails) can be long enough to push them out of a log's tail.
 failures=$(awk '/^failed /{n=12; print; next} n>0 && /^ /{print; n--; next} {n=0}' "$logs/dotnet.txt")
 [[ -n $failures ]] && printf 'test.sh: failed .NET tests:\n%s\n' "$failures"
-echo "test.sh: protos ${pc_passed:-0} passed, ${pc_failed:-0} failed (exit $proto_rc); .NET ${dn_passed:-0} passed, ${dn_failed:-0} failed (exit $dotnet_rc); Node ${nd_passed:-0} passed, ${nd_failed:-0} failed (exit $node_rc); HTTP ${ht_passed:-0} passed, ${ht_failed:-0} failed (exit $http_rc); run.sh ${rs_passed:-0} passed, ${rs_failed:-0} failed (exit $run_rc)"
+echo "test.sh: protos ${pc_passed:-0} passed, ${pc_failed:-0} failed (exit $proto_rc); .NET ${dn_passed:-0} passed, ${dn_failed:-0} failed (exit $dotnet_rc); Node ${nd_passed:-0} passed, ${nd_failed:-0} failed (exit $node_rc); HTTP ${ht_passed:-0} passed, ${ht_failed:-0} failed (exit $http_rc); openai SDK ${oa_passed:-0} passed, ${oa_failed:-0} failed (exit $openai_rc); run.sh ${rs_passed:-0} passed, ${rs_failed:-0} failed (exit $run_rc)"
 echo "$passed passed, $failed failed"
-(( proto_rc == 0 && dotnet_rc == 0 && node_rc == 0 && http_rc == 0 && run_rc == 0 )) || exit 1
+(( proto_rc == 0 && dotnet_rc == 0 && node_rc == 0 && http_rc == 0 && openai_rc == 0 && run_rc == 0 )) || exit 1
