@@ -29,7 +29,7 @@ internal sealed class OpenAiEndpoints(
     private const string CompletionsRoute = "/v1/completions";
     private const string ChatRoute = "/v1/chat/completions";
 
-    // What /v1/models reports as each model's creation time: when this process started serving.
+    // What /v1/models reports as every model's creation time: when the API first answered.
     private readonly long _created = time.GetUtcNow().ToUnixTimeSeconds();
 
     public Task ListModelsAsync(HttpContext context) => RunAsync(context, ModelsRoute, ParameterNames.Embedding, async cancellationToken =>

@@ -13,7 +13,9 @@ internal sealed class ListenerGuard(RequestDelegate next, HostListeners listener
 {
     public Task InvokeAsync(HttpContext context)
     {
-        if (context.GetEndpoint() is { } endpoint && Required(endpoint) is { } required && listeners.KindOf(context.Connection.LocalPort) != required)
+        // A connection that came through none of the host's endpoints (an in-memory test server) is let through.
+        if (context.GetEndpoint() is { } endpoint && Required(endpoint) is { } required
+            && listeners.KindOf(context.Connection.LocalPort) is { } kind && kind != required)
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             return Task.CompletedTask;
