@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Builds what it needs and runs KazGrpc on loopback, in the foreground:
-#   tokenizer-svc  gRPC 127.0.0.1:50052, metrics http://127.0.0.1:9102/metrics
-#   inference-svc  gRPC 127.0.0.1:50051, metrics http://127.0.0.1:9101/metrics (minilm and kaz-tiny ready)
+#   tokenizer-svc  gRPC 127.0.0.1:50052, HTTP API http://127.0.0.1:8081 (JSON transcoding, /api/v1/...),
+#                  metrics http://127.0.0.1:9102/metrics
+#   inference-svc  gRPC 127.0.0.1:50051, HTTP API http://127.0.0.1:8080 (JSON transcoding, /api/v1/...,
+#                  and the OpenAI-compatible /v1/...), metrics http://127.0.0.1:9101/metrics
+#                  (minilm and kaz-tiny ready)
 # The tokenizer starts first; inference-svc starts once the tokenizer reports SERVING. A service
 # that exits unexpectedly is reported and started again while the other keeps serving.
 # Ctrl-C stops both cleanly (in-flight calls finish). Extra arguments go to both services
@@ -73,5 +76,5 @@ supervise inference-svc env "${SERVICE_ENV[@]}" dotnet "inference-svc/$BIN/KazGr
   --Models:ModelsDirectory="$MODELS_DIR" --Tokenizer:Address=http://127.0.0.1:50052 "$@"
 kazgrpc health --address 127.0.0.1:50051 --wait 180 || echo "run.sh: inference-svc is not SERVING yet; see its log" >&2
 
-echo "run.sh: serving — inference-svc 127.0.0.1:50051 (metrics :9101), tokenizer-svc 127.0.0.1:50052 (metrics :9102); Ctrl-C stops"
+echo "run.sh: serving — inference-svc 127.0.0.1:50051 (HTTP :8080, metrics :9101), tokenizer-svc 127.0.0.1:50052 (HTTP :8081, metrics :9102); Ctrl-C stops"
 while true; do wait || true; [[ $stopping == 1 ]] && break; sleep 1; done

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs what the tests need (Debian packages, npm packages, the default models) and runs every
 # test: the contract checks of protos/, the .NET suites (which start the real services on
-# loopback), the checks that need both services running (Node reflection, the kazgrpc CLI in a
-# terminal, the clients' smoke tests in Python, Node, Go and C#), the check of ./run.sh itself
-# on its default ports, and the checks of the deployment files (compose.yaml, the Dockerfiles,
-# the Kubernetes overlays). Ends with one line "N passed, N failed".
+# loopback), the checks that need both services running (Node reflection, the HTTP fronts with
+# curl and the openai SDK, the kazgrpc CLI in a terminal, the clients' smoke tests in Python,
+# Node, Go and C#), the check of ./run.sh itself on its default ports, and the checks of the
+# deployment files (compose.yaml, the Dockerfiles, the Kubernetes overlays). Ends with one line
+# "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -60,15 +61,18 @@ record .NET "$(grep -E '^\s+succeeded:' "$logs/dotnet.txt" | tail -1 | awk '{pri
 echo "test.sh: starting both services on loopback for the checks that call them..."
 TOKENIZER_PORT=${KAZGRPC_TEST_TOKENIZER_PORT:-50062}
 INFERENCE_PORT=${KAZGRPC_TEST_INFERENCE_PORT:-50061}
+# The HTTP APIs too, off run.sh's defaults like the gRPC ports.
+TOKENIZER_HTTP_PORT=${KAZGRPC_TEST_TOKENIZER_HTTP_PORT:-18081}
+INFERENCE_HTTP_PORT=${KAZGRPC_TEST_INFERENCE_HTTP_PORT:-18080}
 source build/service-runtime.sh
 service_runtime_env || fail "the services' runtime environment cannot be read"
 env "${SERVICE_ENV[@]}" dotnet tokenizer-svc/bin/Release/net10.0/KazGrpc.TokenizerSvc.dll \
-  --Hosting:GrpcAddress=127.0.0.1:$TOKENIZER_PORT --Hosting:MetricsAddress= \
+  --Hosting:GrpcAddress=127.0.0.1:$TOKENIZER_PORT --Hosting:HttpAddress=127.0.0.1:$TOKENIZER_HTTP_PORT --Hosting:MetricsAddress= \
   --Tokenization:ModelsDirectory=models --Logging:LogLevel:Default=Warning >"$logs/tokenizer-svc.log" 2>&1 &
 tokenizer=$!
 dotnet tools/KazGrpc.Tools/bin/Release/net10.0/kazgrpc.dll health --address 127.0.0.1:$TOKENIZER_PORT --wait 120 >/dev/null
 env "${SERVICE_ENV[@]}" dotnet inference-svc/bin/Release/net10.0/KazGrpc.InferenceSvc.dll \
-  --Hosting:GrpcAddress=127.0.0.1:$INFERENCE_PORT --Hosting:MetricsAddress= \
+  --Hosting:GrpcAddress=127.0.0.1:$INFERENCE_PORT --Hosting:HttpAddress=127.0.0.1:$INFERENCE_HTTP_PORT --Hosting:MetricsAddress= \
   --Models:ModelsDirectory=models --Tokenizer:Address=http://127.0.0.1:$TOKENIZER_PORT \
   --Logging:LogLevel:Default=Warning >"$logs/inference-svc.log" 2>&1 &
 inference=$!
@@ -81,6 +85,18 @@ node_rc=${PIPESTATUS[0]}
 record Node "$(grep -E '^(# |ℹ )pass ' "$logs/node.txt" | tail -1 | awk '{print $3}')" \
   "$(grep -E '^(# |ℹ )fail ' "$logs/node.txt" | tail -1 | awk '{print $3}')" "$node_rc"
 (( node_rc == 0 )) || live_failed=1
+
+echo "test.sh: driving the HTTP fronts of both services with curl..."
+KAZGRPC_TOKENIZER_HTTP=http://127.0.0.1:$TOKENIZER_HTTP_PORT KAZGRPC_INFERENCE_HTTP=http://127.0.0.1:$INFERENCE_HTTP_PORT \
+  check_script http tests/http-check.sh
+[[ ${suites[-1]##*|} == 0 ]] || live_failed=1
+
+echo "test.sh: running the openai SDK checks against inference-svc's OpenAI-compatible API..."
+KAZGRPC_OPENAI_BASE_URL=http://127.0.0.1:$INFERENCE_HTTP_PORT/v1 clients/openai-smoke/run.sh 2>&1 | tee "$logs/openai.txt"
+openai_rc=${PIPESTATUS[0]}
+record OpenAI "$(grep -E '^(# |ℹ )pass ' "$logs/openai.txt" | tail -1 | awk '{print $3}')" \
+  "$(grep -E '^(# |ℹ )fail ' "$logs/openai.txt" | tail -1 | awk '{print $3}')" "$openai_rc"
+(( openai_rc == 0 )) || live_failed=1
 
 echo "test.sh: driving the kazgrpc CLI in a terminal (tmux)..."
 check_script cli tests/cli-check.sh

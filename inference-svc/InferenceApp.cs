@@ -6,6 +6,7 @@ using KazGrpc.Generation;
 using KazGrpc.InferenceSvc.Embeddings;
 using KazGrpc.InferenceSvc.Generation;
 using KazGrpc.InferenceSvc.Grpc;
+using KazGrpc.InferenceSvc.OpenAi;
 using KazGrpc.InferenceSvc.Tokenizer;
 using KazGrpc.Models;
 
@@ -20,22 +21,28 @@ public static class InferenceApp
     /// <summary>Default Prometheus address.</summary>
     public const string DefaultMetricsAddress = "127.0.0.1:9101";
 
-    /// <summary>Builds the host: hosting defaults, the tokenizer hop, models, batchers, the InferenceService adapter.</summary>
+    /// <summary>Default HTTP API address (JSON transcoding, OpenAI-compatible API).</summary>
+    public const string DefaultHttpAddress = "127.0.0.1:8080";
+
+    /// <summary>Builds the host: hosting defaults, the tokenizer hop, models, batchers, the InferenceService
+    /// adapter (gRPC, and JSON transcoding on the HTTP API endpoint) and the OpenAI-compatible API.</summary>
     /// <param name="args">Command-line arguments (configuration overrides).</param>
     /// <param name="configure">Called last before building, e.g. to add a log provider in tests.</param>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
-        builder.AddKazGrpcHosting(DefaultGrpcAddress, DefaultMetricsAddress, InferenceService.Descriptor.FullName);
+        builder.AddKazGrpcHosting(new HostAddresses(DefaultGrpcAddress, DefaultHttpAddress, DefaultMetricsAddress), InferenceService.Descriptor.FullName);
         builder.AddTokenizerHop();
         builder.AddModels();
         builder.AddEmbeddings();
         builder.AddGeneration();
+        builder.Services.AddOpenAiApi();
         configure?.Invoke(builder);
 
         var app = builder.Build();
         app.MapKazGrpcDefaults();
         app.MapGrpcService<InferenceGrpcService>();
+        app.MapOpenAiApi();
         return app;
     }
 

@@ -14,12 +14,15 @@ public static class TokenizerApp
     /// <summary>Default Prometheus address.</summary>
     public const string DefaultMetricsAddress = "127.0.0.1:9102";
 
+    /// <summary>Default HTTP API address (JSON transcoding).</summary>
+    public const string DefaultHttpAddress = "127.0.0.1:8081";
+
     /// <summary>Builds the host: hosting defaults, the tokenizer registry (loaded in the background
     /// before health reports SERVING) and the TokenizerService adapter.</summary>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
-        builder.AddKazGrpcHosting(DefaultGrpcAddress, DefaultMetricsAddress, TokenizerService.Descriptor.FullName);
+        builder.AddKazGrpcHosting(new HostAddresses(DefaultGrpcAddress, DefaultHttpAddress, DefaultMetricsAddress), TokenizerService.Descriptor.FullName);
         builder.Services.AddOptions<TokenizationOptions>()
             .Bind(builder.Configuration.GetSection(TokenizationOptions.SectionName))
             .Validate(o => { o.Validate(); return true; })

@@ -139,7 +139,8 @@ internal sealed class InferenceGrpcService(ModelRegistry registry, EmbeddingServ
         foreach (var token in chunk.Tokens)
         {
             proto.TokenIds.Add((uint)token.TokenId);
-            if (token.TopLogprobs is { } top)
+            // Only a request that asked for logprobs has them (its top list then holds at least the token itself).
+            if (token.TopLogprobs is { Count: > 0 } top)
             {
                 var logprob = new TokenLogprob { TokenId = (uint)token.TokenId, Logprob = token.Logprob };
                 logprob.TopLogprobs.Add(top.Select(t => new TopLogprob { TokenId = (uint)t.TokenId, Logprob = t.Logprob }));

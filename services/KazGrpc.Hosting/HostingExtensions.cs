@@ -1,3 +1,5 @@
+using Google.Protobuf.Reflection;
+using Google.Rpc;
 using Grpc.HealthCheck;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -14,23 +16,26 @@ namespace KazGrpc.Hosting;
 public static class HostingExtensions
 {
     /// <summary>
-    /// Adds Kestrel endpoints (gRPC over HTTP/2 cleartext, Prometheus over HTTP/1.1), gRPC with the
-    /// error interceptor and message limits, health (NOT_SERVING until the host says otherwise),
+    /// Adds Kestrel endpoints (gRPC over HTTP/2 cleartext; the HTTP API and Prometheus over
+    /// HTTP/1.1), gRPC with the error interceptor and message limits, JSON transcoding of the
+    /// annotated RPCs (when the HTTP API is on), health (NOT_SERVING until the host says otherwise),
     /// reflection, metrics and graceful shutdown.
     /// </summary>
     /// <param name="builder">The host builder.</param>
-    /// <param name="defaultGrpcAddress">This host's gRPC address when configuration sets none.</param>
-    /// <param name="defaultMetricsAddress">This host's metrics address when configuration sets none.</param>
+    /// <param name="defaults">This host's addresses when configuration sets none.</param>
     /// <param name="serviceNames">Fully-qualified names of the gRPC services the host serves, reported by health.</param>
-    public static WebApplicationBuilder AddKazGrpcHosting(this WebApplicationBuilder builder, string defaultGrpcAddress, string defaultMetricsAddress, params string[] serviceNames)
+    public static WebApplicationBuilder AddKazGrpcHosting(this WebApplicationBuilder builder, HostAddresses defaults, params string[] serviceNames)
     {
+        ArgumentNullException.ThrowIfNull(defaults);
+
         // Defaults go first, so that appsettings, environment variables and arguments override them.
         builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource
         {
             InitialData = new Dictionary<string, string?>
             {
-                [$"{HostingOptions.SectionName}:{nameof(HostingOptions.GrpcAddress)}"] = defaultGrpcAddress,
-                [$"{HostingOptions.SectionName}:{nameof(HostingOptions.MetricsAddress)}"] = defaultMetricsAddress,
+                [$"{HostingOptions.SectionName}:{nameof(HostingOptions.GrpcAddress)}"] = defaults.Grpc,
+                [$"{HostingOptions.SectionName}:{nameof(HostingOptions.HttpAddress)}"] = defaults.Http,
+                [$"{HostingOptions.SectionName}:{nameof(HostingOptions.MetricsAddress)}"] = defaults.Metrics,
 
                 // ASP.NET Core logs several lines per call at Information: too costly at thousands of calls a second.
                 ["Logging:LogLevel:Default"] = "Information",
@@ -46,6 +51,9 @@ public static class HostingExtensions
                 // status besides. ErrorInterceptor logs those calls itself, at Debug; what this
                 // category logs at Warning and above (a handler that throws past it) stays.
                 ["Logging:LogLevel:Grpc.AspNetCore.Server"] = "Warning",
+
+                // The same lines for transcoded calls, and a stack trace per request body that is not JSON.
+                ["Logging:LogLevel:Grpc.AspNetCore.Grpc.JsonTranscoding"] = "Warning",
             },
         });
 
@@ -54,12 +62,26 @@ public static class HostingExtensions
         builder.Services.AddOptions<HostingOptions>().Bind(builder.Configuration.GetSection(HostingOptions.SectionName)).ValidateOnStart()
             .Validate(o => { o.Validate(); return true; });
 
+        var listeners = new HostListeners();
+        builder.Services.AddSingleton(listeners);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.Listen(EndpointAddress.Parse(options.GrpcAddress, "Hosting:GrpcAddress"), listen => listen.Protocols = HttpProtocols.Http2);
+            void Listen(ListenerKind kind, string address, string setting, HttpProtocols protocols) =>
+                kestrel.Listen(EndpointAddress.Parse(address, setting), listen =>
+                {
+                    listen.Protocols = protocols;
+                    listeners.Add(kind, listen);
+                });
+
+            Listen(ListenerKind.Grpc, options.GrpcAddress, "Hosting:GrpcAddress", HttpProtocols.Http2);
             if (options.MetricsAddress.Length > 0)
             {
-                kestrel.Listen(EndpointAddress.Parse(options.MetricsAddress, "Hosting:MetricsAddress"), listen => listen.Protocols = HttpProtocols.Http1);
+                Listen(ListenerKind.Metrics, options.MetricsAddress, "Hosting:MetricsAddress", HttpProtocols.Http1);
+            }
+
+            if (options.HttpAddress.Length > 0)
+            {
+                Listen(ListenerKind.Http, options.HttpAddress, "Hosting:HttpAddress", HttpProtocols.Http1);
             }
 
             kestrel.Limits.Http2.KeepAlivePingDelay = options.KeepAlivePingDelay;
@@ -74,13 +96,21 @@ public static class HostingExtensions
 
         // Registered, the interceptor is one instance; unregistered, gRPC would build one per call.
         builder.Services.AddSingleton<ErrorInterceptor>();
-        builder.Services.AddGrpc(grpc =>
+        var grpcServer = builder.Services.AddGrpc(grpc =>
         {
             grpc.Interceptors.Add<ErrorInterceptor>();
             grpc.MaxReceiveMessageSize = options.MaxReceiveMessageBytes;
             grpc.MaxSendMessageSize = options.MaxSendMessageBytes;
             grpc.EnableDetailedErrors = false;
         });
+        if (options.HttpAddress.Length > 0)
+        {
+            // Transcoded calls run the same service methods through the same interceptor (the
+            // guard keeps their routes to the HTTP endpoint); the type registry lets their JSON
+            // errors carry the google.rpc details (BadRequest, ResourceInfo, RetryInfo) as well.
+            grpcServer.AddJsonTranscoding(transcoding => transcoding.TypeRegistry = TypeRegistry.FromFiles(ErrorDetailsReflection.Descriptor));
+        }
+
         builder.Services.AddGrpcReflection();
         builder.Services.AddSingleton<HealthServiceImpl>();
         foreach (var name in serviceNames)
@@ -100,15 +130,26 @@ public static class HostingExtensions
         return builder;
     }
 
-    /// <summary>Maps health, reflection (v1 and v1alpha) and <c>/metrics</c>.</summary>
+    /// <summary>
+    /// Maps health, reflection (v1 and v1alpha) and <c>/metrics</c>, and keeps every route to its own
+    /// endpoint: gRPC methods answer on the gRPC endpoint only, their JSON transcoding and routes that
+    /// <see cref="RequireListener{TBuilder}"/> gives to <see cref="ListenerKind.Http"/> on the HTTP API
+    /// endpoint only, <c>/metrics</c> on the metrics endpoint only; elsewhere they are 404.
+    /// </summary>
     public static WebApplication MapKazGrpcDefaults(this WebApplication app)
     {
         // Creating the reporter sets NOT_SERVING for every name before the first call can arrive.
         _ = app.Services.GetRequiredService<ReadinessReporter>();
+        app.UseMiddleware<ListenerGuard>();
         app.MapGrpcService<HealthServiceImpl>();
         app.MapGrpcReflectionService();
-        app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapPrometheusScrapingEndpoint("/metrics").RequireListener(ListenerKind.Metrics);
         _ = app.Services.GetRequiredService<IOptions<HostingOptions>>().Value;
         return app;
     }
+
+    /// <summary>Serves the routes of <paramref name="builder"/> only on the host's endpoint of
+    /// <paramref name="kind"/> (404 on the others).</summary>
+    public static TBuilder RequireListener<TBuilder>(this TBuilder builder, ListenerKind kind)
+        where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(new ListenerRequirement(kind));
 }

@@ -14,6 +14,12 @@ public sealed class HostingOptions
     /// host's own (9101 inference-svc, 9102 tokenizer-svc). Empty disables it.</summary>
     public string MetricsAddress { get; set; } = string.Empty;
 
+    /// <summary>HTTP API endpoint, <c>host:port</c>, HTTP/1.1: the JSON transcoding of the RPCs that the
+    /// protos annotate with <c>google.api.http</c> (routes under <c>/api/v1/</c>) and whatever HTTP API
+    /// the host adds (inference-svc: the OpenAI-compatible <c>/v1/</c>). Default: the host's own
+    /// (8080 inference-svc, 8081 tokenizer-svc). Empty disables it.</summary>
+    public string HttpAddress { get; set; } = string.Empty;
+
     /// <summary>Largest message a call may receive, in bytes. Default 16 MiB.</summary>
     public int MaxReceiveMessageBytes { get; set; } = 16 << 20;
 
@@ -41,10 +47,22 @@ public sealed class HostingOptions
     /// <summary>Throws when a value is out of range; called at start-up.</summary>
     public void Validate()
     {
-        _ = EndpointAddress.Parse(GrpcAddress, $"{SectionName}:{nameof(GrpcAddress)}");
-        if (MetricsAddress.Length > 0)
+        var endpoints = new List<(string Setting, System.Net.IPEndPoint Endpoint)>
         {
-            _ = EndpointAddress.Parse(MetricsAddress, $"{SectionName}:{nameof(MetricsAddress)}");
+            ($"{SectionName}:{nameof(GrpcAddress)}", EndpointAddress.Parse(GrpcAddress, $"{SectionName}:{nameof(GrpcAddress)}")),
+        };
+        foreach (var (setting, address) in new[] { (nameof(MetricsAddress), MetricsAddress), (nameof(HttpAddress), HttpAddress) })
+        {
+            if (address.Length > 0)
+            {
+                endpoints.Add(($"{SectionName}:{setting}", EndpointAddress.Parse(address, $"{SectionName}:{setting}")));
+            }
+        }
+
+        // Each endpoint serves only its own routes, told apart by port: two on one port cannot be.
+        foreach (var group in endpoints.Where(e => e.Endpoint.Port != 0).GroupBy(e => e.Endpoint.Port).Where(g => g.Count() > 1))
+        {
+            throw new InvalidOperationException($"{string.Join(" and ", group.Select(e => e.Setting))} must use different ports; both use {group.Key}");
         }
 
         if (string.IsNullOrWhiteSpace(MeterName))

@@ -6,7 +6,7 @@ namespace KazGrpc.Hosting;
 
 /// <summary>
 /// The host's <see cref="Meter"/> (<c>KazGrpc</c> unless <see cref="HostingOptions.MeterName"/> says
-/// otherwise) and its transport instruments. Tags are bounded:
+/// otherwise) and its transport instruments, for gRPC calls and the host's own HTTP routes alike. Tags are bounded:
 /// method and status code only, never request ids or text.
 /// </summary>
 public sealed class ServerMetrics
@@ -30,7 +30,9 @@ public sealed class ServerMetrics
     /// <summary>The host's meter, for the host's own instruments.</summary>
     public Meter Meter { get; }
 
-    internal void Completed(string method, StatusCode code, TimeSpan elapsed)
+    /// <summary>Records a completed call of <paramref name="method"/> (a gRPC method's path, or an HTTP
+    /// route of the host's own) with the gRPC code its outcome has.</summary>
+    public void Completed(string method, StatusCode code, TimeSpan elapsed)
     {
         var tags = new TagList { { "rpc.method", method }, { "rpc.grpc.status_code", code.ToString() } };
         _requests.Add(1, tags);

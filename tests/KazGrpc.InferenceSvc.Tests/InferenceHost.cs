@@ -32,6 +32,9 @@ public sealed class InferenceHost : IAsyncDisposable
 
     public Uri MetricsAddress => _host.MetricsAddress;
 
+    /// <summary>The HTTP API endpoint: JSON transcoding under <c>/api/v1/</c>, the OpenAI-compatible API under <c>/v1/</c>.</summary>
+    public Uri HttpAddress => _host.HttpAddress;
+
     /// <summary>Starts an inference-svc that serves the shared models directory and calls the shared tokenizer-svc.</summary>
     public static Task<InferenceHost> StartAsync(TokenizerProcessFixture tokenizer, CancellationToken cancellationToken, params string[] settings) =>
         StartAsync(tokenizer.Address, tokenizer.ModelsDirectory, cancellationToken, settings);

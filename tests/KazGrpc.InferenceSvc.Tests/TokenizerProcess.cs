@@ -33,6 +33,7 @@ public sealed class TokenizerProcess : IAsyncDisposable
             [
                 $"--Hosting:GrpcAddress=127.0.0.1:{_port}",
                 "--Hosting:MetricsAddress=",
+                "--Hosting:HttpAddress=",
                 $"--Tokenization:ModelsDirectory={_modelsDirectory}",
                 "--Tokenization:Builtins:0=o200k_base",
                 "--Logging:LogLevel:Default=Warning",

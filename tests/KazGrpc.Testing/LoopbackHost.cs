@@ -1,27 +1,28 @@
 using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
+using KazGrpc.Hosting;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace KazGrpc.Testing;
 
 /// <summary>
 /// A KazGrpc host (tokenizer-svc's or inference-svc's <c>Build</c>) running in this process on
-/// Kestrel, on loopback ports the system picks, with a channel to its gRPC endpoint. Each has a
-/// meter of its own, so that its <c>/metrics</c> shows only its own instruments. Disposing stops
-/// the host and closes the channel.
+/// Kestrel, on loopback ports the system picks (gRPC, HTTP API, metrics), with a channel to its
+/// gRPC endpoint. Each has a meter of its own, so that its <c>/metrics</c> shows only its own
+/// instruments. Disposing stops the host and closes the channel.
 /// </summary>
 public sealed class LoopbackHost : IAsyncDisposable
 {
-    private LoopbackHost(WebApplication app, Uri grpcAddress, Uri metricsAddress)
+    private readonly HostListeners _listeners;
+
+    private LoopbackHost(WebApplication app)
     {
         App = app;
-        GrpcAddress = grpcAddress;
-        MetricsAddress = metricsAddress;
-        Channel = GrpcChannel.ForAddress(grpcAddress);
+        _listeners = app.Services.GetRequiredService<HostListeners>();
+        GrpcAddress = _listeners.Address(ListenerKind.Grpc)!;
+        Channel = GrpcChannel.ForAddress(GrpcAddress);
     }
 
     /// <summary>The running host, e.g. to read its services.</summary>
@@ -30,8 +31,11 @@ public sealed class LoopbackHost : IAsyncDisposable
     /// <summary>The gRPC endpoint.</summary>
     public Uri GrpcAddress { get; }
 
-    /// <summary>The Prometheus endpoint (<c>/metrics</c> under it).</summary>
-    public Uri MetricsAddress { get; }
+    /// <summary>The Prometheus endpoint (<c>/metrics</c> under it); throws when the settings turned it off.</summary>
+    public Uri MetricsAddress => _listeners.Address(ListenerKind.Metrics) ?? throw new InvalidOperationException("the host's metrics endpoint is off");
+
+    /// <summary>The HTTP API endpoint (JSON transcoding and the host's own HTTP routes); throws when the settings turned it off.</summary>
+    public Uri HttpAddress => _listeners.Address(ListenerKind.Http) ?? throw new InvalidOperationException("the host's HTTP API endpoint is off");
 
     /// <summary>A channel to <see cref="GrpcAddress"/>, closed on dispose.</summary>
     public GrpcChannel Channel { get; }
@@ -47,14 +51,14 @@ public sealed class LoopbackHost : IAsyncDisposable
         [
             "--Hosting:GrpcAddress=127.0.0.1:0",
             "--Hosting:MetricsAddress=127.0.0.1:0",
+            "--Hosting:HttpAddress=127.0.0.1:0",
             $"--Hosting:MeterName=KazGrpc.test.{Guid.NewGuid():N}",
             .. settings,
         ]);
         try
         {
             await app.StartAsync(cancellationToken);
-            var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a)).ToList();
-            return new LoopbackHost(app, addresses[0], addresses[1]);
+            return new LoopbackHost(app);
         }
         catch
         {

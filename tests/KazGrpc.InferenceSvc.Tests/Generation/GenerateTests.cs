@@ -238,6 +238,15 @@ public sealed class GenerateTests(SharedInferenceFixture fixture, TokenizerProce
     }
 
     [Fact]
+    public async Task Generate_LogprobsNotRequested_NoChunkCarriesLogprobs()
+    {
+        var (chunks, _, _) = await Run(Greedy(4));
+
+        Assert.Equal(4, Ids(chunks).Length);
+        Assert.All(chunks, c => Assert.Empty(c.Logprobs));
+    }
+
+    [Fact]
     public async Task Generate_AmongSixteenOthers_GreedyAndSeededOutputsEqualAlone()
     {
         GenerateRequest Sampled() => new()

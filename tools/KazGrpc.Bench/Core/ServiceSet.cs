@@ -31,7 +31,7 @@ internal sealed class ServiceSet(IReadOnlyDictionary<string, string> serviceEnvi
     public Task<RunningService> TokenizerAsync(string modelsDirectory, string tokenizer, CancellationToken cancellationToken) => StartAsync(
         "tokenizer-svc",
         RepositoryPaths.TokenizerServiceDll,
-        (grpc, _) => [$"--Hosting:GrpcAddress=127.0.0.1:{grpc}", "--Hosting:MetricsAddress=", $"--Tokenization:ModelsDirectory={modelsDirectory}", "--Logging:LogLevel:Default=Warning"],
+        (grpc, _) => [$"--Hosting:GrpcAddress=127.0.0.1:{grpc}", "--Hosting:MetricsAddress=", "--Hosting:HttpAddress=", $"--Tokenization:ModelsDirectory={modelsDirectory}", "--Logging:LogLevel:Default=Warning"],
         ServiceEnvironment,
         hasMetrics: false,
         async (channel, token) => (await new TokenizerService.TokenizerServiceClient(channel).ListTokenizersAsync(new ListTokenizersRequest(), cancellationToken: token))
@@ -49,7 +49,7 @@ internal sealed class ServiceSet(IReadOnlyDictionary<string, string> serviceEnvi
         RepositoryPaths.InferenceServiceDll,
         (grpc, metrics) =>
         [
-            $"--Hosting:GrpcAddress=127.0.0.1:{grpc}", $"--Hosting:MetricsAddress=127.0.0.1:{metrics}", $"--Tokenizer:Address={tokenizer.Address}",
+            $"--Hosting:GrpcAddress=127.0.0.1:{grpc}", $"--Hosting:MetricsAddress=127.0.0.1:{metrics}", "--Hosting:HttpAddress=", $"--Tokenizer:Address={tokenizer.Address}",
             $"--Models:ModelsDirectory={modelsDirectory}", "--Logging:LogLevel:Default=Warning", .. settings,
         ],
         ServiceEnvironment,

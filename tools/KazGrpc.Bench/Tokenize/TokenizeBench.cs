@@ -52,7 +52,7 @@ internal sealed class TokenizeBench
         using var tokenizer = new InProcessTokenizer(options, settings.Tokenizer, cancellationToken);
         var port = FreePort.Next();
         await using var host = TokenizerApp.Build([
-            $"--Hosting:GrpcAddress=127.0.0.1:{port}", "--Hosting:MetricsAddress=", "--Logging:LogLevel:Default=Error",
+            $"--Hosting:GrpcAddress=127.0.0.1:{port}", "--Hosting:MetricsAddress=", "--Hosting:HttpAddress=", "--Logging:LogLevel:Default=Error",
             $"--Tokenization:WorkersPerTokenizer={settings.Workers}", $"--Tokenization:ModelsDirectory={options.ModelsDirectory}"]);
         await host.StartAsync(cancellationToken);
         try

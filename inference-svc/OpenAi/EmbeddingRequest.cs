@@ -1,0 +1,23 @@
+using System.Text.Json;
+
+namespace KazGrpc.InferenceSvc.OpenAi;
+
+/// <summary>The body of <c>POST /v1/embeddings</c>.</summary>
+internal sealed class EmbeddingRequest
+{
+    public string? Model { get; set; }
+
+    /// <summary>A string or an array of strings.</summary>
+    public JsonElement Input { get; set; }
+
+    /// <summary><c>float</c> (the default) or <c>base64</c> (little-endian float32).</summary>
+    public string? EncodingFormat { get; set; }
+
+    /// <summary>Only the model's own size is accepted.</summary>
+    public int? Dimensions { get; set; }
+
+    public string? User { get; set; }
+
+    /// <summary>KazGrpc's extension: cut inputs longer than the model takes instead of refusing them.</summary>
+    public bool? Truncate { get; set; }
+}
