@@ -32,8 +32,9 @@ runner_exits() {
 }
 # http_has URL TEXT: true when a GET of URL answers 200 with TEXT in its body.
 http_has() { curl -fsS --max-time 10 "$1" 2>/dev/null | grep -qF -- "$2"; }
-# [.] keeps the pattern from matching the command line of whatever runs pgrep.
-no_services() { ! pgrep -f 'net10[.]0/KazGrpc[.](Inference|Tokenizer)Svc[.]dll' >/dev/null; }
+# Only run.sh's own process group ($runner, from setsid below) counts: other services on the machine
+# are not ours. [.] keeps the pattern from matching the command line of whatever runs pgrep.
+no_services() { ! pgrep -g "$runner" -f 'net10[.]0/KazGrpc[.](Inference|Tokenizer)Svc[.]dll' >/dev/null; }
 
 for port in 50051 50052 8080 8081 9101 9102; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
@@ -55,7 +56,7 @@ check "inference-svc's HTTP API answers on 127.0.0.1:8080 (OpenAI /v1/models lis
 check "inference-svc's HTTP API answers on 127.0.0.1:8080 (transcoded /api/v1/models lists minilm)" http_has http://127.0.0.1:8080/api/v1/models '"name":"minilm"'
 check "tokenizer-svc's HTTP API answers on 127.0.0.1:8081 (transcoded /api/v1/tokenizers lists o200k_base)" http_has http://127.0.0.1:8081/api/v1/tokenizers '"name":"o200k_base"'
 
-pkill -KILL -f 'net10[.]0/KazGrpc[.]InferenceSvc[.]dll'
+pkill -KILL -g "$runner" -f 'net10[.]0/KazGrpc[.]InferenceSvc[.]dll'
 check "a killed inference-svc is reported" in_log "inference-svc exited unexpectedly" 30
 check "tokenizer-svc keeps serving meanwhile" kazgrpc health --address 127.0.0.1:50052 --wait 5
 check "inference-svc is started again and serves" kazgrpc health --address 127.0.0.1:50051 --wait 180
