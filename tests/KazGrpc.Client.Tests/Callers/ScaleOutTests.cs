@@ -52,6 +52,9 @@ public sealed class ScaleOutTests : IClassFixture<ServingCluster>
             }
         }, token)).ToArray();
 
+        // Round-robin spreads calls over the replicas it has connected to: let the callers connect both first.
+        await Task.Delay(1000, token);
+
         // Long streams, spread over both replicas; each reports its first chunk, then how it ended.
         var started = Enumerable.Range(0, Streams).Select(_ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
         var streams = Enumerable.Range(0, Streams).Select(s => Task.Run(async () =>
@@ -78,8 +81,17 @@ public sealed class ScaleOutTests : IClassFixture<ServingCluster>
         }, token)).ToArray();
 
         await Task.WhenAll(started.Select(s => s.Task)).WaitAsync(TimeSpan.FromSeconds(60), token);
-        await Task.Delay(500, token);
-        await _cluster.KillReplicaAsync(1);
+
+        // Which replica holds how many streams decides what must end how; the one holding more is killed.
+        var held = new int[_cluster.ReplicaAddresses.Count];
+        for (var r = 0; r < held.Length; r++)
+        {
+            using var replica = new KazGrpcClient(new KazGrpcClientOptions { InferenceAddress = _cluster.ReplicaAddresses[r].ToString().TrimEnd('/') });
+            held[r] = (int)(await replica.GetModelAsync("kaz-tiny", token)).RunningRequests;
+        }
+
+        var victim = held[1] >= held[0] ? 1 : 0;
+        await _cluster.KillReplicaAsync(victim);
         Volatile.Write(ref killed, 1);
         await Task.Delay(3000, token);
         await stopCallers.CancelAsync();
@@ -90,8 +102,9 @@ public sealed class ScaleOutTests : IClassFixture<ServingCluster>
 
         Assert.Empty(failures);
         Assert.True(servedAfterKill > 20, $"only {servedAfterKill} idempotent calls were served after the kill");
+        Assert.Equal(Streams, held.Sum());
         Assert.All(ends, end => Assert.True(end is null or StatusCode.Unavailable, $"a stream ended with {end}"));
-        Assert.Contains(ends, end => end == StatusCode.Unavailable);
-        Assert.Contains(ends, end => end is null);
+        Assert.Equal(held[victim], ends.Count(end => end == StatusCode.Unavailable));
+        Assert.Equal(held[1 - victim], ends.Count(end => end is null));
     }
 }
