@@ -13,14 +13,15 @@ namespace KazGrpc.Hosting.Security;
 /// </summary>
 public sealed class CallerScope : IDisposable
 {
-    /// <summary>Longest model name an audit line repeats; a longer one is cut.</summary>
-    private const int MaxModelChars = 128;
+    /// <summary>Longest model name or request id an audit line repeats (both come from the caller); a longer one is cut.</summary>
+    private const int MaxNameChars = 128;
 
     private Caller? _caller;
     private QuotaAccount? _account;
     private RateLimitLease? _slot;
     private int _promptTokens;
     private int _generatedTokens;
+    private string _requestId = string.Empty;
 
     internal CallerScope(string operation, string transport, string requestId, DateTimeOffset startedAt, long started)
     {
@@ -38,7 +39,11 @@ public sealed class CallerScope : IDisposable
     public string Transport { get; }
 
     /// <summary>The request's id: the request's own (<c>request_id</c>, <c>X-Request-Id</c>), the one the service made, or the server's.</summary>
-    public string RequestId { get; set; }
+    public string RequestId
+    {
+        get => _requestId;
+        set => _requestId = Cut(value ?? string.Empty);
+    }
 
     /// <summary>The caller's id once authenticated; empty before, or when it could not be.</summary>
     public string CallerId => _caller?.Id ?? string.Empty;
@@ -78,7 +83,7 @@ public sealed class CallerScope : IDisposable
     public void AuthorizeModel(string model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        Model = model.Length > MaxModelChars ? model[..MaxModelChars] : model;
+        Model = Cut(model);
         var caller = Caller;
         if (!caller.Grants.HasModel(model))
         {
@@ -116,4 +121,6 @@ public sealed class CallerScope : IDisposable
     }
 
     private Caller Caller => _caller ?? throw new InvalidOperationException("the call's caller has not been authenticated");
+
+    private static string Cut(string value) => value.Length > MaxNameChars ? value[..MaxNameChars] : value;
 }
