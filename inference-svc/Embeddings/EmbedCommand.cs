@@ -1,3 +1,5 @@
+using KazGrpc.Hosting.Security;
+
 namespace KazGrpc.InferenceSvc.Embeddings;
 
 /// <summary>A request to embed texts, transport-free and not yet validated.</summary>
@@ -24,4 +26,8 @@ public sealed record EmbedCommand
 
     /// <summary>The caller's correlation id, logged with the request at Debug; may be empty.</summary>
     public string RequestId { get; init; } = string.Empty;
+
+    /// <summary>Who asks: its model grant is checked and its prompt tokens charged. Null for the
+    /// service's own requests (warm-up).</summary>
+    public CallerScope? Caller { get; init; }
 }

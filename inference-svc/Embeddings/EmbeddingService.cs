@@ -7,8 +7,9 @@ using Microsoft.Extensions.Options;
 namespace KazGrpc.InferenceSvc.Embeddings;
 
 /// <summary>
-/// Embed, transport-free: validates the request, tokenizes through tokenizer-svc, queues each input
-/// on the model's dynamic batcher (cost = its token count), then normalises.
+/// Embed, transport-free: checks the caller's grant for the model, validates the request, tokenizes
+/// through tokenizer-svc, charges the caller's prompt-token quota, queues each input on the model's
+/// dynamic batcher (cost = its token count), then normalises.
 /// </summary>
 public sealed class EmbeddingService(
     ModelRegistry registry,
@@ -28,6 +29,8 @@ public sealed class EmbeddingService(
     /// runtime run a model that is still Loading.</summary>
     public async Task<EmbedResult> EmbedAsync(EmbedCommand command, CancellationToken cancellationToken, bool warmup = false)
     {
+        // Before the model is looked up: a caller learns nothing about models it may not use.
+        command.Caller?.AuthorizeModel(command.Model);
         var model = ResolveModel(command.Model);
         ValidateInputs(command.Inputs);
         var priority = RequestedPriority.ToLevel(command.Priority, batching.Value.PriorityLevels);
@@ -53,6 +56,7 @@ public sealed class EmbeddingService(
             promptTokens += ids.Length;
         }
 
+        command.Caller?.ChargePrompt(promptTokens);
         EmbeddingLog.Embedding(logger, command.RequestId, model.Name, items.Length, promptTokens, priority);
         var vectors = await batchers.Get(model).EnqueueAsync(items, priority, command.Deadline, cancellationToken);
         if (command.Normalize)

@@ -1,3 +1,4 @@
+using KazGrpc.Hosting.Security;
 using KazGrpc.InferenceSvc.Embeddings;
 
 namespace KazGrpc.InferenceSvc.Generation;
@@ -28,4 +29,9 @@ public sealed record GenerateCommand
 
     /// <summary>The caller's deadline, if any.</summary>
     public DateTimeOffset? Deadline { get; init; }
+
+    /// <summary>Who asks: its model grant is checked, its prompt and generated tokens charged, and its
+    /// request ids are its own (another caller can neither abort them nor collide with them). Null for
+    /// the service's own requests (warm-up).</summary>
+    public CallerScope? Caller { get; init; }
 }

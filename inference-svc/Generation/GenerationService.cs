@@ -12,8 +12,9 @@ using KazGrpc.Models;
 namespace KazGrpc.InferenceSvc.Generation;
 
 /// <summary>
-/// Generate, transport-free: validates the request, turns its prompt into ids through tokenizer-svc
-/// (raw text, a chat template, or ids as given), runs it on the model's generation engine, and
+/// Generate, transport-free: checks the caller's grant for the model and its generated-token quota,
+/// validates the request, turns its prompt into ids through tokenizer-svc (raw text, a chat template,
+/// or ids as given), charges the caller's prompt-token quota, runs it on the model's generation engine, and
 /// streams the output as text. Generated ids go to tokenizer-svc's DetokenizeStream as they come,
 /// without waiting for the text of the previous ones (the engine never waits on the hop); text that
 /// could still begin a stop string is held back until it cannot.
@@ -40,6 +41,9 @@ public sealed class GenerationService(
     public async IAsyncEnumerable<GenerationUpdate> GenerateAsync(GenerateCommand command, [EnumeratorCancellation] CancellationToken cancellationToken, bool warmup = false)
     {
         var arrival = time.GetTimestamp();
+        // Before the model is looked up: a caller learns nothing about models it may not use.
+        command.Caller?.AuthorizeModel(command.Model);
+        command.Caller?.EnsureGeneratedRoom();
         var model = ResolveModel(command.Model);
         var decoder = model.Runtime as IDecoder;
         if ((model.State != ModelState.Ready && !(warmup && decoder is not null)) || decoder is null)
@@ -54,7 +58,7 @@ public sealed class GenerationService(
         var level = RequestedPriority.ToLevel(command.Priority, engines.Options.PriorityLevels);
         ValidateInput(command, decoder.VocabSize);
 
-        using var claim = tracker.Register(requestId);
+        using var claim = tracker.Register(command.Caller?.CallerId ?? string.Empty, requestId);
         var prompt = await PromptIdsAsync(command, model, cancellationToken);
         var maxNew = MaxNewTokens(command.Parameters, prompt.Length, model, decoder);
         var minNew = (int)command.Parameters.MinNewTokens;
@@ -81,11 +85,12 @@ public sealed class GenerationService(
             Deadline = command.Deadline,
         };
 
+        command.Caller?.ChargePrompt(prompt.Length);
         GenerationLog.Generating(logger, requestId, model.Name, prompt.Length, maxNew, level);
         var submitted = time.GetTimestamp();
         var sequence = engine.Submit(request, cancellationToken);
-        tracker.Attach(requestId, sequence);
-        if (tracker.IsAborted(requestId))
+        claim.Attach(sequence);
+        if (claim.Aborted)
         {
             sequence.Stop(FinishReason.Aborted);
         }
@@ -114,6 +119,7 @@ public sealed class GenerationService(
                 }
 
                 emitted += tokens.Count;
+                command.Caller?.ChargeGenerated(tokens.Count);
                 if (firstToken == 0 && tokens.Count > 0)
                 {
                     firstToken = time.GetTimestamp();
@@ -138,6 +144,7 @@ public sealed class GenerationService(
                 var rest = matcher?.Flush() ?? string.Empty;
                 var tokens = Drain(pushed.Reader);
                 emitted += tokens.Count;
+                command.Caller?.ChargeGenerated(tokens.Count);
                 if (firstToken == 0 && tokens.Count > 0)
                 {
                     firstToken = time.GetTimestamp();

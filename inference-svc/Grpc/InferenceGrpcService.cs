@@ -2,6 +2,7 @@ using System.Globalization;
 using Grpc.Core;
 using KazGrpc.Contracts.Inference.V1;
 using KazGrpc.Core;
+using KazGrpc.Hosting.Security;
 using KazGrpc.InferenceSvc.Embeddings;
 using KazGrpc.InferenceSvc.Generation;
 using KazGrpc.Models;
@@ -10,9 +11,9 @@ using ProtoState = KazGrpc.Contracts.Inference.V1.ModelState;
 
 namespace KazGrpc.InferenceSvc.Grpc;
 
-/// <summary>gRPC adapter of the inference domain: maps messages (with the priority header and the
-/// deadline of the call) to domain commands and back. The domain validates; the interceptor maps its
-/// errors.</summary>
+/// <summary>gRPC adapter of the inference domain: maps messages (with the priority header, the
+/// deadline and the caller of the call) to domain commands and back. The domain validates and checks
+/// the caller's model grants and token quotas; the interceptor maps its errors.</summary>
 internal sealed class InferenceGrpcService(ModelRegistry registry, EmbeddingService embeddings, GenerationService generation, GenerationEngines engines, RequestTracker tracker)
     : InferenceService.InferenceServiceBase
 {
@@ -20,13 +21,18 @@ internal sealed class InferenceGrpcService(ModelRegistry registry, EmbeddingServ
 
     public override Task<ListModelsResponse> ListModels(ListModelsRequest request, ServerCallContext context)
     {
+        // A caller sees the models it may use.
+        var caller = Caller(context);
         var response = new ListModelsResponse();
-        response.Models.Add(registry.Models.Select(ToProto));
+        response.Models.Add(registry.Models.Where(m => caller?.IsGranted(m.Name) != false).Select(ToProto));
         return Task.FromResult(response);
     }
 
-    public override Task<ModelInfo> GetModel(GetModelRequest request, ServerCallContext context) =>
-        Task.FromResult(ToProto(registry.Get(request.Name, "name")));
+    public override Task<ModelInfo> GetModel(GetModelRequest request, ServerCallContext context)
+    {
+        Caller(context)?.AuthorizeModel(request.Name);
+        return Task.FromResult(ToProto(registry.Get(request.Name, "name")));
+    }
 
     public override async Task<EmbedResponse> Embed(EmbedRequest request, ServerCallContext context)
     {
@@ -39,6 +45,7 @@ internal sealed class InferenceGrpcService(ModelRegistry registry, EmbeddingServ
             Priority = Priority(request.Priority, context),
             Deadline = Deadline(context),
             RequestId = request.RequestId,
+            Caller = Caller(context),
         };
         var result = await embeddings.EmbedAsync(command, context.CancellationToken);
         var response = new EmbedResponse { Model = request.Model, Usage = new Usage { PromptTokens = (uint)result.PromptTokens } };
@@ -98,11 +105,21 @@ internal sealed class InferenceGrpcService(ModelRegistry registry, EmbeddingServ
     }
 
     public override Task<AbortResponse> Abort(AbortRequest request, ServerCallContext context) =>
-        Task.FromResult(new AbortResponse { WasRunning = tracker.Abort(request.RequestId) });
+        Task.FromResult(new AbortResponse { WasRunning = tracker.Abort(Caller(context)?.CallerId ?? string.Empty, request.RequestId) });
+
+    /// <summary>The call's caller, which the access interceptor authenticated.</summary>
+    private static CallerScope? Caller(ServerCallContext context) => AccessControl.Of(context.GetHttpContext());
 
     private static GenerateCommand ToCommand(GenerateRequest request, ServerCallContext context)
     {
         var p = request.Parameters ?? new GenerationParameters();
+        var caller = Caller(context);
+        var requestId = string.IsNullOrEmpty(request.RequestId) ? $"gen-{Guid.NewGuid():N}" : request.RequestId;
+        if (caller is not null)
+        {
+            caller.RequestId = requestId;
+        }
+
         return new GenerateCommand
         {
             Model = request.Model,
@@ -127,9 +144,10 @@ internal sealed class InferenceGrpcService(ModelRegistry registry, EmbeddingServ
                 IgnoreEos = p.IgnoreEos,
                 Logprobs = p.Logprobs,
             },
-            RequestId = string.IsNullOrEmpty(request.RequestId) ? $"gen-{Guid.NewGuid():N}" : request.RequestId,
+            RequestId = requestId,
             Priority = Priority(request.Priority, context),
             Deadline = Deadline(context),
+            Caller = caller,
         };
     }
 

@@ -6,6 +6,7 @@ using Grpc.Core;
 using KazGrpc.Core;
 using KazGrpc.Generation;
 using KazGrpc.Hosting;
+using KazGrpc.Hosting.Security;
 using KazGrpc.InferenceSvc.Embeddings;
 using KazGrpc.InferenceSvc.Generation;
 using KazGrpc.Models;
@@ -16,12 +17,21 @@ namespace KazGrpc.InferenceSvc.OpenAi;
 /// <summary>
 /// The OpenAI-compatible API: a thin adapter like the gRPC one, over the same domain services
 /// (<see cref="EmbeddingService"/>, <see cref="GenerationService"/>) with the same validation and
-/// limits. Errors that happen before a response begins get their HTTP status and OpenAI's error
-/// body; once a stream has begun, an error is its last event before <c>[DONE]</c>. A caller that
-/// disconnects cancels the request, which stops its generation and frees its KV slot.
+/// limits. Each route is admitted as the InferenceService RPC it runs (grants, concurrency quotas,
+/// audit line): <c>/v1/models</c> as ListModels and GetModel, <c>/v1/embeddings</c> as Embed, the
+/// completions as Generate when streamed and Complete otherwise. Errors that happen before a response
+/// begins get their HTTP status and OpenAI's error body; once a stream has begun, an error is its
+/// last event before <c>[DONE]</c>. A caller that disconnects cancels the request, which stops its
+/// generation and frees its KV slot.
 /// </summary>
 internal sealed class OpenAiEndpoints(
-    ModelRegistry registry, EmbeddingService embeddings, GenerationService generation, ServerMetrics metrics, TimeProvider time, ILogger<OpenAiEndpoints> logger)
+    ModelRegistry registry,
+    EmbeddingService embeddings,
+    GenerationService generation,
+    AccessControl access,
+    ServerMetrics metrics,
+    TimeProvider time,
+    ILogger<OpenAiEndpoints> logger)
 {
     private const string ModelsRoute = "/v1/models";
     private const string ModelRoute = "/v1/models/{model}";
@@ -29,27 +39,38 @@ internal sealed class OpenAiEndpoints(
     private const string CompletionsRoute = "/v1/completions";
     private const string ChatRoute = "/v1/chat/completions";
 
+    private static readonly string ListModelsRpc = Rpc("ListModels");
+    private static readonly string GetModelRpc = Rpc("GetModel");
+    private static readonly string EmbedRpc = Rpc("Embed");
+    private static readonly string GenerateRpc = Rpc("Generate");
+    private static readonly string CompleteRpc = Rpc("Complete");
+
     // What /v1/models reports as every model's creation time: when the API first answered.
     private readonly long _created = time.GetUtcNow().ToUnixTimeSeconds();
 
-    public Task ListModelsAsync(HttpContext context) => RunAsync(context, ModelsRoute, ParameterNames.Embedding, async cancellationToken =>
+    public Task ListModelsAsync(HttpContext context) => RunAsync(context, ModelsRoute, ParameterNames.Embedding, async (caller, cancellationToken) =>
     {
-        var models = registry.Models.Select(ToObject).ToList();
+        caller.Admit(ListModelsRpc, stream: false);
+        var models = registry.Models.Where(m => caller.IsGranted(m.Name)).Select(ToObject).ToList();
         await context.Response.WriteAsJsonAsync(new ModelList(models), OpenAiJsonContext.Api.ModelList, cancellationToken: cancellationToken);
     });
 
-    public Task GetModelAsync(HttpContext context) => RunAsync(context, ModelRoute, ParameterNames.Embedding, async cancellationToken =>
+    public Task GetModelAsync(HttpContext context) => RunAsync(context, ModelRoute, ParameterNames.Embedding, async (caller, cancellationToken) =>
     {
-        var model = registry.Get((string)context.GetRouteValue("model")!, "model");
+        caller.Admit(GetModelRpc, stream: false);
+        var name = (string)context.GetRouteValue("model")!;
+        caller.AuthorizeModel(name);
+        var model = registry.Get(name, "model");
         await context.Response.WriteAsJsonAsync(ToObject(model), OpenAiJsonContext.Api.ModelObject, cancellationToken: cancellationToken);
     });
 
-    public Task EmbeddingsAsync(HttpContext context) => RunAsync(context, EmbeddingsRoute, ParameterNames.Embedding, async cancellationToken =>
+    public Task EmbeddingsAsync(HttpContext context) => RunAsync(context, EmbeddingsRoute, ParameterNames.Embedding, async (caller, cancellationToken) =>
     {
+        caller.Admit(EmbedRpc, stream: false);
         var request = await ReadAsync(context, OpenAiJsonContext.Api.EmbeddingRequest, cancellationToken);
         var model = registry.Models.FirstOrDefault(m => m.Name == request.Model && m.Kind == ModelKind.Embedding);
-        var (command, base64) = OpenAiRequests.ToCommand(request, model?.Dimensions, RequestId(context), Priority(context));
-        var result = await embeddings.EmbedAsync(command, cancellationToken);
+        var (command, base64) = OpenAiRequests.ToCommand(request, model?.Dimensions, RequestId(context, caller), Priority(context));
+        var result = await embeddings.EmbedAsync(command with { Caller = caller }, cancellationToken);
         var data = new EmbeddingObject[result.Vectors.Count];
         for (var i = 0; i < data.Length; i++)
         {
@@ -60,10 +81,12 @@ internal sealed class OpenAiEndpoints(
         await context.Response.WriteAsJsonAsync(new EmbeddingResponse(data, command.Model, usage), OpenAiJsonContext.Api.EmbeddingResponse, cancellationToken: cancellationToken);
     });
 
-    public Task CompletionsAsync(HttpContext context) => RunAsync(context, CompletionsRoute, ParameterNames.Completion, async cancellationToken =>
+    public Task CompletionsAsync(HttpContext context) => RunAsync(context, CompletionsRoute, ParameterNames.Completion, async (caller, cancellationToken) =>
     {
         var request = await ReadAsync(context, OpenAiJsonContext.Api.CompletionRequest, cancellationToken);
-        var (command, logprobs) = OpenAiRequests.ToCommand(request, RequestId(context), Priority(context));
+        caller.Admit(request.Stream == true ? GenerateRpc : CompleteRpc, stream: request.Stream == true);
+        var (command, logprobs) = OpenAiRequests.ToCommand(request, RequestId(context, caller), Priority(context));
+        command = command with { Caller = caller };
         var id = $"cmpl-{command.RequestId}";
         var created = time.GetUtcNow().ToUnixTimeSeconds();
         await using var updates = generation.GenerateAsync(command, cancellationToken).GetAsyncEnumerator(cancellationToken);
@@ -109,15 +132,17 @@ internal sealed class OpenAiEndpoints(
     public async Task ChatCompletionsAsync(HttpContext context)
     {
         var names = ParameterNames.Chat("max_tokens");
-        await RunAsync(context, ChatRoute, () => names, async cancellationToken =>
+        await RunAsync(context, ChatRoute, () => names, async (caller, cancellationToken) =>
         {
             var request = await ReadAsync(context, OpenAiJsonContext.Api.ChatCompletionRequest, cancellationToken);
+            caller.Admit(request.Stream == true ? GenerateRpc : CompleteRpc, stream: request.Stream == true);
             if (request.MaxCompletionTokens is not null)
             {
                 names = ParameterNames.Chat("max_completion_tokens");
             }
 
-            var (command, topLogprobs) = OpenAiRequests.ToCommand(request, RequestId(context), Priority(context));
+            var (command, topLogprobs) = OpenAiRequests.ToCommand(request, RequestId(context, caller), Priority(context));
+            command = command with { Caller = caller };
             var logprobs = request.Logprobs == true ? topLogprobs : (int?)null;
             var id = $"chatcmpl-{command.RequestId}";
             var created = time.GetUtcNow().ToUnixTimeSeconds();
@@ -197,8 +222,8 @@ internal sealed class OpenAiEndpoints(
     private static Task WriteEventAsync<T>(HttpContext context, T value, JsonTypeInfo<T> type, CancellationToken cancellationToken) =>
         ServerSentEvents.WriteAsync(context.Response, value, type, cancellationToken);
 
-    /// <summary>The caller's <c>X-Request-Id</c> (so that Abort can reach the request), or a new one; echoed in the response.</summary>
-    private static string RequestId(HttpContext context)
+    /// <summary>The caller's <c>X-Request-Id</c> (so that Abort can reach the request), or a new one; echoed in the response and audited.</summary>
+    private static string RequestId(HttpContext context, CallerScope caller)
     {
         var id = context.Request.Headers[OpenAiRequests.RequestIdHeader].ToString();
         if (id.Length == 0)
@@ -207,8 +232,11 @@ internal sealed class OpenAiEndpoints(
         }
 
         context.Response.Headers[OpenAiRequests.RequestIdHeader] = id;
+        caller.RequestId = id;
         return id;
     }
+
+    private static string Rpc(string method) => $"{Contracts.Inference.V1.InferenceService.Descriptor.FullName}/{method}";
 
     private static RequestedPriority? Priority(HttpContext context) =>
         context.Request.Headers[OpenAiRequests.PriorityHeader].ToString() is { Length: > 0 } value ? new RequestedPriority(OpenAiRequests.PriorityHeader, value) : null;
@@ -232,16 +260,19 @@ internal sealed class OpenAiEndpoints(
 
     private ModelObject ToObject(ModelEntry model) => new(model.Name, _created, model.MaxContextTokens);
 
-    /// <summary>Runs one call: records it in the server's metrics under <paramref name="route"/>, and
-    /// answers its error (OpenAI's shape, in the request's <paramref name="names"/>) or logs the caller's leaving.</summary>
-    private async Task RunAsync(HttpContext context, string route, Func<ParameterNames> names, Func<CancellationToken, Task> body)
+    /// <summary>Runs one call: authenticates its caller, records it in the server's metrics under
+    /// <paramref name="route"/> and in the audit log, and answers its error (OpenAI's shape, in the
+    /// request's <paramref name="names"/>) or logs the caller's leaving.</summary>
+    private async Task RunAsync(HttpContext context, string route, Func<ParameterNames> names, Func<CallerScope, CancellationToken, Task> body)
     {
         var started = time.GetTimestamp();
         var cancellationToken = context.RequestAborted;
         var code = StatusCode.OK;
+        var caller = access.Begin(context, $"{context.Request.Method} {route}", "http");
         try
         {
-            await body(cancellationToken);
+            await access.AuthenticateAsync(caller, context);
+            await body(caller, cancellationToken);
         }
         catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is OperationCanceledException or IOException)
         {
@@ -259,6 +290,7 @@ internal sealed class OpenAiEndpoints(
         finally
         {
             metrics.Completed(route, code, time.GetElapsedTime(started));
+            access.End(caller, code);
         }
     }
 
@@ -295,6 +327,11 @@ internal sealed class OpenAiEndpoints(
             response.Clear();
             response.Headers[OpenAiRequests.RequestIdHeader] = requestId;
             response.StatusCode = failure.HttpStatus;
+            if (failure.HttpStatus == StatusCodes.Status401Unauthorized)
+            {
+                response.Headers.WWWAuthenticate = "Bearer";
+            }
+
             if (failure.RetryAfter is { } delay)
             {
                 response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(delay.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);

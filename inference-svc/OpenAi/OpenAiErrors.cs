@@ -57,6 +57,13 @@ internal static class OpenAiErrors
                 new ErrorBody(overloaded.Message, "rate_limit_error", null, "rate_limit_exceeded"),
                 overloaded.RetryAfter,
                 code),
+            UnauthenticatedException => new OpenAiFailure(
+                StatusCodes.Status401Unauthorized, new ErrorBody(status.Message, "invalid_request_error", null, "invalid_api_key"), null, code),
+            PermissionDeniedException denied => new OpenAiFailure(
+                StatusCodes.Status403Forbidden,
+                new ErrorBody(status.Message, "invalid_request_error", denied.ResourceKind == "model" ? "model" : null, "permission_denied"),
+                null,
+                code),
             NotReadyException => new OpenAiFailure(
                 StatusCodes.Status503ServiceUnavailable, new ErrorBody(status.Message, "server_error", null, "service_unavailable"), null, code),
             DeadlineExceededException => new OpenAiFailure(

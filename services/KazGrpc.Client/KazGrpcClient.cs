@@ -41,8 +41,8 @@ public sealed class KazGrpcClient : IDisposable
             .CreateChannel(RetryConfig(InferenceService, "ListModels", "GetModel", "Embed", "Abort"));
         _tokenizerChannel = ClientTarget.Parse(_options.TokenizerAddress, "TokenizerAddress")
             .CreateChannel(RetryConfig(TokenizerService, "ListTokenizers", "Tokenize", "CountTokens", "Detokenize", "ApplyChatTemplate"));
-        Inference = new InferenceService.InferenceServiceClient(_inferenceChannel);
-        Tokenizer = new TokenizerService.TokenizerServiceClient(_tokenizerChannel);
+        Inference = new InferenceService.InferenceServiceClient(ApiKeyCredential.Invoker(_inferenceChannel, _options.ApiKey));
+        Tokenizer = new TokenizerService.TokenizerServiceClient(ApiKeyCredential.Invoker(_tokenizerChannel, _options.ApiKey));
     }
 
     /// <summary>Creates the client from options set in code.</summary>

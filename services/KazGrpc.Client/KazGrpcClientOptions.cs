@@ -20,6 +20,10 @@ public sealed class KazGrpcClientOptions
     /// <summary>tokenizer-svc, in the same forms as <see cref="InferenceAddress"/>. Default <c>http://127.0.0.1:50052</c>.</summary>
     public string TokenizerAddress { get; set; } = "http://127.0.0.1:50052";
 
+    /// <summary>The API key sent with every call to both services (<c>authorization: Bearer KEY</c>),
+    /// when they require one (<c>Auth:Enabled</c>). Default empty: no credential is sent.</summary>
+    public string ApiKey { get; set; } = string.Empty;
+
     /// <summary>Deadline of a unary call (everything but Generate), retries included. Default 30 s.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -53,15 +53,16 @@ public sealed class TokenizerClient : IAsyncDisposable
         _channels = [.. Enumerable.Range(0, _options.Streams).Select(_ => CreateChannel(_options))];
         // Merging happens above the pipeline, so that it runs once per message; the streams carry
         // what the coalescer sends as it is.
-        _streams = [.. _channels.Select(c => new TokenizeStreamMultiplexer(
-            new TokenizerService.TokenizerServiceClient(c),
+        var invokers = _channels.Select(c => ApiKeyCredential.Invoker(c, _options.ApiKey)).ToArray();
+        _streams = [.. invokers.Select(invoker => new TokenizeStreamMultiplexer(
+            new TokenizerService.TokenizerServiceClient(invoker),
             _options.MaxInFlightPerStream))];
         _coalescer = new TokenizeCoalescer(SendAsync, _options.MaxTextsPerMessage, _options.MaxBytesPerMessage, _options.InlineCompletions);
-        _unary = new TokenizerService.TokenizerServiceClient(_channels[0]);
-        _health = new Health.HealthClient(_channels[0]);
+        _unary = new TokenizerService.TokenizerServiceClient(invokers[0]);
+        _health = new Health.HealthClient(invokers[0]);
         _pipeline = BuildPipeline(_options, time);
         _detokenizer = new DetokenizeStreamMultiplexer(
-            new TokenizerService.TokenizerServiceClient(_channels[0]),
+            new TokenizerService.TokenizerServiceClient(invokers[0]),
             (attempt, token) => Execute(attempt, static (attempt, token) => attempt(token), token),
             Unreachable,
             _options.MaxRetries,

@@ -9,6 +9,11 @@ public sealed class TokenizerClientOptions
     /// <summary>tokenizer-svc's address. Default <c>http://127.0.0.1:50052</c>.</summary>
     public Uri Address { get; set; } = new("http://127.0.0.1:50052");
 
+    /// <summary>The API key sent with every call (<c>authorization: Bearer KEY</c>), for a tokenizer-svc
+    /// whose <c>Auth:Enabled</c> is on; its digest is in that service's <c>Auth:Callers</c>. Default
+    /// empty: no credential is sent.</summary>
+    public string ApiKey { get; set; } = string.Empty;
+
     /// <summary>Time one attempt may take before it is abandoned; also how long requests on the
     /// DetokenizeStream may go unanswered before the stream counts as broken and is reopened. Default 1 s.</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(1);

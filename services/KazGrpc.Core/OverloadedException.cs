@@ -1,6 +1,6 @@
 namespace KazGrpc.Core;
 
-/// <summary>A queue or limit is full; maps to RESOURCE_EXHAUSTED with a retry hint.</summary>
+/// <summary>A queue or limit is full, or a caller is over its quota; maps to RESOURCE_EXHAUSTED with a retry hint.</summary>
 /// <param name="message">What is full, with its limit.</param>
 /// <param name="retryAfter">When a retry may succeed.</param>
 public sealed class OverloadedException(string message, TimeSpan retryAfter) : KazGrpcException(message)

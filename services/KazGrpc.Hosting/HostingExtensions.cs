@@ -1,6 +1,7 @@
 using Google.Protobuf.Reflection;
 using Google.Rpc;
 using Grpc.HealthCheck;
+using KazGrpc.Hosting.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -127,6 +128,7 @@ public static class HostingExtensions
             // No response cache (the exporter's default keeps a page for 300 ms): a scrape shows
             // everything recorded before it, and scrapes are seconds apart.
             .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0));
+        builder.AddKazGrpcSecurity();
         return builder;
     }
 
@@ -140,6 +142,7 @@ public static class HostingExtensions
     {
         // Creating the reporter sets NOT_SERVING for every name before the first call can arrive.
         _ = app.Services.GetRequiredService<ReadinessReporter>();
+        app.UseKazGrpcSecurity();
         app.UseMiddleware<ListenerGuard>();
         app.MapGrpcService<HealthServiceImpl>();
         app.MapGrpcReflectionService();

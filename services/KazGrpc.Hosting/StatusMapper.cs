@@ -48,6 +48,21 @@ public static class StatusMapper
             Message = exists.Message,
             Details = { Any.Pack(new ResourceInfo { ResourceType = exists.ResourceKind, ResourceName = exists.Name, Description = exists.Message }) },
         },
+        UnauthenticatedException unauthenticated => new Google.Rpc.Status { Code = (int)Code.Unauthenticated, Message = unauthenticated.Message },
+        PermissionDeniedException denied => new Google.Rpc.Status
+        {
+            Code = (int)Code.PermissionDenied,
+            Message = denied.Message,
+            Details =
+            {
+                Any.Pack(new ErrorInfo
+                {
+                    Reason = "NO_GRANT",
+                    Domain = "kazgrpc",
+                    Metadata = { ["caller"] = denied.Caller, [denied.ResourceKind == "model" ? "model" : "rpc"] = denied.Name },
+                }),
+            },
+        },
         DeadlineExceededException deadline => new Google.Rpc.Status { Code = (int)Code.DeadlineExceeded, Message = deadline.Message },
         NotReadyException notReady => new Google.Rpc.Status { Code = (int)Code.Unavailable, Message = notReady.Message },
         ExecutionFailedException failed => new Google.Rpc.Status { Code = (int)Code.Internal, Message = $"{failed.Message} (error id {errorId})" },
@@ -56,7 +71,8 @@ public static class StatusMapper
 
     /// <summary>True for errors the caller caused or expects (logged below Error).</summary>
     public static bool IsExpected(Exception exception) =>
-        exception is RequestValidationException or ResourceNotFoundException or AlreadyExistsException or OverloadedException or NotReadyException or DeadlineExceededException;
+        exception is RequestValidationException or ResourceNotFoundException or AlreadyExistsException or OverloadedException or NotReadyException or DeadlineExceededException
+            or UnauthenticatedException or PermissionDeniedException;
 
     /// <summary>Creates a short id that ties a wire error to its log entry.</summary>
     public static string NewErrorId() => Guid.NewGuid().ToString("N")[..12];

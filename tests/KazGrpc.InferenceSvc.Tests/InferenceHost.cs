@@ -1,3 +1,5 @@
+using Grpc.Core;
+using Grpc.Core.Interceptors;
 using Grpc.Health.V1;
 using KazGrpc.Contracts.Inference.V1;
 using KazGrpc.InferenceSvc.Embeddings;
@@ -29,6 +31,18 @@ public sealed class InferenceHost : IAsyncDisposable
     public FakeLogCollector Logs { get; }
 
     public InferenceService.InferenceServiceClient Client { get; }
+
+    /// <summary>The channel <see cref="Client"/> calls through, without credentials.</summary>
+    public global::Grpc.Net.Client.GrpcChannel Channel => _host.Channel;
+
+    /// <summary>A client on the host's channel whose every call carries <paramref name="authorization"/>
+    /// (e.g. <c>Bearer KEY</c>) as its <c>authorization</c> header, or as <paramref name="header"/>.</summary>
+    public InferenceService.InferenceServiceClient ClientWith(string authorization, string header = "authorization") =>
+        new(_host.Channel.Intercept(metadata =>
+        {
+            metadata.Add(header, authorization);
+            return metadata;
+        }));
 
     public Uri MetricsAddress => _host.MetricsAddress;
 

@@ -22,6 +22,8 @@ public sealed class KazGrpcCliTests
         { ["models", "prepare", "--models-dir", "m", "--json"], "prepare" },
         { ["health", "127.0.0.1:1", "--service", "kazgrpc.tokenizer.v1.TokenizerService", "--json"], "health" },
         { ["health", "--address", "127.0.0.1:1", "--wait", "60"], "health" },
+        { ["keys", "new", "--json"], "new" },
+        { ["keys", "hash", "kzg_key", "--json"], "hash" },
         { ["forge", "identity-encoder", "--out", "d", "--dimensions", "8", "--json"], "identity-encoder" },
         { ["forge", "decoder", "--out", "d", "--size", "bench", "--precision", "int4", "--json"], "decoder" },
         { ["convert-tokenizer", "--input", "tokenizer.json", "--output", "d", "--json"], "convert-tokenizer" },

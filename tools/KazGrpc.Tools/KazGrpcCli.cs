@@ -6,6 +6,7 @@ using KazGrpc.Tools.ConvertTokenizer;
 using KazGrpc.Tools.Forge;
 using KazGrpc.Tools.Health;
 using KazGrpc.Tools.Inference;
+using KazGrpc.Tools.Keys;
 using KazGrpc.Tools.Tokenizer;
 
 namespace KazGrpc.Tools;
@@ -13,7 +14,7 @@ namespace KazGrpc.Tools;
 /// <summary>The <c>kazgrpc</c> command tree (System.CommandLine: parsing, validation, help, Ctrl+C) and how it runs.</summary>
 internal static class KazGrpcCli
 {
-    public static RootCommand Create() => new("kazgrpc: call tokenizer-svc and inference-svc, prepare and forge models, run the benchmarks")
+    public static RootCommand Create() => new("kazgrpc: call tokenizer-svc and inference-svc, make API keys, prepare and forge models, run the benchmarks")
     {
         new TokenizeCommand(),
         new CountCommand(),
@@ -22,6 +23,7 @@ internal static class KazGrpcCli
         new GenerateCommand(),
         new ModelsCommand(),
         new HealthCommand(),
+        new KeysCommand(),
         new ForgeCommand(),
         new ConvertTokenizerCommand(),
         new BenchCommand(),

@@ -1,0 +1,39 @@
+using Grpc.Health.V1;
+
+namespace KazGrpc.TokenizerSvc.Tests.Security;
+
+/// <summary>A tokenizer-svc with auth on and reflection closed, serving the built-in encodings.</summary>
+public sealed class AuthTokenizerFixture : IAsyncLifetime
+{
+    public const string ReaderKey = "kzg_lists-tokenizers-only";
+    public const string StreamerKey = "kzg_one-stream-at-a-time";
+
+    private readonly TempDirectory _models = new();
+    private LoopbackHost? _host;
+
+    public CallersFile Callers { get; } = new();
+
+    public LoopbackHost Host => _host ?? throw new InvalidOperationException("the fixture has not started");
+
+    public async ValueTask InitializeAsync()
+    {
+        Callers.Write(
+        [
+            new TestCaller("reader", [ReaderKey], ["kazgrpc.tokenizer.v1.TokenizerService/ListTokenizers"], []),
+            new TestCaller("streamer", [StreamerKey], ["tokenize"], [], new Dictionary<string, int> { ["MaxConcurrentStreams"] = 1 }),
+        ]);
+        _host = await TokenizerHost.StartAsync(_models.Path, [.. Callers.Settings, "--Auth:OpenReflection=false"], TestContext.Current.CancellationToken);
+        await _host.WaitForHealthAsync(HealthCheckResponse.Types.ServingStatus.Serving, TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_host is not null)
+        {
+            await _host.DisposeAsync();
+        }
+
+        Callers.Dispose();
+        _models.Dispose();
+    }
+}
