@@ -84,12 +84,11 @@ internal sealed class ClientTarget
         if (tls is not null)
         {
             // The handler grpc-dotnet would create, plus the TLS callbacks.
-            options.HttpHandler = new SocketsHttpHandler
+            options.HttpHandler = tls.Apply(new SocketsHttpHandler
             {
                 EnableMultipleHttp2Connections = true,
                 PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
-                SslOptions = tls.SslOptions(),
-            };
+            });
         }
 
         return GrpcChannel.ForAddress(Target, options);

@@ -1,5 +1,4 @@
 using System.Net.Security;
-using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using KazGrpc.Tls;
 using Microsoft.Extensions.Logging;
@@ -20,11 +19,15 @@ internal sealed class ClientTls : IDisposable
     private ClientTls(ClientTlsOptions options, string prefix, TimeProvider time, ILogger logger)
     {
         _time = time;
+        CertificateSetting = $"{prefix}:{nameof(ClientTlsOptions.CertificatePath)}";
         Material = new TlsMaterial(options.CertificateFile(prefix), options.KeyFile(prefix), options.CaFile(prefix), options.ReloadInterval, time, logger);
     }
 
     /// <summary>The CA and client certificate in use now.</summary>
     public TlsMaterial Material { get; }
+
+    /// <summary>The setting of the client certificate's file, for messages.</summary>
+    public string CertificateSetting { get; }
 
     /// <summary>A client TLS for <paramref name="options"/>; null when nothing is configured (the system's roots, no client certificate).</summary>
     /// <param name="options">The settings.</param>
@@ -34,8 +37,16 @@ internal sealed class ClientTls : IDisposable
     public static ClientTls? Create(ClientTlsOptions options, string prefix, TimeProvider time, ILogger logger) =>
         options.IsConfigured ? new ClientTls(options, prefix, time, logger) : null;
 
-    /// <summary>Options for a handler's new connections (<see cref="SocketsHttpHandler.SslOptions"/>).</summary>
-    public SslClientAuthenticationOptions SslOptions() => new()
+    /// <summary>Gives <paramref name="handler"/>'s new connections this TLS and returns the handler a
+    /// channel should use: <paramref name="handler"/> inside one that explains refused client certificates.</summary>
+    public HttpMessageHandler Apply(SocketsHttpHandler handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        handler.SslOptions = SslOptions();
+        return new HandshakeRefusalHandler(this, handler);
+    }
+
+    private SslClientAuthenticationOptions SslOptions() => new()
     {
         RemoteCertificateValidationCallback = Material.Authorities is null ? null : ValidateServer,
         LocalCertificateSelectionCallback = Material.Certificate is null ? null : (_, _, _, _, _) => Material.Certificate!.Certificate,
@@ -61,6 +72,6 @@ internal sealed class ClientTls : IDisposable
         // the caller's status ("rejected by the validation callback" alone would not say why). An
         // IOException, because grpc-dotnet reports a connection with an IOException in its failure as
         // UNAVAILABLE, as gRPC reports failed handshakes; an AuthenticationException alone becomes INTERNAL.
-        return reason is null ? true : throw new IOException($"TLS handshake refused: {reason}", new AuthenticationException(reason));
+        return reason is null ? true : throw new IOException($"TLS handshake refused: {reason}");
     }
 }

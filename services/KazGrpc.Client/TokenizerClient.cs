@@ -236,14 +236,9 @@ public sealed class TokenizerClient : IAsyncDisposable
             EnableMultipleHttp2Connections = true,
             PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
         };
-        if (tls is not null)
-        {
-            handler.SslOptions = tls.SslOptions();
-        }
-
         return GrpcChannel.ForAddress(options.Address, new GrpcChannelOptions
         {
-            HttpHandler = handler,
+            HttpHandler = tls is null ? handler : tls.Apply(handler),
             MaxReceiveMessageSize = 64 << 20,
             MaxSendMessageSize = 64 << 20,
         });
