@@ -118,6 +118,17 @@ public sealed class TransportSecurityTests(MutualTlsFixture tls, ITestOutputHelp
     }
 
     [Fact]
+    public async Task Metrics_TlsOnTheOtherPorts_StaysCleartextByDefault()
+    {
+        Assert.Equal("http", tls.Inference.MetricsAddress.Scheme);
+        using var metrics = new HttpClient { BaseAddress = tls.Inference.MetricsAddress };
+
+        var page = await metrics.GetStringAsync(new Uri("/metrics", UriKind.Relative), Token);
+
+        Assert.Contains("kazgrpc_", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Hop_TokenizerRestarted_NotServingThenRecoversOverMutualTls()
     {
         using var client = tls.Client(new ClientTlsOptions { CaPath = tls.CaPath, CertificatePath = tls.CallerFiles.Certificate, KeyPath = tls.CallerFiles.Key });
