@@ -29,7 +29,8 @@ public sealed partial class TokenizerHealthMonitor(
     {
         while (!stoppingToken.IsCancellationRequested)
         {
-            var serving = await client.IsServingAsync(stoppingToken);
+            var failure = await client.CheckHealthAsync(stoppingToken);
+            var serving = failure is null;
             if (serving != health.Reachable)
             {
                 if (serving)
@@ -39,7 +40,7 @@ public sealed partial class TokenizerHealthMonitor(
                 }
                 else
                 {
-                    Unreachable(logger, client.Address);
+                    Unreachable(logger, client.Address, failure!);
                 }
             }
 
@@ -51,6 +52,7 @@ public sealed partial class TokenizerHealthMonitor(
     [LoggerMessage(1, LogLevel.Information, "Tokenizer at {Address} is reachable")]
     private static partial void Reachable(ILogger logger, Uri address);
 
-    [LoggerMessage(2, LogLevel.Warning, "Tokenizer at {Address} is unreachable; reporting NOT_SERVING")]
-    private static partial void Unreachable(ILogger logger, Uri address);
+    // The reason matters most when the tokenizer runs but cannot be reached: a refused TLS handshake says why here.
+    [LoggerMessage(2, LogLevel.Warning, "Tokenizer at {Address} is unreachable ({Reason}); reporting NOT_SERVING")]
+    private static partial void Unreachable(ILogger logger, Uri address, string reason);
 }

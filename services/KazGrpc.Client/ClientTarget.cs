@@ -61,15 +61,16 @@ internal sealed class ClientTarget
         return addresses.Count == 1 ? new ClientTarget(addresses[0], []) : new ClientTarget(new Uri("static:///kazgrpc"), addresses);
     }
 
-    /// <summary>A channel to this target whose service config carries <paramref name="serviceConfig"/>'s retry policies and round-robin.</summary>
-    public GrpcChannel CreateChannel(ServiceConfig serviceConfig)
+    /// <summary>A channel to this target whose service config carries <paramref name="serviceConfig"/>'s retry
+    /// policies and round-robin; its new connections take TLS from <paramref name="tls"/> when given.</summary>
+    public GrpcChannel CreateChannel(ServiceConfig serviceConfig, ClientTls? tls = null)
     {
         serviceConfig.LoadBalancingConfigs.Add(new RoundRobinConfig());
         var options = new GrpcChannelOptions { ServiceConfig = serviceConfig };
         if (Target.Scheme == "dns")
         {
-            // grpc-dotnet resolves dns targets itself; the scheme says nothing of TLS.
-            options.Credentials = ChannelCredentials.Insecure;
+            // grpc-dotnet resolves dns targets itself; the scheme says nothing of TLS, so configured TLS settings do.
+            options.Credentials = tls is null ? ChannelCredentials.Insecure : ChannelCredentials.SecureSsl;
         }
         else if (Target.Scheme == "static")
         {
@@ -78,6 +79,16 @@ internal sealed class ClientTarget
             options.ServiceProvider = new ServiceCollection()
                 .AddSingleton<ResolverFactory>(new StaticResolverFactory(_ => balancerAddresses))
                 .BuildServiceProvider();
+        }
+
+        if (tls is not null)
+        {
+            // The handler grpc-dotnet would create, plus the TLS callbacks.
+            options.HttpHandler = tls.Apply(new SocketsHttpHandler
+            {
+                EnableMultipleHttp2Connections = true,
+                PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+            });
         }
 
         return GrpcChannel.ForAddress(Target, options);

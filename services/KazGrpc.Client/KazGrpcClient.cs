@@ -4,6 +4,8 @@ using Grpc.Net.Client;
 using Grpc.Net.Client.Configuration;
 using KazGrpc.Contracts.Inference.V1;
 using KazGrpc.Contracts.Tokenizer.V1;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace KazGrpc.Client;
@@ -27,20 +29,24 @@ public sealed class KazGrpcClient : IDisposable
     private readonly TimeProvider _time;
     private readonly GrpcChannel _inferenceChannel;
     private readonly GrpcChannel _tokenizerChannel;
+    private readonly ClientTls? _tls;
 
     /// <summary>Creates the client; no connection is made until the first call.</summary>
-    /// <param name="options">Addresses, deadlines and retries; validated here.</param>
-    /// <param name="time">The clock deadlines are set from; the system's by default.</param>
-    public KazGrpcClient(IOptions<KazGrpcClientOptions> options, TimeProvider? time = null)
+    /// <param name="options">Addresses, deadlines, retries and TLS; validated here, TLS files loaded.</param>
+    /// <param name="time">The clock deadlines are set from and certificates are judged by; the system's by default.</param>
+    /// <param name="logger">Where TLS files' loads and reloads are logged; none by default.</param>
+    /// <exception cref="InvalidOperationException">An option is out of range or a TLS file does not load.</exception>
+    public KazGrpcClient(IOptions<KazGrpcClientOptions> options, TimeProvider? time = null, ILogger<KazGrpcClient>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
         _options.Validate();
         _time = time ?? TimeProvider.System;
+        _tls = ClientTls.Create(_options.Tls, $"{KazGrpcClientOptions.SectionName}:{nameof(KazGrpcClientOptions.Tls)}", _time, (ILogger?)logger ?? NullLogger.Instance);
         _inferenceChannel = ClientTarget.Parse(_options.InferenceAddress, "InferenceAddress")
-            .CreateChannel(RetryConfig(InferenceService, "ListModels", "GetModel", "Embed", "Abort"));
+            .CreateChannel(RetryConfig(InferenceService, "ListModels", "GetModel", "Embed", "Abort"), _tls);
         _tokenizerChannel = ClientTarget.Parse(_options.TokenizerAddress, "TokenizerAddress")
-            .CreateChannel(RetryConfig(TokenizerService, "ListTokenizers", "Tokenize", "CountTokens", "Detokenize", "ApplyChatTemplate"));
+            .CreateChannel(RetryConfig(TokenizerService, "ListTokenizers", "Tokenize", "CountTokens", "Detokenize", "ApplyChatTemplate"), _tls);
         Inference = new InferenceService.InferenceServiceClient(ApiKeyCredential.Invoker(_inferenceChannel, _options.ApiKey));
         Tokenizer = new TokenizerService.TokenizerServiceClient(ApiKeyCredential.Invoker(_tokenizerChannel, _options.ApiKey));
     }
@@ -123,11 +129,12 @@ public sealed class KazGrpcClient : IDisposable
     public Task<ApplyChatTemplateResponse> ApplyChatTemplateAsync(ApplyChatTemplateRequest request, CancellationToken cancellationToken = default) =>
         Tokenizer.ApplyChatTemplateAsync(request, Unary(cancellationToken)).ResponseAsync;
 
-    /// <summary>Disposes both channels; calls in flight fail.</summary>
+    /// <summary>Disposes both channels (calls in flight fail) and stops watching TLS files.</summary>
     public void Dispose()
     {
         _inferenceChannel.Dispose();
         _tokenizerChannel.Dispose();
+        _tls?.Dispose();
     }
 
     private CallOptions Unary(CancellationToken cancellationToken) => new(deadline: Deadline(_options.Timeout), cancellationToken: cancellationToken);

@@ -41,7 +41,16 @@ public sealed class KazGrpcClientOptions
     /// <summary>Backoff before the first retry; it doubles up to 2 s, with gRPC's jitter. Default 100 ms.</summary>
     public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>Throws <see cref="InvalidOperationException"/> naming the setting when a value is out of range.</summary>
+    /// <summary>
+    /// TLS of the connections to <c>https://</c> addresses (and to <c>dns:///</c> targets, which use TLS
+    /// once this is configured): the CA that issues the services' certificates, and the caller's
+    /// certificate where they require mutual TLS (<c>KazGrpc:Tls:CaPath</c>, <c>CertificatePath</c>,
+    /// <c>KeyPath</c>). Empty by default: the system's roots, no client certificate.
+    /// </summary>
+    public ClientTlsOptions Tls { get; set; } = new();
+
+    /// <summary>Throws <see cref="InvalidOperationException"/> naming the setting (and the file) when a value
+    /// is out of range or a TLS file does not load.</summary>
     public void Validate()
     {
         Check(!string.IsNullOrWhiteSpace(InferenceAddress), $"{SectionName}:InferenceAddress is required");
@@ -52,6 +61,7 @@ public sealed class KazGrpcClientOptions
         Check(InitialBackoff > TimeSpan.Zero, $"{SectionName}:InitialBackoff must be positive; got {InitialBackoff}");
         _ = ClientTarget.Parse(InferenceAddress, $"{SectionName}:InferenceAddress");
         _ = ClientTarget.Parse(TokenizerAddress, $"{SectionName}:TokenizerAddress");
+        Tls.Validate($"{SectionName}:{nameof(Tls)}");
     }
 
     private static void Check(bool condition, string message)

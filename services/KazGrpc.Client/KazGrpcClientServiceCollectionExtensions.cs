@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace KazGrpc.Client;
@@ -30,7 +31,8 @@ public static class KazGrpcClientServiceCollectionExtensions
                 return true;
             })
             .ValidateOnStart();
-        services.TryAddSingleton(provider => new KazGrpcClient(provider.GetRequiredService<IOptions<KazGrpcClientOptions>>(), provider.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(provider => new KazGrpcClient(
+            provider.GetRequiredService<IOptions<KazGrpcClientOptions>>(), provider.GetRequiredService<TimeProvider>(), provider.GetService<ILogger<KazGrpcClient>>()));
         return services;
     }
 }

@@ -37,12 +37,14 @@ public sealed class TokenizerClient : IAsyncDisposable
     private readonly TokenizeCoalescer _coalescer;
     private readonly TimeProvider _time;
     private readonly DetokenizeStreamMultiplexer _detokenizer;
+    private readonly ClientTls? _tls;
     private int _nextStream;
 
     /// <summary>Creates the client; no connection is made until the first call.</summary>
     /// <param name="options">Where tokenizer-svc is and how hard to try; validated here.</param>
     /// <param name="time">The clock of deadlines, timeouts and backoff.</param>
-    /// <param name="logger">Says when the DetokenizeStream breaks and is reopened; none by default.</param>
+    /// <param name="logger">Says when the DetokenizeStream breaks and is reopened, and when TLS files are (re)loaded; none by default.</param>
+    /// <exception cref="InvalidOperationException">An option is out of range or a TLS file does not load.</exception>
     public TokenizerClient(IOptions<TokenizerClientOptions> options, TimeProvider time, ILogger<TokenizerClient>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -50,7 +52,8 @@ public sealed class TokenizerClient : IAsyncDisposable
         _options = options.Value;
         _options.Validate();
         _time = time;
-        _channels = [.. Enumerable.Range(0, _options.Streams).Select(_ => CreateChannel(_options))];
+        _tls = ClientTls.Create(_options.Tls, $"{TokenizerClientOptions.SectionName}:{nameof(TokenizerClientOptions.Tls)}", time, (ILogger?)logger ?? NullLogger.Instance);
+        _channels = [.. Enumerable.Range(0, _options.Streams).Select(_ => CreateChannel(_options, _tls))];
         // Merging happens above the pipeline, so that it runs once per message; the streams carry
         // what the coalescer sends as it is.
         var invokers = _channels.Select(c => ApiKeyCredential.Invoker(c, _options.ApiKey)).ToArray();
@@ -121,7 +124,14 @@ public sealed class TokenizerClient : IAsyncDisposable
         Execute(_unary, static (client, token) => client.ListTokenizersAsync(new ListTokenizersRequest(), cancellationToken: token).ResponseAsync, cancellationToken);
 
     /// <summary>True when tokenizer-svc answers its health check with SERVING within the health timeout.</summary>
-    public async Task<bool> IsServingAsync(CancellationToken cancellationToken)
+    public async Task<bool> IsServingAsync(CancellationToken cancellationToken) =>
+        (await CheckHealthAsync(cancellationToken).ConfigureAwait(false)) is null;
+
+    /// <summary>
+    /// Asks tokenizer-svc's health within the health timeout: null when it is SERVING, else why not
+    /// (its status, or the call's failure: refused connection, TLS handshake, deadline), for the log.
+    /// </summary>
+    public async Task<string?> CheckHealthAsync(CancellationToken cancellationToken)
     {
         try
         {
@@ -129,11 +139,11 @@ public sealed class TokenizerClient : IAsyncDisposable
                 new HealthCheckRequest { Service = TokenizerService.Descriptor.FullName },
                 deadline: (_time.GetUtcNow() + _options.HealthCheckTimeout).UtcDateTime,
                 cancellationToken: cancellationToken).ConfigureAwait(false);
-            return response.Status == HealthCheckResponse.Types.ServingStatus.Serving;
+            return response.Status == HealthCheckResponse.Types.ServingStatus.Serving ? null : $"its health is {response.Status}";
         }
-        catch (RpcException) when (!cancellationToken.IsCancellationRequested)
+        catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            return false;
+            return $"{ex.StatusCode}: {ex.Status.Detail}";
         }
     }
 
@@ -156,6 +166,8 @@ public sealed class TokenizerClient : IAsyncDisposable
         {
             channel.Dispose();
         }
+
+        _tls?.Dispose();
     }
 
     private async Task<T> Execute<TState, T>(TState state, Func<TState, CancellationToken, Task<T>> call, CancellationToken cancellationToken)
@@ -214,9 +226,9 @@ public sealed class TokenizerClient : IAsyncDisposable
             .Build();
     }
 
-    private static GrpcChannel CreateChannel(TokenizerClientOptions options) => GrpcChannel.ForAddress(options.Address, new GrpcChannelOptions
+    private static GrpcChannel CreateChannel(TokenizerClientOptions options, ClientTls? tls)
     {
-        HttpHandler = new SocketsHttpHandler
+        var handler = new SocketsHttpHandler
         {
             ConnectTimeout = options.AttemptTimeout,
             KeepAlivePingDelay = TimeSpan.FromSeconds(5),
@@ -224,8 +236,12 @@ public sealed class TokenizerClient : IAsyncDisposable
             KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always,
             EnableMultipleHttp2Connections = true,
             PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
-        },
-        MaxReceiveMessageSize = 64 << 20,
-        MaxSendMessageSize = 64 << 20,
-    });
+        };
+        return GrpcChannel.ForAddress(options.Address, new GrpcChannelOptions
+        {
+            HttpHandler = tls is null ? handler : tls.Apply(handler),
+            MaxReceiveMessageSize = 64 << 20,
+            MaxSendMessageSize = 64 << 20,
+        });
+    }
 }

@@ -6,13 +6,18 @@ public sealed class TokenizerClientOptions
     /// <summary>Configuration section name.</summary>
     public const string SectionName = "Tokenizer";
 
-    /// <summary>tokenizer-svc's address. Default <c>http://127.0.0.1:50052</c>.</summary>
+    /// <summary>tokenizer-svc's address; <c>https://</c> for TLS (see <see cref="Tls"/>). Default <c>http://127.0.0.1:50052</c>.</summary>
     public Uri Address { get; set; } = new("http://127.0.0.1:50052");
 
     /// <summary>The API key sent with every call (<c>authorization: Bearer KEY</c>), for a tokenizer-svc
     /// whose <c>Auth:Enabled</c> is on; its digest is in that service's <c>Auth:Callers</c>. Default
     /// empty: no credential is sent.</summary>
     public string ApiKey { get; set; } = string.Empty;
+
+    /// <summary>TLS of the hop when <see cref="Address"/> is <c>https://</c>: the CA that issues
+    /// tokenizer-svc's certificate and inference-svc's client certificate for mutual TLS
+    /// (<c>Tokenizer:Tls:CaPath</c>, <c>CertificatePath</c>, <c>KeyPath</c>). Empty by default.</summary>
+    public ClientTlsOptions Tls { get; set; } = new();
 
     /// <summary>Time one attempt may take before it is abandoned; also how long requests on the
     /// DetokenizeStream may go unanswered before the stream counts as broken and is reopened. Default 1 s.</summary>
@@ -83,5 +88,18 @@ public sealed class TokenizerClientOptions
                 + "BreakerMinimumThroughput >= 2, "
                 + "BreakerFailureRatio in (0, 1] and BreakerBreakDuration >= 500 ms are required");
         }
+
+        if (Address.Scheme is not ("http" or "https"))
+        {
+            throw new InvalidOperationException($"{SectionName}:{nameof(Address)} must be http:// or https://; got '{Address}'");
+        }
+
+        if (Tls.IsConfigured && Address.Scheme != Uri.UriSchemeHttps)
+        {
+            throw new InvalidOperationException(
+                $"{SectionName}:{nameof(Tls)} is configured but {SectionName}:{nameof(Address)} is '{Address}', which is cleartext; use https://");
+        }
+
+        Tls.Validate($"{SectionName}:{nameof(Tls)}");
     }
 }

@@ -10,19 +10,19 @@ namespace KazGrpc.Hosting;
 /// </summary>
 public sealed class HostListeners
 {
-    private readonly List<(ListenerKind Kind, ListenOptions Options)> _listeners = [];
+    private readonly List<(ListenerKind Kind, ListenOptions Options, bool Secure)> _listeners = [];
 
-    /// <summary>The address of the endpoint of <paramref name="kind"/> (<c>http://ip:port</c>), null
-    /// when the host has none. Valid once the host has started.</summary>
+    /// <summary>The address of the endpoint of <paramref name="kind"/> (<c>http://ip:port</c>, or
+    /// <c>https://</c> when it uses TLS), null when the host has none. Valid once the host has started.</summary>
     public Uri? Address(ListenerKind kind)
     {
-        foreach (var (listenerKind, options) in _listeners)
+        foreach (var (listenerKind, options, secure) in _listeners)
         {
             if (listenerKind == kind)
             {
                 var endpoint = options.IPEndPoint!;
                 var host = endpoint.Address.Equals(IPAddress.Any) ? IPAddress.Loopback : endpoint.Address;
-                return new Uri($"http://{new IPEndPoint(host, endpoint.Port)}");
+                return new Uri($"{(secure ? "https" : "http")}://{new IPEndPoint(host, endpoint.Port)}");
             }
         }
 
@@ -32,7 +32,7 @@ public sealed class HostListeners
     /// <summary>The kind of the endpoint that listens on <paramref name="localPort"/>; null for none.</summary>
     public ListenerKind? KindOf(int localPort)
     {
-        foreach (var (kind, options) in _listeners)
+        foreach (var (kind, options, _) in _listeners)
         {
             if (options.IPEndPoint?.Port == localPort)
             {
@@ -43,5 +43,5 @@ public sealed class HostListeners
         return null;
     }
 
-    internal void Add(ListenerKind kind, ListenOptions options) => _listeners.Add((kind, options));
+    internal void Add(ListenerKind kind, ListenOptions options, bool secure) => _listeners.Add((kind, options, secure));
 }

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 
@@ -17,8 +18,8 @@ namespace KazGrpc.Hosting;
 public static class HostingExtensions
 {
     /// <summary>
-    /// Adds Kestrel endpoints (gRPC over HTTP/2 cleartext; the HTTP API and Prometheus over
-    /// HTTP/1.1), gRPC with the error interceptor and message limits, JSON transcoding of the
+    /// Adds Kestrel endpoints (gRPC over HTTP/2; the HTTP API and Prometheus over HTTP/1.1; cleartext,
+    /// or TLS with optional client certificates when <c>Hosting:Tls</c> says so), gRPC with the error interceptor and message limits, JSON transcoding of the
     /// annotated RPCs (when the HTTP API is on), health (NOT_SERVING until the host says otherwise),
     /// reflection, metrics and graceful shutdown.
     /// </summary>
@@ -65,24 +66,35 @@ public static class HostingExtensions
 
         var listeners = new HostListeners();
         builder.Services.AddSingleton(listeners);
+        if (options.Tls.Enabled)
+        {
+            builder.Services.AddSingleton(services => new ServerTls(options.Tls, services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILogger<ServerTls>>()));
+        }
+
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            void Listen(ListenerKind kind, string address, string setting, HttpProtocols protocols) =>
+            var tls = options.Tls.Enabled ? kestrel.ApplicationServices.GetRequiredService<ServerTls>() : null;
+            void Listen(ListenerKind kind, string address, string setting, HttpProtocols protocols, bool secure) =>
                 kestrel.Listen(EndpointAddress.Parse(address, setting), listen =>
                 {
                     listen.Protocols = protocols;
-                    listeners.Add(kind, listen);
+                    if (secure)
+                    {
+                        listen.UseHttps(tls!.HandshakeOptions());
+                    }
+
+                    listeners.Add(kind, listen, secure);
                 });
 
-            Listen(ListenerKind.Grpc, options.GrpcAddress, "Hosting:GrpcAddress", HttpProtocols.Http2);
+            Listen(ListenerKind.Grpc, options.GrpcAddress, "Hosting:GrpcAddress", HttpProtocols.Http2, tls is not null);
             if (options.MetricsAddress.Length > 0)
             {
-                Listen(ListenerKind.Metrics, options.MetricsAddress, "Hosting:MetricsAddress", HttpProtocols.Http1);
+                Listen(ListenerKind.Metrics, options.MetricsAddress, "Hosting:MetricsAddress", HttpProtocols.Http1, tls is not null && options.Tls.SecureMetrics);
             }
 
             if (options.HttpAddress.Length > 0)
             {
-                Listen(ListenerKind.Http, options.HttpAddress, "Hosting:HttpAddress", HttpProtocols.Http1);
+                Listen(ListenerKind.Http, options.HttpAddress, "Hosting:HttpAddress", HttpProtocols.Http1, tls is not null);
             }
 
             kestrel.Limits.Http2.KeepAlivePingDelay = options.KeepAlivePingDelay;

@@ -19,4 +19,7 @@ internal static partial class HostingLog
 
     [LoggerMessage(5, LogLevel.Information, "Health: {Status}")]
     public static partial void HealthChanged(ILogger logger, string status);
+
+    [LoggerMessage(6, LogLevel.Debug, "TLS handshake from {Remote} refused: {Reason}")]
+    public static partial void HandshakeRefused(ILogger logger, string remote, string reason);
 }

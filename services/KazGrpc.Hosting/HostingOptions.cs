@@ -6,7 +6,7 @@ public sealed class HostingOptions
     /// <summary>Configuration section name.</summary>
     public const string SectionName = "Hosting";
 
-    /// <summary>gRPC endpoint, <c>host:port</c>, HTTP/2 cleartext. Default: the host's own
+    /// <summary>gRPC endpoint, <c>host:port</c>, HTTP/2 (cleartext, or TLS when <see cref="Tls"/> is set). Default: the host's own
     /// (inference-svc 127.0.0.1:50051, tokenizer-svc 127.0.0.1:50052). Port 0 picks a free port.</summary>
     public string GrpcAddress { get; set; } = "127.0.0.1:0";
 
@@ -44,7 +44,11 @@ public sealed class HostingOptions
     /// share a process (tests) each need their own.</summary>
     public string MeterName { get; set; } = ServerMetrics.DefaultMeterName;
 
-    /// <summary>Throws when a value is out of range; called at start-up.</summary>
+    /// <summary>TLS on the gRPC and HTTP API endpoints (and on the metrics endpoint when
+    /// <see cref="ServerTlsOptions.SecureMetrics"/>); off by default.</summary>
+    public ServerTlsOptions Tls { get; set; } = new();
+
+    /// <summary>Throws when a value is out of range or a TLS file does not load; called at start-up.</summary>
     public void Validate()
     {
         var endpoints = new List<(string Setting, System.Net.IPEndPoint Endpoint)>
@@ -74,5 +78,7 @@ public sealed class HostingOptions
         {
             throw new InvalidOperationException($"{SectionName}: message size limits must be at least 1024 bytes; got {MaxReceiveMessageBytes} and {MaxSendMessageBytes}");
         }
+
+        Tls.Validate();
     }
 }

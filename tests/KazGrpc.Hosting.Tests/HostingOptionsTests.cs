@@ -33,4 +33,59 @@ public sealed class HostingOptionsTests
     {
         new HostingOptions { GrpcAddress = "127.0.0.1:0", HttpAddress = "127.0.0.1:0", MetricsAddress = "127.0.0.1:0" }.Validate();
     }
+
+    [Fact]
+    public void Validate_NoTlsSettings_PlaintextIsValid()
+    {
+        var options = new HostingOptions();
+
+        options.Validate();
+
+        Assert.False(options.Tls.Enabled);
+    }
+
+    [Fact]
+    public void Validate_ClientCertificateModeWithoutCertificate_NamesCertificatePath()
+    {
+        var options = new HostingOptions { Tls = { ClientCertificateMode = ClientCertificatePolicy.Require } };
+
+        var error = Assert.Throws<InvalidOperationException>(options.Validate);
+
+        Assert.Equal(
+            "Hosting:Tls:CertificatePath is empty (TLS off) but other Hosting:Tls settings are set; set it to the server certificate's PEM file, or clear them",
+            error.Message);
+    }
+
+    [Fact]
+    public void Validate_RequireWithoutClientCa_NamesClientCaPath()
+    {
+        var options = new HostingOptions { Tls = { CertificatePath = "/etc/kazgrpc/server.crt", ClientCertificateMode = ClientCertificatePolicy.Require } };
+
+        var error = Assert.Throws<InvalidOperationException>(options.Validate);
+
+        Assert.Equal(
+            "Hosting:Tls:ClientCaPath is required when Hosting:Tls:ClientCertificateMode is Require: client certificates are checked against those CAs only",
+            error.Message);
+    }
+
+    [Fact]
+    public void Validate_ClientCaWithModeNone_SaysToSetTheMode()
+    {
+        var options = new HostingOptions { Tls = { CertificatePath = "/etc/kazgrpc/server.crt", ClientCaPath = "/etc/kazgrpc/ca.crt" } };
+
+        var error = Assert.Throws<InvalidOperationException>(options.Validate);
+
+        Assert.StartsWith("Hosting:Tls:ClientCaPath is set but Hosting:Tls:ClientCertificateMode is None", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_MissingCertificateFile_NamesTheSettingAndTheFile()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"kazgrpc-absent-{Guid.NewGuid():N}.crt");
+        var options = new HostingOptions { Tls = { CertificatePath = path } };
+
+        var error = Assert.Throws<InvalidOperationException>(options.Validate);
+
+        Assert.Equal($"Hosting:Tls:CertificatePath: the file '{path}' does not exist", error.Message);
+    }
 }

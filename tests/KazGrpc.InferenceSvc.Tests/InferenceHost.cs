@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Grpc.Health.V1;
+using Grpc.Net.Client;
 using KazGrpc.Contracts.Inference.V1;
 using KazGrpc.InferenceSvc.Embeddings;
 using KazGrpc.Models;
@@ -46,6 +47,9 @@ public sealed class InferenceHost : IAsyncDisposable
 
     public Uri MetricsAddress => _host.MetricsAddress;
 
+    /// <summary>The gRPC endpoint (<c>https://</c> when the settings turn TLS on).</summary>
+    public Uri GrpcAddress => _host.GrpcAddress;
+
     /// <summary>The HTTP API endpoint: JSON transcoding under <c>/api/v1/</c>, the OpenAI-compatible API under <c>/v1/</c>.</summary>
     public Uri HttpAddress => _host.HttpAddress;
 
@@ -58,7 +62,16 @@ public sealed class InferenceHost : IAsyncDisposable
     /// <paramref name="tokenizer"/>, with <paramref name="settings"/> (<c>--Section:Key=value</c>) over the
     /// test defaults, and waits until it reports SERVING.
     /// </summary>
-    public static async Task<InferenceHost> StartAsync(Uri tokenizer, string modelsDirectory, CancellationToken cancellationToken, params string[] settings)
+    public static Task<InferenceHost> StartAsync(Uri tokenizer, string modelsDirectory, CancellationToken cancellationToken, params string[] settings) =>
+        StartAsync(tokenizer, modelsDirectory, openChannel: null, cancellationToken, settings);
+
+    /// <summary>
+    /// Starts an inference-svc as <see cref="StartAsync(Uri, string, CancellationToken, string[])"/> does,
+    /// whose <see cref="Client"/> and health checks go through the channel <paramref name="openChannel"/>
+    /// opens (for a host whose settings turn TLS on).
+    /// </summary>
+    public static async Task<InferenceHost> StartAsync(
+        Uri tokenizer, string modelsDirectory, Func<Uri, GrpcChannel>? openChannel, CancellationToken cancellationToken, params string[] settings)
     {
         var host = new InferenceHost(await LoopbackHost.StartAsync(
             args => InferenceApp.Build(args, builder => builder.Logging.AddFakeLogging()),
@@ -69,7 +82,8 @@ public sealed class InferenceHost : IAsyncDisposable
                 "--Logging:LogLevel:Default=Warning",
                 .. settings,
             ],
-            cancellationToken));
+            cancellationToken,
+            openChannel));
         try
         {
             await host.WaitForHealthAsync(HealthCheckResponse.Types.ServingStatus.Serving, TimeSpan.FromSeconds(90), cancellationToken);

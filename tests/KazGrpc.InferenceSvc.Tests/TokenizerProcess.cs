@@ -1,3 +1,4 @@
+using Grpc.Net.Client;
 using KazGrpc.Launcher;
 
 namespace KazGrpc.InferenceSvc.Tests;
@@ -22,7 +23,13 @@ public sealed class TokenizerProcess : IAsyncDisposable
         _settings = settings;
     }
 
-    public Uri Address => new($"http://127.0.0.1:{_port}");
+    /// <summary>
+    /// Opens a channel that speaks this tokenizer's TLS, for the health checks that wait for it; set
+    /// it when the settings turn TLS on (<c>--Hosting:Tls:...</c>), and <see cref="Address"/> says https.
+    /// </summary>
+    public Func<Uri, GrpcChannel>? TlsChannel { get; init; }
+
+    public Uri Address => new($"{(TlsChannel is null ? "http" : "https")}://127.0.0.1:{_port}");
 
     /// <summary>Starts the process and waits until it reports SERVING.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -40,7 +47,7 @@ public sealed class TokenizerProcess : IAsyncDisposable
                 .. _settings,
             ],
             ServiceRuntimeEnvironment.Read(RepositoryPaths.Root));
-        await _process.WaitServingAsync(Address, TimeSpan.FromSeconds(120), cancellationToken);
+        await _process.WaitServingAsync(Address, TimeSpan.FromSeconds(120), cancellationToken, openChannel: TlsChannel);
     }
 
     /// <summary>Kills the process; <see cref="StartAsync"/> starts it again on the same port.</summary>

@@ -17,12 +17,12 @@ public sealed class LoopbackHost : IAsyncDisposable
 {
     private readonly HostListeners _listeners;
 
-    private LoopbackHost(WebApplication app)
+    private LoopbackHost(WebApplication app, Func<Uri, GrpcChannel>? openChannel)
     {
         App = app;
         _listeners = app.Services.GetRequiredService<HostListeners>();
         GrpcAddress = _listeners.Address(ListenerKind.Grpc)!;
-        Channel = GrpcChannel.ForAddress(GrpcAddress);
+        Channel = openChannel?.Invoke(GrpcAddress) ?? GrpcChannel.ForAddress(GrpcAddress);
     }
 
     /// <summary>The running host, e.g. to read its services.</summary>
@@ -44,8 +44,11 @@ public sealed class LoopbackHost : IAsyncDisposable
     /// Builds a host with <paramref name="build"/> from the loopback addresses, a meter name of its
     /// own and <paramref name="settings"/> (<c>--Section:Key=value</c>, which may override them), and
     /// starts it. It is listening on return; it may not be SERVING yet (see <see cref="WaitForHealthAsync"/>).
+    /// <paramref name="openChannel"/> opens <see cref="Channel"/>, for a host whose settings turn TLS on;
+    /// a cleartext channel by default.
     /// </summary>
-    public static async Task<LoopbackHost> StartAsync(Func<string[], WebApplication> build, IEnumerable<string> settings, CancellationToken cancellationToken)
+    public static async Task<LoopbackHost> StartAsync(
+        Func<string[], WebApplication> build, IEnumerable<string> settings, CancellationToken cancellationToken, Func<Uri, GrpcChannel>? openChannel = null)
     {
         var app = build(
         [
@@ -58,7 +61,7 @@ public sealed class LoopbackHost : IAsyncDisposable
         try
         {
             await app.StartAsync(cancellationToken);
-            return new LoopbackHost(app);
+            return new LoopbackHost(app, openChannel);
         }
         catch
         {

@@ -91,12 +91,14 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// Waits until the gRPC health service at <paramref name="address"/> reports SERVING for
     /// <paramref name="service"/> (the whole server by default) and <paramref name="ready"/>, when
     /// given, says yes. Throws with the process's last output when it exits or
-    /// <paramref name="timeout"/> passes first.
+    /// <paramref name="timeout"/> passes first. <paramref name="openChannel"/> opens the channel to
+    /// ask through, for a service that speaks TLS; a cleartext one by default.
     /// </summary>
     public async Task WaitServingAsync(
-        Uri address, TimeSpan timeout, CancellationToken cancellationToken, string service = "", Func<GrpcChannel, CancellationToken, Task<bool>>? ready = null)
+        Uri address, TimeSpan timeout, CancellationToken cancellationToken, string service = "", Func<GrpcChannel, CancellationToken, Task<bool>>? ready = null,
+        Func<Uri, GrpcChannel>? openChannel = null)
     {
-        using var channel = GrpcChannel.ForAddress(address);
+        using var channel = openChannel?.Invoke(address) ?? GrpcChannel.ForAddress(address);
         var health = new Health.HealthClient(channel);
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(timeout);
