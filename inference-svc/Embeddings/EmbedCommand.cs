@@ -1,3 +1,5 @@
+using KazGrpc.Text;
+
 namespace KazGrpc.InferenceSvc.Embeddings;
 
 /// <summary>A request to embed texts, transport-free and not yet validated.</summary>
@@ -24,4 +26,11 @@ public sealed record EmbedCommand
 
     /// <summary>The caller's correlation id, logged with the request at Debug; may be empty.</summary>
     public string RequestId { get; init; } = string.Empty;
+
+    /// <summary>Which of the model's prefixes goes before each input; none by default.</summary>
+    public EmbedInputType InputType { get; init; }
+
+    /// <summary>The script the inputs are in: <see cref="Script.Latin"/> converts them to Cyrillic
+    /// before the prefix goes in front; null or Cyrillic uses them as they are.</summary>
+    public Script? InputScript { get; init; }
 }

@@ -1,4 +1,5 @@
 using KazGrpc.InferenceSvc.Embeddings;
+using KazGrpc.Text;
 
 namespace KazGrpc.InferenceSvc.Generation;
 
@@ -28,4 +29,8 @@ public sealed record GenerateCommand
 
     /// <summary>The caller's deadline, if any.</summary>
     public DateTimeOffset? Deadline { get; init; }
+
+    /// <summary>The script of the prompt or the messages' contents: <see cref="Script.Latin"/> converts
+    /// them to Cyrillic before the template and the tokenizer see them; null or Cyrillic uses them as they are.</summary>
+    public Script? InputScript { get; init; }
 }
