@@ -1,4 +1,5 @@
 using KazGrpc.Hosting.Security;
+using KazGrpc.Text;
 
 namespace KazGrpc.InferenceSvc.Embeddings;
 
@@ -30,4 +31,10 @@ public sealed record EmbedCommand
     /// <summary>Who asks: its model grant is checked and its prompt tokens charged. Null for the
     /// service's own requests (warm-up).</summary>
     public CallerScope? Caller { get; init; }
+    /// <summary>Which of the model's prefixes goes before each input; none by default.</summary>
+    public EmbedInputType InputType { get; init; }
+
+    /// <summary>The script the inputs are in: <see cref="Script.Latin"/> converts them to Cyrillic
+    /// before the prefix goes in front; null or Cyrillic uses them as they are.</summary>
+    public Script? InputScript { get; init; }
 }

@@ -2,14 +2,16 @@ using KazGrpc.Batching;
 using KazGrpc.Core;
 using KazGrpc.InferenceSvc.Tokenizer;
 using KazGrpc.Models;
+using KazGrpc.Text;
 using Microsoft.Extensions.Options;
 
 namespace KazGrpc.InferenceSvc.Embeddings;
 
 /// <summary>
-/// Embed, transport-free: checks the caller's grant for the model, validates the request, tokenizes
-/// through tokenizer-svc, charges the caller's prompt-token quota, queues each input on the model's
-/// dynamic batcher (cost = its token count), then normalises.
+/// Embed, transport-free: checks the caller's grant for the model, validates the request, converts
+/// Latin-script inputs to Cyrillic and puts the model's query or passage prefix in front when asked,
+/// tokenizes through tokenizer-svc, charges the caller's prompt-token quota, queues each input on the
+/// model's dynamic batcher (cost = its token count), then normalises.
 /// </summary>
 public sealed class EmbeddingService(
     ModelRegistry registry,
@@ -40,7 +42,8 @@ public sealed class EmbeddingService(
             throw model.NotServing();
         }
 
-        var tokenized = await tokenizer.TokenizeAsync(model.Tokenizer, command.Inputs, command.Truncate ? model.MaxContextTokens : 0, model.Name, cancellationToken);
+        var texts = Prepare(command, model);
+        var tokenized = await tokenizer.TokenizeAsync(model.Tokenizer, texts, command.Truncate ? model.MaxContextTokens : 0, model.Name, cancellationToken);
         var items = new BatchItem<int[]>[tokenized.Count];
         var promptTokens = 0;
         for (var i = 0; i < items.Length; i++)
@@ -69,6 +72,31 @@ public sealed class EmbeddingService(
 
         metrics.PromptTokens(model.Name, promptTokens);
         return new EmbedResult(vectors, promptTokens);
+    }
+
+    /// <summary>The texts the tokenizer gets: the inputs in Cyrillic when they are Latin-script, then
+    /// behind the prefix of their type (converted first, so that the prefix stays as the model learnt it).</summary>
+    private static IReadOnlyList<string> Prepare(EmbedCommand command, ModelEntry model)
+    {
+        var prefix = command.InputType switch
+        {
+            EmbedInputType.Query => model.QueryPrefix,
+            EmbedInputType.Passage => model.PassagePrefix,
+            _ => string.Empty,
+        };
+        var latin = command.InputScript == Script.Latin;
+        if (prefix.Length == 0 && !latin)
+        {
+            return command.Inputs;
+        }
+
+        var texts = new string[command.Inputs.Count];
+        for (var i = 0; i < texts.Length; i++)
+        {
+            texts[i] = prefix + (latin ? KazakhScript.ToCyrillic(command.Inputs[i]) : command.Inputs[i]);
+        }
+
+        return texts;
     }
 
     private ModelEntry ResolveModel(string name)

@@ -1,5 +1,6 @@
 using KazGrpc.Hosting.Security;
 using KazGrpc.InferenceSvc.Embeddings;
+using KazGrpc.Text;
 
 namespace KazGrpc.InferenceSvc.Generation;
 
@@ -34,4 +35,7 @@ public sealed record GenerateCommand
     /// request ids are its own (another caller can neither abort them nor collide with them). Null for
     /// the service's own requests (warm-up).</summary>
     public CallerScope? Caller { get; init; }
+    /// <summary>The script of the prompt or the messages' contents: <see cref="Script.Latin"/> converts
+    /// them to Cyrillic before the template and the tokenizer see them; null or Cyrillic uses them as they are.</summary>
+    public Script? InputScript { get; init; }
 }

@@ -8,13 +8,15 @@ using KazGrpc.Generation;
 using KazGrpc.InferenceSvc.Embeddings;
 using KazGrpc.InferenceSvc.Tokenizer;
 using KazGrpc.Models;
+using KazGrpc.Text;
 
 namespace KazGrpc.InferenceSvc.Generation;
 
 /// <summary>
 /// Generate, transport-free: checks the caller's grant for the model and its generated-token quota,
 /// validates the request, turns its prompt into ids through tokenizer-svc (raw text, a chat template,
-/// or ids as given), charges the caller's prompt-token quota, runs it on the model's generation engine, and
+/// or ids as given; Latin-script text converted to Cyrillic first), charges the caller's prompt-token
+/// quota, runs it on the model's generation engine, and
 /// streams the output as text. Generated ids go to tokenizer-svc's DetokenizeStream as they come,
 /// without waiting for the text of the previous ones (the engine never waits on the hop); text that
 /// could still begin a stop string is held back until it cannot.
@@ -262,12 +264,16 @@ public sealed class GenerationService(
             return [.. command.TokenIds.Select(id => (int)id)];
         }
 
+        var latin = command.InputScript == Script.Latin;
         if (command.Messages.Count > 0)
         {
-            return await tokenizer.ApplyChatTemplateAsync(model.Tokenizer, command.Messages, model.Name, cancellationToken);
+            // Only the contents: roles name the template's parts, and the template's own text is the model's.
+            IReadOnlyList<(string Role, string Content)> messages = latin ? [.. command.Messages.Select(m => (m.Role, KazakhScript.ToCyrillic(m.Content)))] : command.Messages;
+            return await tokenizer.ApplyChatTemplateAsync(model.Tokenizer, messages, model.Name, cancellationToken);
         }
 
-        var tokenized = await tokenizer.TokenizeAsync(model.Tokenizer, [command.Prompt], 0, model.Name, cancellationToken);
+        var prompt = latin ? KazakhScript.ToCyrillic(command.Prompt) : command.Prompt;
+        var tokenized = await tokenizer.TokenizeAsync(model.Tokenizer, [prompt], 0, model.Name, cancellationToken);
         return tokenized[0].Ids.Length > 0
             ? tokenized[0].Ids
             : throw new RequestValidationException("prompt", "`prompt` must not be empty; it has no tokens");

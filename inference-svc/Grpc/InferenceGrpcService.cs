@@ -6,7 +6,9 @@ using KazGrpc.Hosting.Security;
 using KazGrpc.InferenceSvc.Embeddings;
 using KazGrpc.InferenceSvc.Generation;
 using KazGrpc.Models;
+using ProtoInputType = KazGrpc.Contracts.Inference.V1.EmbedInputType;
 using ProtoKind = KazGrpc.Contracts.Inference.V1.ModelKind;
+using ProtoScript = KazGrpc.Contracts.Inference.V1.Script;
 using ProtoState = KazGrpc.Contracts.Inference.V1.ModelState;
 
 namespace KazGrpc.InferenceSvc.Grpc;
@@ -46,6 +48,15 @@ internal sealed class InferenceGrpcService(ModelRegistry registry, EmbeddingServ
             Deadline = Deadline(context),
             RequestId = request.RequestId,
             Caller = Caller(context),
+            InputType = request.InputType switch
+            {
+                ProtoInputType.Unspecified => Embeddings.EmbedInputType.None,
+                ProtoInputType.Query => Embeddings.EmbedInputType.Query,
+                ProtoInputType.Passage => Embeddings.EmbedInputType.Passage,
+                _ => throw new RequestValidationException("input_type",
+                    $"`input_type` must be EMBED_INPUT_TYPE_UNSPECIFIED, EMBED_INPUT_TYPE_QUERY or EMBED_INPUT_TYPE_PASSAGE; got {(int)request.InputType}"),
+            },
+            InputScript = InputScript(request.InputScript),
         };
         var result = await embeddings.EmbedAsync(command, context.CancellationToken);
         var response = new EmbedResponse { Model = request.Model, Usage = new Usage { PromptTokens = (uint)result.PromptTokens } };
@@ -148,8 +159,18 @@ internal sealed class InferenceGrpcService(ModelRegistry registry, EmbeddingServ
             Priority = Priority(request.Priority, context),
             Deadline = Deadline(context),
             Caller = caller,
+            InputScript = InputScript(request.InputScript),
         };
     }
+
+    /// <summary>The script an <c>input_script</c> field names; null when it names none.</summary>
+    private static Text.Script? InputScript(ProtoScript script) => script switch
+    {
+        ProtoScript.Unspecified => null,
+        ProtoScript.Cyrillic => Text.Script.Cyrillic,
+        ProtoScript.Latin => Text.Script.Latin,
+        _ => throw new RequestValidationException("input_script", $"`input_script` must be SCRIPT_UNSPECIFIED, SCRIPT_CYRILLIC or SCRIPT_LATIN; got {(int)script}"),
+    };
 
     private static Contracts.Inference.V1.GenerationChunk ToProto(Generation.GenerationChunk chunk)
     {
@@ -215,6 +236,8 @@ internal sealed class InferenceGrpcService(ModelRegistry registry, EmbeddingServ
             StateReason = model.Reason,
             ExecutionProvider = model.Provider,
             MaxBatchSize = model.Kind == Models.ModelKind.Embedding ? (uint)embeddings.MaxBatchSize : 0,
+            QueryPrefix = model.QueryPrefix,
+            PassagePrefix = model.PassagePrefix,
         };
         if (model.Runtime is IDecoder decoder)
         {

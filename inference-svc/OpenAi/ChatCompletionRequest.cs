@@ -62,4 +62,8 @@ internal sealed class ChatCompletionRequest
     public int? MinTokens { get; set; }
 
     public List<uint>? StopTokenIds { get; set; }
+
+    /// <summary>KazGrpc's extension: <c>latin</c> when the messages are Latin-script Kazakh, converted to
+    /// Cyrillic before the tokenizer sees it; <c>cyrillic</c> or absent: as it is.</summary>
+    public string? KazgrpcInputScript { get; set; }
 }

@@ -55,4 +55,8 @@ internal sealed class CompletionRequest
     public int? MinTokens { get; set; }
 
     public List<uint>? StopTokenIds { get; set; }
+
+    /// <summary>KazGrpc's extension: <c>latin</c> when the prompt is Latin-script Kazakh, converted to
+    /// Cyrillic before the tokenizer sees it; <c>cyrillic</c> or absent: as it is.</summary>
+    public string? KazgrpcInputScript { get; set; }
 }

@@ -20,4 +20,12 @@ internal sealed class EmbeddingRequest
 
     /// <summary>KazGrpc's extension: cut inputs longer than the model takes instead of refusing them.</summary>
     public bool? Truncate { get; set; }
+
+    /// <summary><c>query</c> or <c>passage</c>: which of the model's prefixes goes before each input
+    /// (the name NVIDIA's and other OpenAI-compatible embedding servers use); absent: none.</summary>
+    public string? InputType { get; set; }
+
+    /// <summary>KazGrpc's extension: <c>latin</c> when the inputs are Latin-script Kazakh, converted
+    /// to Cyrillic first; <c>cyrillic</c> or absent: as they are.</summary>
+    public string? KazgrpcInputScript { get; set; }
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using KazGrpc.Core;
 using KazGrpc.InferenceSvc.Embeddings;
 using KazGrpc.InferenceSvc.Generation;
+using KazGrpc.Text;
 
 namespace KazGrpc.InferenceSvc.OpenAi;
 
@@ -63,6 +64,7 @@ internal static class OpenAiRequests
                 request.TopK, request.MinP, request.RepetitionPenalty, request.IgnoreEos, request.MinTokens, request.StopTokenIds),
             RequestId = requestId,
             Priority = priority,
+            InputScript = InputScript(request.KazgrpcInputScript),
         };
         StreamOptionsNeedStream(request.Stream, request.StreamOptions);
         return (command, topLogprobs);
@@ -103,6 +105,7 @@ internal static class OpenAiRequests
                 request.TopK, request.MinP, request.RepetitionPenalty, request.IgnoreEos, request.MinTokens, request.StopTokenIds),
             RequestId = requestId,
             Priority = priority,
+            InputScript = InputScript(request.KazgrpcInputScript),
         };
         StreamOptionsNeedStream(request.Stream, request.StreamOptions);
         return (command, logprobs);
@@ -132,6 +135,14 @@ internal static class OpenAiRequests
             Truncate = request.Truncate == true,
             Priority = priority,
             RequestId = requestId,
+            InputType = request.InputType switch
+            {
+                null => EmbedInputType.None,
+                "query" => EmbedInputType.Query,
+                "passage" => EmbedInputType.Passage,
+                _ => throw new RequestValidationException("input_type", $"`input_type` must be 'query' or 'passage'; got '{request.InputType}'"),
+            },
+            InputScript = InputScript(request.KazgrpcInputScript),
         };
         return (command, base64);
     }
@@ -300,6 +311,14 @@ internal static class OpenAiRequests
 
         return result;
     }
+
+    private static Script? InputScript(string? script) => script switch
+    {
+        null => null,
+        "latin" => Script.Latin,
+        "cyrillic" => Script.Cyrillic,
+        _ => throw new RequestValidationException("kazgrpc_input_script", $"`kazgrpc_input_script` must be 'latin' or 'cyrillic'; got '{script}'"),
+    };
 
     private static void RequireModel(string? model)
     {

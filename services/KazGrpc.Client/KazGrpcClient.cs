@@ -46,7 +46,7 @@ public sealed class KazGrpcClient : IDisposable
         _inferenceChannel = ClientTarget.Parse(_options.InferenceAddress, "InferenceAddress")
             .CreateChannel(RetryConfig(InferenceService, "ListModels", "GetModel", "Embed", "Abort"), _tls);
         _tokenizerChannel = ClientTarget.Parse(_options.TokenizerAddress, "TokenizerAddress")
-            .CreateChannel(RetryConfig(TokenizerService, "ListTokenizers", "Tokenize", "CountTokens", "Detokenize", "ApplyChatTemplate"), _tls);
+            .CreateChannel(RetryConfig(TokenizerService, "ListTokenizers", "Tokenize", "CountTokens", "Detokenize", "ApplyChatTemplate", "ConvertScript"), _tls);
         Inference = new InferenceService.InferenceServiceClient(ApiKeyCredential.Invoker(_inferenceChannel, _options.ApiKey));
         Tokenizer = new TokenizerService.TokenizerServiceClient(ApiKeyCredential.Invoker(_tokenizerChannel, _options.ApiKey));
     }
@@ -128,6 +128,14 @@ public sealed class KazGrpcClient : IDisposable
     /// <summary>Renders a conversation with a tokenizer's or model's chat template and tokenizes it.</summary>
     public Task<ApplyChatTemplateResponse> ApplyChatTemplateAsync(ApplyChatTemplateRequest request, CancellationToken cancellationToken = default) =>
         Tokenizer.ApplyChatTemplateAsync(request, Unary(cancellationToken)).ResponseAsync;
+
+    /// <summary>
+    /// Converts Kazakh <paramref name="texts"/> to <paramref name="target"/>
+    /// (<see cref="Contracts.Tokenizer.V1.Script.Latin"/>, the 2021 alphabet, or
+    /// <see cref="Contracts.Tokenizer.V1.Script.Cyrillic"/>), one text per text, in order.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> ConvertScriptAsync(IEnumerable<string> texts, Contracts.Tokenizer.V1.Script target, CancellationToken cancellationToken = default) =>
+        (await Tokenizer.ConvertScriptAsync(new ConvertScriptRequest { Texts = { texts }, Target = target }, Unary(cancellationToken))).Texts;
 
     /// <summary>Disposes both channels (calls in flight fail) and stops watching TLS files.</summary>
     public void Dispose()

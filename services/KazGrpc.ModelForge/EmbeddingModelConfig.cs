@@ -5,13 +5,17 @@ namespace KazGrpc.ModelForge;
 /// <summary>
 /// The <c>kazgrpc.json</c> of an embedding model directory, read by the model registry and written by
 /// the forge: <c>{"kind":"embedding","pooling":"mean","max_tokens":512,"tokenizer":"minilm",
-/// "output":"last_hidden_state","dimensions":384}</c>. Every key is optional on read; a missing file
-/// means the defaults, which suit sentence-transformer exports.
+/// "output":"last_hidden_state","dimensions":384}</c>, and for models trained with input prefixes
+/// (E5) <c>"query_prefix":"query: ","passage_prefix":"passage: "</c>. Every key is optional on read;
+/// a missing file means the defaults, which suit sentence-transformer exports.
 /// </summary>
 public sealed class EmbeddingModelConfig
 {
     /// <summary>The config file's name in a model directory.</summary>
     public const string FileName = "kazgrpc.json";
+
+    /// <summary>The longest prefix, in UTF-16 units: an instruction, not a document.</summary>
+    public const int MaxPrefixLength = 1024;
 
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -37,6 +41,14 @@ public sealed class EmbeddingModelConfig
     /// <summary>The embedding's length, the output's last axis. Default 0: whatever the model declares.
     /// When set, loading fails if the model declares another.</summary>
     public int Dimensions { get; init; }
+
+    /// <summary>The text put before an input that is a search query (Embed's <c>input_type</c> QUERY),
+    /// e.g. E5's <c>query: </c>. Default (null): none.</summary>
+    public string? QueryPrefix { get; init; }
+
+    /// <summary>The text put before an input that is a document to be found (<c>input_type</c>
+    /// PASSAGE), e.g. E5's <c>passage: </c>. Default (null): none.</summary>
+    public string? PassagePrefix { get; init; }
 
     /// <summary>
     /// Reads <c>kazgrpc.json</c> from <paramref name="directory"/>, or the defaults when it is absent.
@@ -67,7 +79,7 @@ public sealed class EmbeddingModelConfig
     /// <summary>
     /// Writes <c>{directory}/kazgrpc.json</c>, creating the directory and replacing an existing file.
     /// Keys are snake_case in a fixed order, indented two spaces, with <c>\n</c> line ends on every OS;
-    /// <c>tokenizer</c> and <c>dimensions</c> are written only when set.
+    /// <c>tokenizer</c>, <c>dimensions</c> and the prefixes are written only when set.
     /// </summary>
     /// <param name="directory">The model directory.</param>
     /// <returns>The config file's full path.</returns>
@@ -95,6 +107,16 @@ public sealed class EmbeddingModelConfig
                 if (Dimensions > 0)
                 {
                     writer.WriteNumber("dimensions", Dimensions);
+                }
+
+                if (QueryPrefix is not null)
+                {
+                    writer.WriteString("query_prefix", QueryPrefix);
+                }
+
+                if (PassagePrefix is not null)
+                {
+                    writer.WriteString("passage_prefix", PassagePrefix);
                 }
 
                 writer.WriteEndObject();
@@ -139,6 +161,16 @@ public sealed class EmbeddingModelConfig
         if (Dimensions < 0)
         {
             throw Bad(path, "dimensions", "positive when present", Dimensions);
+        }
+
+        if (QueryPrefix is { Length: > MaxPrefixLength })
+        {
+            throw Bad(path, "query_prefix", $"at most {MaxPrefixLength} characters", QueryPrefix.Length);
+        }
+
+        if (PassagePrefix is { Length: > MaxPrefixLength })
+        {
+            throw Bad(path, "passage_prefix", $"at most {MaxPrefixLength} characters", PassagePrefix.Length);
         }
     }
 }

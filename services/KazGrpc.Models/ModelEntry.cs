@@ -41,6 +41,13 @@ public sealed class ModelEntry
     /// <summary>Longest input (embedding) or context (generation), in tokens.</summary>
     public int MaxContextTokens { get; }
 
+    /// <summary>Embedding models: the text put before an input that is a query (<c>kazgrpc.json</c>'s
+    /// <c>query_prefix</c>); empty when none.</summary>
+    public string QueryPrefix { get; init; } = string.Empty;
+
+    /// <summary>Embedding models: the text put before an input that is a passage (<c>passage_prefix</c>); empty when none.</summary>
+    public string PassagePrefix { get; init; } = string.Empty;
+
     /// <summary>Current state.</summary>
     public ModelState State => _snapshot.State;
 

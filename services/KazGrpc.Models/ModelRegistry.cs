@@ -135,7 +135,12 @@ public sealed partial class ModelRegistry : IDisposable
             }
 
             var kind = config.Kind == "generation" ? ModelKind.Generation : ModelKind.Embedding;
-            models.Add((new ModelEntry(name, directory, kind, config.Tokenizer ?? name, config.MaxTokens, config.Dimensions), config));
+            var entry = new ModelEntry(name, directory, kind, config.Tokenizer ?? name, config.MaxTokens, config.Dimensions)
+            {
+                QueryPrefix = config.QueryPrefix ?? string.Empty,
+                PassagePrefix = config.PassagePrefix ?? string.Empty,
+            };
+            models.Add((entry, config));
         }
 
         return models;

@@ -5,9 +5,11 @@ public static class ModelDirectoryTokenizer
 {
     /// <summary>
     /// Returns the loader for the first tokenizer found, in this order: <c>tokenizer.model</c> or
-    /// <c>original/tokenizer.model</c> (tiktoken rank file in Llama 3 form, else SentencePiece),
-    /// <c>*.tiktoken</c>, <c>vocab.json</c> + <c>merges.txt</c>, <c>vocab.txt</c>. Null, with the
-    /// reason, when there is none.
+    /// <c>original/tokenizer.model</c> (tiktoken rank file in Llama 3 form, else SentencePiece, with
+    /// fairseq's ids when <c>tokenizer_config.json</c> names an XLM-RoBERTa tokenizer class),
+    /// <c>sentencepiece.bpe.model</c> (SentencePiece with fairseq's ids, as XLM-RoBERTa and
+    /// multilingual-e5), <c>*.tiktoken</c>, <c>vocab.json</c> + <c>merges.txt</c>, <c>vocab.txt</c>.
+    /// Null, with the reason, when there is none.
     /// </summary>
     public static Func<TokenizerDefinition>? Find(string name, string directory, out string reason)
     {
@@ -21,11 +23,17 @@ public static class ModelDirectoryTokenizer
                 {
                     // Read once: the bytes tell the format, and a rank file is loaded from them.
                     var contents = File.ReadAllBytes(candidate);
-                    return TiktokenLoader.IsRankFile(contents)
-                        ? TiktokenLoader.LoadLlama3(name, contents, config.Value)
+                    return TiktokenLoader.IsRankFile(contents) ? TiktokenLoader.LoadLlama3(name, contents, config.Value)
+                        : config.Value.IsXlmRoberta ? SentencePieceLoader.LoadFairseq(name, candidate, config.Value)
                         : SentencePieceLoader.Load(name, candidate, config.Value);
                 };
             }
+        }
+
+        var fairseq = Path.Combine(directory, SentencePieceLoader.FairseqModelFileName);
+        if (File.Exists(fairseq))
+        {
+            return () => SentencePieceLoader.LoadFairseq(name, fairseq, config.Value);
         }
 
         var tiktoken = Directory.EnumerateFiles(directory, "*.tiktoken").Order(StringComparer.Ordinal).FirstOrDefault();
@@ -49,7 +57,7 @@ public static class ModelDirectoryTokenizer
 
         reason = File.Exists(Path.Combine(directory, "tokenizer.json"))
             ? "tokenizer.json cannot be read by Microsoft.ML.Tokenizers; convert it with `kazgrpc convert-tokenizer --input tokenizer.json --output <this directory>` (dotnet run --project tools/KazGrpc.Tools -- convert-tokenizer ...)"
-            : "no tokenizer.model, *.tiktoken, vocab.json + merges.txt or vocab.txt";
+            : "no tokenizer.model, sentencepiece.bpe.model, *.tiktoken, vocab.json + merges.txt or vocab.txt";
         return null;
     }
 }

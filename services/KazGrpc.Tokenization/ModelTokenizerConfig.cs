@@ -43,6 +43,13 @@ public sealed class ModelTokenizerConfig
     /// </summary>
     public string? PreTokenizerPattern { get; init; }
 
+    /// <summary>The Hugging Face tokenizer class (<c>tokenizer_class</c>, e.g. <c>XLMRobertaTokenizer</c>).</summary>
+    public string? TokenizerClass { get; init; }
+
+    /// <summary>Whether <see cref="TokenizerClass"/> is XLM-RoBERTa's (slow or fast), whose
+    /// SentencePiece ids are fairseq's.</summary>
+    public bool IsXlmRoberta => TokenizerClass is "XLMRobertaTokenizer" or "XLMRobertaTokenizerFast";
+
     /// <summary>EOS ids from genai's <c>eos_token_id</c>.</summary>
     public IReadOnlyList<int>? EosIds { get; init; }
 
@@ -50,7 +57,7 @@ public sealed class ModelTokenizerConfig
     public static ModelTokenizerConfig Read(string directory)
     {
         int? maxTokens = null;
-        string? bos = null, eos = null, pad = null, pattern = null;
+        string? bos = null, eos = null, pad = null, pattern = null, tokenizerClass = null;
         bool? addBos = null, lower = null;
         ChatTemplateKind? template = null;
         var added = new Dictionary<string, int>();
@@ -71,6 +78,11 @@ public sealed class ModelTokenizerConfig
             pad = TokenSpelling(root, "pad_token");
             addBos = root.TryGetProperty("add_bos_token", out var ab) && ab.ValueKind is JsonValueKind.True or JsonValueKind.False ? ab.GetBoolean() : null;
             lower = root.TryGetProperty("do_lower_case", out var dl) && dl.ValueKind is JsonValueKind.True or JsonValueKind.False ? dl.GetBoolean() : null;
+            if (root.TryGetProperty("tokenizer_class", out var tc) && tc.ValueKind == JsonValueKind.String)
+            {
+                tokenizerClass = tc.GetString();
+            }
+
             if (root.TryGetProperty("pre_tokenizer_pattern", out var pp) && pp.ValueKind == JsonValueKind.String)
             {
                 pattern = pp.GetString();
@@ -125,6 +137,7 @@ public sealed class ModelTokenizerConfig
             AddedTokens = added,
             EosIds = eosIds,
             PreTokenizerPattern = pattern,
+            TokenizerClass = tokenizerClass,
         };
     }
 

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using KazGrpc.Core;
+using KazGrpc.Text;
 using Microsoft.Extensions.Options;
 
 namespace KazGrpc.Tokenization;
@@ -39,27 +40,54 @@ public sealed class TokenizationService
     {
         FieldRules.Required(command.Tokenizer, "tokenizer");
         RequestLimits.Texts(command.Texts, "texts", _limits);
+        if (command.InputScript == Script.Latin && command.AllowSpecialTokens)
+        {
+            throw new RequestValidationException("input_script",
+                "`input_script` SCRIPT_LATIN cannot be combined with `allow_special_tokens`: the spellings of special tokens would be converted too (convert the Latin parts with ConvertScript first)");
+        }
+
         var pool = _registry.Get(command.Tokenizer);
         return await pool.RunAsync((pool.Definition, command), static (encoder, state) => Encode(encoder, state.Definition, state.command), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Counts the ids of each text.</summary>
-    public async ValueTask<int[]> CountTokensAsync(string tokenizer, IReadOnlyList<string> texts, bool addSpecialTokens, CancellationToken cancellationToken)
+    public ValueTask<int[]> CountTokensAsync(string tokenizer, IReadOnlyList<string> texts, bool addSpecialTokens, CancellationToken cancellationToken) =>
+        CountTokensAsync(tokenizer, texts, addSpecialTokens, inputScript: null, cancellationToken);
+
+    /// <summary>Counts the ids of each text; <paramref name="inputScript"/> <see cref="Script.Latin"/>
+    /// counts those of its Cyrillic spelling.</summary>
+    public async ValueTask<int[]> CountTokensAsync(string tokenizer, IReadOnlyList<string> texts, bool addSpecialTokens, Script? inputScript, CancellationToken cancellationToken)
     {
         FieldRules.Required(tokenizer, "tokenizer");
         RequestLimits.Texts(texts, "texts", _limits);
         var pool = _registry.Get(tokenizer);
         var framing = addSpecialTokens ? pool.Definition.PrefixIds.Count + pool.Definition.SuffixIds.Count : 0;
-        return await pool.RunAsync((texts, framing), static (encoder, state) =>
+        var latin = inputScript == Script.Latin;
+        return await pool.RunAsync((texts, framing, latin), static (encoder, state) =>
         {
             var counts = new int[state.texts.Count];
             for (var i = 0; i < counts.Length; i++)
             {
-                counts[i] = encoder.Count(state.texts[i], allowSpecialTokens: false) + state.framing;
+                var text = state.latin ? KazakhScript.ToCyrillic(state.texts[i]) : state.texts[i];
+                counts[i] = encoder.Count(text, allowSpecialTokens: false) + state.framing;
             }
 
             return counts;
         }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Converts Kazakh <paramref name="texts"/> to <paramref name="target"/>, in order, within
+    /// the same limits as texts to encode.</summary>
+    public IReadOnlyList<string> ConvertScript(IReadOnlyList<string> texts, Script target)
+    {
+        RequestLimits.Texts(texts, "texts", _limits);
+        var converted = new string[texts.Count];
+        for (var i = 0; i < converted.Length; i++)
+        {
+            converted[i] = KazakhScript.Convert(texts[i], target);
+        }
+
+        return converted;
     }
 
     /// <summary>Decodes <paramref name="ids"/> in one shot. An incomplete character at the end becomes U+FFFD.</summary>
@@ -146,11 +174,38 @@ public sealed class TokenizationService
             ids.Clear();
             offsets?.Clear();
             var text = command.Texts[i];
-            encoder.Encode(text, command.AllowSpecialTokens, ids, offsets);
+            if (command.InputScript == Script.Latin)
+            {
+                EncodeLatin(encoder, text, ids, offsets);
+            }
+            else
+            {
+                encoder.Encode(text, command.AllowSpecialTokens, ids, offsets);
+            }
+
             results[i] = Frame(definition, command, text, ids, offsets);
         }
 
         return results;
+    }
+
+    /// <summary>Encodes the Cyrillic spelling of Latin-script <paramref name="text"/>, with offsets
+    /// mapped back to <paramref name="text"/> (the Cyrillic spelling may be shorter: ch is one letter).</summary>
+    private static void EncodeLatin(TokenEncoder encoder, string text, List<int> ids, List<Range>? offsets)
+    {
+        if (offsets is null)
+        {
+            encoder.Encode(KazakhScript.ToCyrillic(text), allowSpecialTokens: false, ids, null);
+            return;
+        }
+
+        var cyrillic = KazakhScript.ToCyrillic(text, out var source);
+        encoder.Encode(cyrillic, allowSpecialTokens: false, ids, offsets);
+        for (var i = 0; i < offsets.Count; i++)
+        {
+            var (start, length) = offsets[i].GetOffsetAndLength(cyrillic.Length);
+            offsets[i] = source[start]..source[start + length];
+        }
     }
 
     /// <summary>Adds framing ids, truncates to the token limit and converts offsets to code points.</summary>

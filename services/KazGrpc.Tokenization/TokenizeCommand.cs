@@ -1,3 +1,5 @@
+using KazGrpc.Text;
+
 namespace KazGrpc.Tokenization;
 
 /// <summary>A request to encode texts.</summary>
@@ -20,4 +22,9 @@ public sealed record TokenizeCommand
 
     /// <summary>Encode special-token spellings as control tokens (trusted callers only).</summary>
     public bool AllowSpecialTokens { get; init; }
+
+    /// <summary>The script the texts are written in: <see cref="Script.Latin"/> converts them to
+    /// Cyrillic before encoding (offsets still refer to the texts as given); null or
+    /// <see cref="Script.Cyrillic"/> encodes them as they are.</summary>
+    public Script? InputScript { get; init; }
 }

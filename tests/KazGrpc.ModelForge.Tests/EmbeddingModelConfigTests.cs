@@ -56,14 +56,42 @@ public sealed class EmbeddingModelConfigTests
     public void Save_ThenRead_GivesBackEveryField()
     {
         using var directory = new TempDirectory();
-        var written = new EmbeddingModelConfig { Pooling = "cls", MaxTokens = 256, Tokenizer = "bert-base", Output = "token_embeddings", Dimensions = 768 };
+        var written = new EmbeddingModelConfig
+        {
+            Pooling = "cls", MaxTokens = 256, Tokenizer = "bert-base", Output = "token_embeddings", Dimensions = 768,
+            QueryPrefix = "query: ", PassagePrefix = "passage: ",
+        };
 
         written.Save(directory.Path);
         var read = EmbeddingModelConfig.Read(directory.Path);
 
         Assert.Equal(
-            (written.Kind, written.Pooling, written.MaxTokens, written.Tokenizer, written.Output, written.Dimensions),
-            (read.Kind, read.Pooling, read.MaxTokens, read.Tokenizer, read.Output, read.Dimensions));
+            (written.Kind, written.Pooling, written.MaxTokens, written.Tokenizer, written.Output, written.Dimensions, written.QueryPrefix, written.PassagePrefix),
+            (read.Kind, read.Pooling, read.MaxTokens, read.Tokenizer, read.Output, read.Dimensions, read.QueryPrefix, read.PassagePrefix));
+    }
+
+    [Fact]
+    public void Read_Prefixes_AreReadAsWritten()
+    {
+        using var directory = new TempDirectory();
+        File.WriteAllText(directory.Combine(EmbeddingModelConfig.FileName), """{"query_prefix":"query: ","passage_prefix":"passage: "}""");
+
+        var config = EmbeddingModelConfig.Read(directory.Path);
+
+        Assert.Equal(("query: ", "passage: "), (config.QueryPrefix, config.PassagePrefix));
+        Assert.Null(EmbeddingModelConfig.Read(directory.Combine("absent")).QueryPrefix);
+    }
+
+    [Fact]
+    public void Read_PrefixTooLong_ThrowsNamingTheFileAndLength()
+    {
+        using var directory = new TempDirectory();
+        var path = directory.Combine(EmbeddingModelConfig.FileName);
+        File.WriteAllText(path, $$"""{"passage_prefix":"{{new string('p', 1025)}}"}""");
+
+        var error = Assert.Throws<InvalidOperationException>(() => EmbeddingModelConfig.Read(directory.Path));
+
+        Assert.Equal($"{path}: passage_prefix must be at most 1024 characters; got 1025", error.Message);
     }
 
     [Fact]

@@ -71,6 +71,41 @@ public sealed partial class KazakhScriptTests
         Assert.Equal("е-Гов 2024, № 15: «Хелло» — 你好 😀", KazakhScript.ToCyrillic(other));
     }
 
+    [Theory]
+    [InlineData("Ja\u0308ne", "Және")]
+    [InlineData("I\u0307a\u0308", "Иә")]
+    [InlineData("ba\u0308i", "бәй")]
+    [InlineData("Dan\u0303qymyz s\u0327yqty g\u0306oi", "Даңқымыз шықты ғой")]
+    [InlineData("Qu\u0304qyq u\u0308i o\u0308zen", "Құқық үй өзен")]
+    public void ToCyrillic_LettersTypedWithCombiningMarks_AsThePrecomposedLetters(string latin, string cyrillic)
+    {
+        Assert.Equal(cyrillic, KazakhScript.ToCyrillic(latin));
+    }
+
+    [Theory]
+    [InlineData("қаи\u0306ың", "qaiyñ")]
+    [InlineData("е\u0308лка", "iolka")]
+    public void ToLatin_LettersTypedWithCombiningMarks_AsThePrecomposedLetters(string cyrillic, string latin)
+    {
+        Assert.Equal(latin, KazakhScript.ToLatin(cyrillic));
+    }
+
+    [Fact]
+    public void ToCyrillic_SourceIndex_MapsEachLetterToWhereItCameFrom()
+    {
+        var cyrillic = KazakhScript.ToCyrillic("Chempion a\u0308n", out var source);
+
+        Assert.Equal("Чемпион ән", cyrillic);
+        Assert.Equal([0, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12], source);
+    }
+
+    [Fact]
+    public void Convert_Target_ConvertsToIt()
+    {
+        Assert.Equal(Article1Latin, KazakhScript.Convert(Article1, Script.Latin));
+        Assert.Equal(Article1, KazakhScript.Convert(Article1Latin, Script.Cyrillic));
+    }
+
     [GeneratedRegex(@"\p{L}+")]
     private static partial Regex Word();
 }

@@ -252,6 +252,62 @@ public sealed class SentencePieceLoaderTests : IClassFixture<SentencePieceModels
         Assert.Equal([plain.Count + 1], await service.CountTokensAsync("llama", [text], addSpecialTokens: true, TestContext.Current.CancellationToken));
     }
 
+    [Fact]
+    public void Find_SentencepieceBpeModel_FairseqIdsAndFraming()
+    {
+        var directory = _models.CreateDirectory("xlmr-fairseq");
+        File.Copy(_models.PathOf(SentencePieceModels.XlmRoberta), Path.Combine(directory, "sentencepiece.bpe.model"));
+        var pieces = SentencePieceModel.Parse(File.ReadAllBytes(_models.PathOf(SentencePieceModels.XlmRoberta))).Pieces.Count;
+
+        var definition = ModelDirectoryTokenizer.Find("e5", directory, out _)!();
+
+        Assert.Equal(pieces + 2, definition.VocabSize);
+        Assert.Equal(
+            [("<s>", 0), ("<pad>", 1), ("</s>", 2), ("<unk>", 3), ("<mask>", pieces + 1)],
+            definition.SpecialTokens.Select(t => (t.Content, t.Id)));
+        Assert.Equal((0, 1), (definition.BosId, definition.PadId));
+        Assert.Equal([2], definition.EosIds);
+        Assert.Equal([0], definition.PrefixIds);
+        Assert.Equal([2], definition.SuffixIds);
+        AssertFairseqIds(definition);
+    }
+
+    [Fact]
+    public void Find_TokenizerModelOfXlmRobertaClass_FairseqIds()
+    {
+        var directory = _models.CreateDirectory("xlmr-class");
+        File.Copy(_models.PathOf(SentencePieceModels.XlmRoberta), Path.Combine(directory, "tokenizer.model"));
+        File.WriteAllText(Path.Combine(directory, "tokenizer_config.json"), """{"tokenizer_class": "XLMRobertaTokenizer", "model_max_length": 512, "bos_token": "<s>", "eos_token": "</s>", "pad_token": "<pad>"}""");
+
+        var definition = ModelDirectoryTokenizer.Find("e5", directory, out _)!();
+
+        Assert.Equal((512, 0, 1), (definition.MaxTokens, definition.BosId, definition.PadId));
+        Assert.Equal([2], definition.EosIds);
+        AssertFairseqIds(definition);
+    }
+
+    /// <summary>Ids are SentencePiece's plus one (its unknown is fairseq's 3), and decode back.</summary>
+    private void AssertFairseqIds(TokenizerDefinition definition)
+    {
+        var encoder = definition.CreateEncoder();
+        var reference = _models.ReferenceIds(SentencePieceModels.XlmRoberta, Texts);
+        for (var i = 0; i < Texts.Count; i++)
+        {
+            var ids = Encode(encoder, Texts[i]);
+            Assert.Equal(reference[i].Select(id => id == 0 ? 3 : id + 1), ids);
+            if (!ids.Contains(3))
+            {
+                Assert.Equal(
+                    _models.ReferenceDecode(SentencePieceModels.XlmRoberta, [reference[i]])[0],
+                    IncrementalDecoder.DecodeAll(definition.Bytes, [.. ids], skipSpecialTokens: true));
+            }
+        }
+
+        var allowed = new List<int>();
+        encoder.Encode("a </s> b", allowSpecialTokens: true, allowed, null);
+        Assert.Contains(2, allowed);
+    }
+
     private TokenizerDefinition Load(string model) => SentencePieceLoader.Load(model, _models.PathOf(model), ModelTokenizerConfig.Empty);
 
     private static List<int> Encode(TokenEncoder encoder, string text)

@@ -26,6 +26,10 @@ public sealed class SentencePieceModels : IDisposable
     /// BPE does not apply (a known difference).</summary>
     public const string BpeNfkc = "bpe-nfkc";
 
+    /// <summary>XLM-RoBERTa-like: unigram with SentencePiece's defaults (nmt_nfkc, unk 0, bos 1, eos 2,
+    /// no padding piece), as the <c>sentencepiece.bpe.model</c> that fairseq renumbers.</summary>
+    public const string XlmRoberta = "xlm-roberta";
+
     private static readonly Dictionary<string, string> Options = new(StringComparer.Ordinal)
     {
         [Bpe] = "--model_type=bpe --vocab_size=600 --byte_fallback=true --normalization_rule_name=identity "
@@ -34,6 +38,7 @@ public sealed class SentencePieceModels : IDisposable
             + "--remove_extra_whitespaces=false --add_dummy_prefix=false --character_coverage=0.995",
         [UnigramNfkc] = "--model_type=unigram --vocab_size=400 --character_coverage=0.995 --pad_id=3 --pad_piece=<pad>",
         [BpeNfkc] = "--model_type=bpe --vocab_size=400 --character_coverage=0.995",
+        [XlmRoberta] = "--model_type=unigram --vocab_size=500 --character_coverage=0.9995",
     };
 
     private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("kazgrpc-spm-");

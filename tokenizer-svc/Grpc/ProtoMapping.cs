@@ -1,4 +1,5 @@
 using KazGrpc.Contracts.Tokenizer.V1;
+using KazGrpc.Core;
 using KazGrpc.Hosting;
 using KazGrpc.Tokenization;
 using ProtoChatMessage = KazGrpc.Contracts.Tokenizer.V1.ChatMessage;
@@ -59,7 +60,21 @@ internal static class ProtoMapping
         ReturnOffsets = request.ReturnOffsets,
         MaxTokens = (int)Math.Min(request.MaxTokens, int.MaxValue),
         AllowSpecialTokens = request.AllowSpecialTokens,
+        InputScript = ToDomain(request.InputScript, "input_script"),
     };
+
+    /// <summary>The script an <c>input_script</c> field names; null when it names none.</summary>
+    public static Text.Script? ToDomain(Script script, string field) => script switch
+    {
+        Script.Unspecified => null,
+        Script.Cyrillic => Text.Script.Cyrillic,
+        Script.Latin => Text.Script.Latin,
+        _ => throw new RequestValidationException(field, $"`{field}` must be SCRIPT_UNSPECIFIED, SCRIPT_CYRILLIC or SCRIPT_LATIN; got {(int)script}"),
+    };
+
+    /// <summary>The script a ConvertScript request converts to, which it must name.</summary>
+    public static Text.Script ToTarget(Script script) => ToDomain(script, "target")
+        ?? throw new RequestValidationException("target", "`target` is required: SCRIPT_CYRILLIC or SCRIPT_LATIN");
 
     public static TokenizeResponse ToResponse(Tokenization.TokenizeResult[] results, string requestId)
     {

@@ -29,7 +29,8 @@ internal sealed class TokenizerGrpcService(TokenizerRuntime runtime, TokenizerMe
 
     public override async Task<CountTokensResponse> CountTokens(CountTokensRequest request, ServerCallContext context)
     {
-        var counts = await runtime.Service.CountTokensAsync(request.Tokenizer, request.Texts, request.AddSpecialTokens, context.CancellationToken);
+        var counts = await runtime.Service.CountTokensAsync(
+            request.Tokenizer, request.Texts, request.AddSpecialTokens, ProtoMapping.ToDomain(request.InputScript, "input_script"), context.CancellationToken);
         metrics.Encoded(request.Tokenizer, counts.Length, counts.Sum(c => (long)c));
         var response = new CountTokensResponse();
         response.Counts.Add(counts.Select(c => (uint)c));
@@ -56,6 +57,14 @@ internal sealed class TokenizerGrpcService(TokenizerRuntime runtime, TokenizerMe
         var response = new ApplyChatTemplateResponse { Text = text };
         response.Ids.Add(ids.Select(i => (uint)i));
         return response;
+    }
+
+    public override Task<ConvertScriptResponse> ConvertScript(ConvertScriptRequest request, ServerCallContext context)
+    {
+        var target = ProtoMapping.ToTarget(request.Target);
+        var response = new ConvertScriptResponse();
+        response.Texts.Add(runtime.Service.ConvertScript(request.Texts, target));
+        return Task.FromResult(response);
     }
 
     public override async Task TokenizeStream(IAsyncStreamReader<TokenizeRequest> requestStream, IServerStreamWriter<TokenizeResponse> responseStream, ServerCallContext context)

@@ -32,6 +32,20 @@ public sealed class KazGrpcClientTests : IClassFixture<ServingCluster>
     }
 
     [Fact]
+    public async Task ConvertScriptAsync_KazakhText_ToLatinAndBack()
+    {
+        using var client = new KazGrpcClient(_cluster.ClientOptions());
+
+        string[] cyrillic = ["Өтініш қабылданды, жауап беріледі.", "Сәлем"];
+
+        var latin = await client.ConvertScriptAsync(cyrillic, Contracts.Tokenizer.V1.Script.Latin, Token);
+        var back = await client.ConvertScriptAsync(latin, Contracts.Tokenizer.V1.Script.Cyrillic, Token);
+
+        Assert.Equal(["Ötınış qabyldandy, jauap berıledı.", "Sälem"], latin);
+        Assert.Equal(cyrillic, back);
+    }
+
+    [Fact]
     public async Task InferenceMethods_EmbedListGetComplete_Answer()
     {
         using var client = new KazGrpcClient(_cluster.ClientOptions());

@@ -41,11 +41,11 @@ internal sealed class ModelsCommand : RpcCommand
                 _ => $"[yellow]{state}[/]",
             };
             table.AddRow(
-                new Text(model.Name),
-                new Text(ProtoNames.Short(model.Kind)),
-                new Text(model.Tokenizer),
+                new Spectre.Console.Text(model.Name),
+                new Spectre.Console.Text(ProtoNames.Short(model.Kind)),
+                new Spectre.Console.Text(model.Tokenizer),
                 new Markup(stateText),
-                new Text(model.MaxContextTokens.ToString("N0", CultureInfo.InvariantCulture)));
+                new Spectre.Console.Text(model.MaxContextTokens.ToString("N0", CultureInfo.InvariantCulture)));
         }
 
         invocation.Terminal.Console.Write(table);

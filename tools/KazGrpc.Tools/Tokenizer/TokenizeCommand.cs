@@ -73,10 +73,10 @@ internal sealed class TokenizeCommand : RpcCommand
             var offset = i < result.Offsets.Count ? result.Offsets[i] : null;
             var piece = offset is null ? "" : string.Concat(codePoints.Skip((int)offset.Start).Take((int)Math.Max(0, offset.End - offset.Start)));
             table.AddRow(
-                new Text(i.ToString(CultureInfo.InvariantCulture)),
-                new Text(result.Ids[i].ToString(CultureInfo.InvariantCulture)),
-                new Text(offset is null ? "" : FormattableString.Invariant($"{offset.Start}-{offset.End}")),
-                new Text(Quote(piece)));
+                new Spectre.Console.Text(i.ToString(CultureInfo.InvariantCulture)),
+                new Spectre.Console.Text(result.Ids[i].ToString(CultureInfo.InvariantCulture)),
+                new Spectre.Console.Text(offset is null ? "" : FormattableString.Invariant($"{offset.Start}-{offset.End}")),
+                new Spectre.Console.Text(Quote(piece)));
         }
 
         return table;

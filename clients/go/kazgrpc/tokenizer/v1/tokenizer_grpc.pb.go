@@ -36,6 +36,10 @@ type TokenizerServiceClient interface {
 	DetokenizeStream(ctx context.Context, opts ...grpc.CallOption) (TokenizerService_DetokenizeStreamClient, error)
 	// Renders chat messages with the chat template of a tokenizer or model, and tokenizes the result.
 	ApplyChatTemplate(ctx context.Context, in *ApplyChatTemplateRequest, opts ...grpc.CallOption) (*ApplyChatTemplateResponse, error)
+	// Converts Kazakh texts between the Cyrillic alphabet and the official Latin alphabet of 2021,
+	// letter by letter. Needs no tokenizer. Native Kazakh words convert there and back unchanged;
+	// the letters of Russian loanwords, Х/Һ and some И/Й do not come back (see the README).
+	ConvertScript(ctx context.Context, in *ConvertScriptRequest, opts ...grpc.CallOption) (*ConvertScriptResponse, error)
 }
 
 type tokenizerServiceClient struct {
@@ -153,6 +157,15 @@ func (c *tokenizerServiceClient) ApplyChatTemplate(ctx context.Context, in *Appl
 	return out, nil
 }
 
+func (c *tokenizerServiceClient) ConvertScript(ctx context.Context, in *ConvertScriptRequest, opts ...grpc.CallOption) (*ConvertScriptResponse, error) {
+	out := new(ConvertScriptResponse)
+	err := c.cc.Invoke(ctx, "/kazgrpc.tokenizer.v1.TokenizerService/ConvertScript", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // TokenizerServiceServer is the server API for TokenizerService service.
 // All implementations must embed UnimplementedTokenizerServiceServer
 // for forward compatibility
@@ -176,6 +189,10 @@ type TokenizerServiceServer interface {
 	DetokenizeStream(TokenizerService_DetokenizeStreamServer) error
 	// Renders chat messages with the chat template of a tokenizer or model, and tokenizes the result.
 	ApplyChatTemplate(context.Context, *ApplyChatTemplateRequest) (*ApplyChatTemplateResponse, error)
+	// Converts Kazakh texts between the Cyrillic alphabet and the official Latin alphabet of 2021,
+	// letter by letter. Needs no tokenizer. Native Kazakh words convert there and back unchanged;
+	// the letters of Russian loanwords, Х/Һ and some И/Й do not come back (see the README).
+	ConvertScript(context.Context, *ConvertScriptRequest) (*ConvertScriptResponse, error)
 	mustEmbedUnimplementedTokenizerServiceServer()
 }
 
@@ -203,6 +220,9 @@ func (UnimplementedTokenizerServiceServer) DetokenizeStream(TokenizerService_Det
 }
 func (UnimplementedTokenizerServiceServer) ApplyChatTemplate(context.Context, *ApplyChatTemplateRequest) (*ApplyChatTemplateResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method ApplyChatTemplate not implemented")
+}
+func (UnimplementedTokenizerServiceServer) ConvertScript(context.Context, *ConvertScriptRequest) (*ConvertScriptResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method ConvertScript not implemented")
 }
 func (UnimplementedTokenizerServiceServer) mustEmbedUnimplementedTokenizerServiceServer() {}
 
@@ -359,6 +379,24 @@ func _TokenizerService_ApplyChatTemplate_Handler(srv interface{}, ctx context.Co
 	return interceptor(ctx, in, info, handler)
 }
 
+func _TokenizerService_ConvertScript_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ConvertScriptRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(TokenizerServiceServer).ConvertScript(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/kazgrpc.tokenizer.v1.TokenizerService/ConvertScript",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(TokenizerServiceServer).ConvertScript(ctx, req.(*ConvertScriptRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 var _TokenizerService_serviceDesc = grpc.ServiceDesc{
 	ServiceName: "kazgrpc.tokenizer.v1.TokenizerService",
 	HandlerType: (*TokenizerServiceServer)(nil),
@@ -382,6 +420,10 @@ var _TokenizerService_serviceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ApplyChatTemplate",
 			Handler:    _TokenizerService_ApplyChatTemplate_Handler,
+		},
+		{
+			MethodName: "ConvertScript",
+			Handler:    _TokenizerService_ConvertScript_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{

@@ -6,6 +6,9 @@ from google.protobuf import message as _message
 from typing import ClassVar as _ClassVar, Iterable as _Iterable, Mapping as _Mapping, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
+EMBED_INPUT_TYPE_PASSAGE: EmbedInputType
+EMBED_INPUT_TYPE_QUERY: EmbedInputType
+EMBED_INPUT_TYPE_UNSPECIFIED: EmbedInputType
 FINISH_REASON_ABORTED: FinishReason
 FINISH_REASON_EOS: FinishReason
 FINISH_REASON_LENGTH: FinishReason
@@ -18,6 +21,9 @@ MODEL_STATE_FAILED: ModelState
 MODEL_STATE_LOADING: ModelState
 MODEL_STATE_READY: ModelState
 MODEL_STATE_UNSPECIFIED: ModelState
+SCRIPT_CYRILLIC: Script
+SCRIPT_LATIN: Script
+SCRIPT_UNSPECIFIED: Script
 
 class AbortRequest(_message.Message):
     __slots__ = ["request_id"]
@@ -58,20 +64,24 @@ class CompleteResponse(_message.Message):
     def __init__(self, text: _Optional[str] = ..., token_ids: _Optional[_Iterable[int]] = ..., finish_reason: _Optional[_Union[FinishReason, str]] = ..., usage: _Optional[_Union[Usage, _Mapping]] = ..., timings: _Optional[_Union[Timings, _Mapping]] = ..., logprobs: _Optional[_Iterable[_Union[TokenLogprob, _Mapping]]] = ..., request_id: _Optional[str] = ...) -> None: ...
 
 class EmbedRequest(_message.Message):
-    __slots__ = ["inputs", "model", "normalize", "priority", "request_id", "truncate"]
+    __slots__ = ["input_script", "input_type", "inputs", "model", "normalize", "priority", "request_id", "truncate"]
     INPUTS_FIELD_NUMBER: _ClassVar[int]
+    INPUT_SCRIPT_FIELD_NUMBER: _ClassVar[int]
+    INPUT_TYPE_FIELD_NUMBER: _ClassVar[int]
     MODEL_FIELD_NUMBER: _ClassVar[int]
     NORMALIZE_FIELD_NUMBER: _ClassVar[int]
     PRIORITY_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     TRUNCATE_FIELD_NUMBER: _ClassVar[int]
+    input_script: Script
+    input_type: EmbedInputType
     inputs: _containers.RepeatedScalarFieldContainer[str]
     model: str
     normalize: bool
     priority: int
     request_id: str
     truncate: bool
-    def __init__(self, model: _Optional[str] = ..., inputs: _Optional[_Iterable[str]] = ..., normalize: bool = ..., truncate: bool = ..., priority: _Optional[int] = ..., request_id: _Optional[str] = ...) -> None: ...
+    def __init__(self, model: _Optional[str] = ..., inputs: _Optional[_Iterable[str]] = ..., normalize: bool = ..., truncate: bool = ..., priority: _Optional[int] = ..., request_id: _Optional[str] = ..., input_type: _Optional[_Union[EmbedInputType, str]] = ..., input_script: _Optional[_Union[Script, str]] = ...) -> None: ...
 
 class EmbedResponse(_message.Message):
     __slots__ = ["embeddings", "model", "usage"]
@@ -92,7 +102,8 @@ class Embedding(_message.Message):
     def __init__(self, values: _Optional[_Iterable[float]] = ..., index: _Optional[int] = ...) -> None: ...
 
 class GenerateRequest(_message.Message):
-    __slots__ = ["messages", "model", "parameters", "priority", "prompt", "request_id", "token_ids"]
+    __slots__ = ["input_script", "messages", "model", "parameters", "priority", "prompt", "request_id", "token_ids"]
+    INPUT_SCRIPT_FIELD_NUMBER: _ClassVar[int]
     MESSAGES_FIELD_NUMBER: _ClassVar[int]
     MODEL_FIELD_NUMBER: _ClassVar[int]
     PARAMETERS_FIELD_NUMBER: _ClassVar[int]
@@ -100,6 +111,7 @@ class GenerateRequest(_message.Message):
     PROMPT_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     TOKEN_IDS_FIELD_NUMBER: _ClassVar[int]
+    input_script: Script
     messages: _containers.RepeatedCompositeFieldContainer[ChatMessage]
     model: str
     parameters: GenerationParameters
@@ -107,7 +119,7 @@ class GenerateRequest(_message.Message):
     prompt: str
     request_id: str
     token_ids: _containers.RepeatedScalarFieldContainer[int]
-    def __init__(self, model: _Optional[str] = ..., prompt: _Optional[str] = ..., messages: _Optional[_Iterable[_Union[ChatMessage, _Mapping]]] = ..., token_ids: _Optional[_Iterable[int]] = ..., parameters: _Optional[_Union[GenerationParameters, _Mapping]] = ..., request_id: _Optional[str] = ..., priority: _Optional[int] = ...) -> None: ...
+    def __init__(self, model: _Optional[str] = ..., prompt: _Optional[str] = ..., messages: _Optional[_Iterable[_Union[ChatMessage, _Mapping]]] = ..., token_ids: _Optional[_Iterable[int]] = ..., parameters: _Optional[_Union[GenerationParameters, _Mapping]] = ..., request_id: _Optional[str] = ..., priority: _Optional[int] = ..., input_script: _Optional[_Union[Script, str]] = ...) -> None: ...
 
 class GenerateResponse(_message.Message):
     __slots__ = ["chunk", "final", "request_id"]
@@ -197,7 +209,7 @@ class ListModelsResponse(_message.Message):
     def __init__(self, models: _Optional[_Iterable[_Union[ModelInfo, _Mapping]]] = ...) -> None: ...
 
 class ModelInfo(_message.Message):
-    __slots__ = ["embedding_dimensions", "execution_provider", "kind", "kv_cache_slot_tokens", "kv_cache_slots", "kv_cache_usage", "max_batch_size", "max_context_tokens", "name", "running_requests", "state", "state_reason", "tokenizer", "waiting_requests"]
+    __slots__ = ["embedding_dimensions", "execution_provider", "kind", "kv_cache_slot_tokens", "kv_cache_slots", "kv_cache_usage", "max_batch_size", "max_context_tokens", "name", "passage_prefix", "query_prefix", "running_requests", "state", "state_reason", "tokenizer", "waiting_requests"]
     EMBEDDING_DIMENSIONS_FIELD_NUMBER: _ClassVar[int]
     EXECUTION_PROVIDER_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
@@ -207,6 +219,8 @@ class ModelInfo(_message.Message):
     MAX_BATCH_SIZE_FIELD_NUMBER: _ClassVar[int]
     MAX_CONTEXT_TOKENS_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
+    PASSAGE_PREFIX_FIELD_NUMBER: _ClassVar[int]
+    QUERY_PREFIX_FIELD_NUMBER: _ClassVar[int]
     RUNNING_REQUESTS_FIELD_NUMBER: _ClassVar[int]
     STATE_FIELD_NUMBER: _ClassVar[int]
     STATE_REASON_FIELD_NUMBER: _ClassVar[int]
@@ -221,12 +235,14 @@ class ModelInfo(_message.Message):
     max_batch_size: int
     max_context_tokens: int
     name: str
+    passage_prefix: str
+    query_prefix: str
     running_requests: int
     state: ModelState
     state_reason: str
     tokenizer: str
     waiting_requests: int
-    def __init__(self, name: _Optional[str] = ..., kind: _Optional[_Union[ModelKind, str]] = ..., tokenizer: _Optional[str] = ..., max_context_tokens: _Optional[int] = ..., embedding_dimensions: _Optional[int] = ..., state: _Optional[_Union[ModelState, str]] = ..., state_reason: _Optional[str] = ..., execution_provider: _Optional[str] = ..., max_batch_size: _Optional[int] = ..., kv_cache_slots: _Optional[int] = ..., running_requests: _Optional[int] = ..., waiting_requests: _Optional[int] = ..., kv_cache_usage: _Optional[float] = ..., kv_cache_slot_tokens: _Optional[int] = ...) -> None: ...
+    def __init__(self, name: _Optional[str] = ..., kind: _Optional[_Union[ModelKind, str]] = ..., tokenizer: _Optional[str] = ..., max_context_tokens: _Optional[int] = ..., embedding_dimensions: _Optional[int] = ..., state: _Optional[_Union[ModelState, str]] = ..., state_reason: _Optional[str] = ..., execution_provider: _Optional[str] = ..., max_batch_size: _Optional[int] = ..., kv_cache_slots: _Optional[int] = ..., running_requests: _Optional[int] = ..., waiting_requests: _Optional[int] = ..., kv_cache_usage: _Optional[float] = ..., kv_cache_slot_tokens: _Optional[int] = ..., query_prefix: _Optional[str] = ..., passage_prefix: _Optional[str] = ...) -> None: ...
 
 class Timings(_message.Message):
     __slots__ = ["queue_ms", "time_to_first_token_ms", "total_ms"]
@@ -271,4 +287,10 @@ class ModelState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []
 
 class FinishReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
+
+class Script(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
+
+class EmbedInputType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []

@@ -7,6 +7,9 @@ from google.protobuf import message as _message
 from typing import ClassVar as _ClassVar, Iterable as _Iterable, Mapping as _Mapping, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
+SCRIPT_CYRILLIC: Script
+SCRIPT_LATIN: Script
+SCRIPT_UNSPECIFIED: Script
 TOKENIZER_KIND_BPE: TokenizerKind
 TOKENIZER_KIND_SENTENCEPIECE: TokenizerKind
 TOKENIZER_KIND_TIKTOKEN: TokenizerKind
@@ -41,15 +44,31 @@ class ChatMessage(_message.Message):
     role: str
     def __init__(self, role: _Optional[str] = ..., content: _Optional[str] = ...) -> None: ...
 
+class ConvertScriptRequest(_message.Message):
+    __slots__ = ["target", "texts"]
+    TARGET_FIELD_NUMBER: _ClassVar[int]
+    TEXTS_FIELD_NUMBER: _ClassVar[int]
+    target: Script
+    texts: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, texts: _Optional[_Iterable[str]] = ..., target: _Optional[_Union[Script, str]] = ...) -> None: ...
+
+class ConvertScriptResponse(_message.Message):
+    __slots__ = ["texts"]
+    TEXTS_FIELD_NUMBER: _ClassVar[int]
+    texts: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, texts: _Optional[_Iterable[str]] = ...) -> None: ...
+
 class CountTokensRequest(_message.Message):
-    __slots__ = ["add_special_tokens", "texts", "tokenizer"]
+    __slots__ = ["add_special_tokens", "input_script", "texts", "tokenizer"]
     ADD_SPECIAL_TOKENS_FIELD_NUMBER: _ClassVar[int]
+    INPUT_SCRIPT_FIELD_NUMBER: _ClassVar[int]
     TEXTS_FIELD_NUMBER: _ClassVar[int]
     TOKENIZER_FIELD_NUMBER: _ClassVar[int]
     add_special_tokens: bool
+    input_script: Script
     texts: _containers.RepeatedScalarFieldContainer[str]
     tokenizer: str
-    def __init__(self, tokenizer: _Optional[str] = ..., texts: _Optional[_Iterable[str]] = ..., add_special_tokens: bool = ...) -> None: ...
+    def __init__(self, tokenizer: _Optional[str] = ..., texts: _Optional[_Iterable[str]] = ..., add_special_tokens: bool = ..., input_script: _Optional[_Union[Script, str]] = ...) -> None: ...
 
 class CountTokensResponse(_message.Message):
     __slots__ = ["counts"]
@@ -136,9 +155,10 @@ class SpecialToken(_message.Message):
     def __init__(self, content: _Optional[str] = ..., id: _Optional[int] = ...) -> None: ...
 
 class TokenizeRequest(_message.Message):
-    __slots__ = ["add_special_tokens", "allow_special_tokens", "max_tokens", "request_id", "return_offsets", "texts", "tokenizer"]
+    __slots__ = ["add_special_tokens", "allow_special_tokens", "input_script", "max_tokens", "request_id", "return_offsets", "texts", "tokenizer"]
     ADD_SPECIAL_TOKENS_FIELD_NUMBER: _ClassVar[int]
     ALLOW_SPECIAL_TOKENS_FIELD_NUMBER: _ClassVar[int]
+    INPUT_SCRIPT_FIELD_NUMBER: _ClassVar[int]
     MAX_TOKENS_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     RETURN_OFFSETS_FIELD_NUMBER: _ClassVar[int]
@@ -146,12 +166,13 @@ class TokenizeRequest(_message.Message):
     TOKENIZER_FIELD_NUMBER: _ClassVar[int]
     add_special_tokens: bool
     allow_special_tokens: bool
+    input_script: Script
     max_tokens: int
     request_id: str
     return_offsets: bool
     texts: _containers.RepeatedScalarFieldContainer[str]
     tokenizer: str
-    def __init__(self, tokenizer: _Optional[str] = ..., texts: _Optional[_Iterable[str]] = ..., add_special_tokens: bool = ..., return_offsets: bool = ..., max_tokens: _Optional[int] = ..., request_id: _Optional[str] = ..., allow_special_tokens: bool = ...) -> None: ...
+    def __init__(self, tokenizer: _Optional[str] = ..., texts: _Optional[_Iterable[str]] = ..., add_special_tokens: bool = ..., return_offsets: bool = ..., max_tokens: _Optional[int] = ..., request_id: _Optional[str] = ..., allow_special_tokens: bool = ..., input_script: _Optional[_Union[Script, str]] = ...) -> None: ...
 
 class TokenizeResponse(_message.Message):
     __slots__ = ["error", "request_id", "results"]
@@ -194,6 +215,9 @@ class TokenizerInfo(_message.Message):
     special_tokens: _containers.RepeatedCompositeFieldContainer[SpecialToken]
     vocab_size: int
     def __init__(self, name: _Optional[str] = ..., kind: _Optional[_Union[TokenizerKind, str]] = ..., vocab_size: _Optional[int] = ..., special_tokens: _Optional[_Iterable[_Union[SpecialToken, _Mapping]]] = ..., max_tokens: _Optional[int] = ..., bos_token_id: _Optional[int] = ..., eos_token_ids: _Optional[_Iterable[int]] = ..., pad_token_id: _Optional[int] = ..., chat_template: _Optional[str] = ...) -> None: ...
+
+class Script(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
 
 class TokenizerKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []

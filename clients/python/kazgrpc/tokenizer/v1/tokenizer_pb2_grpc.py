@@ -50,6 +50,11 @@ class TokenizerServiceStub(object):
                 request_serializer=kazgrpc_dot_tokenizer_dot_v1_dot_tokenizer__pb2.ApplyChatTemplateRequest.SerializeToString,
                 response_deserializer=kazgrpc_dot_tokenizer_dot_v1_dot_tokenizer__pb2.ApplyChatTemplateResponse.FromString,
                 )
+        self.ConvertScript = channel.unary_unary(
+                '/kazgrpc.tokenizer.v1.TokenizerService/ConvertScript',
+                request_serializer=kazgrpc_dot_tokenizer_dot_v1_dot_tokenizer__pb2.ConvertScriptRequest.SerializeToString,
+                response_deserializer=kazgrpc_dot_tokenizer_dot_v1_dot_tokenizer__pb2.ConvertScriptResponse.FromString,
+                )
 
 
 class TokenizerServiceServicer(object):
@@ -110,6 +115,15 @@ class TokenizerServiceServicer(object):
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ConvertScript(self, request, context):
+        """Converts Kazakh texts between the Cyrillic alphabet and the official Latin alphabet of 2021,
+        letter by letter. Needs no tokenizer. Native Kazakh words convert there and back unchanged;
+        the letters of Russian loanwords, Х/Һ and some И/Й do not come back (see the README).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_TokenizerServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -147,6 +161,11 @@ def add_TokenizerServiceServicer_to_server(servicer, server):
                     servicer.ApplyChatTemplate,
                     request_deserializer=kazgrpc_dot_tokenizer_dot_v1_dot_tokenizer__pb2.ApplyChatTemplateRequest.FromString,
                     response_serializer=kazgrpc_dot_tokenizer_dot_v1_dot_tokenizer__pb2.ApplyChatTemplateResponse.SerializeToString,
+            ),
+            'ConvertScript': grpc.unary_unary_rpc_method_handler(
+                    servicer.ConvertScript,
+                    request_deserializer=kazgrpc_dot_tokenizer_dot_v1_dot_tokenizer__pb2.ConvertScriptRequest.FromString,
+                    response_serializer=kazgrpc_dot_tokenizer_dot_v1_dot_tokenizer__pb2.ConvertScriptResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -275,5 +294,22 @@ class TokenizerService(object):
         return grpc.experimental.unary_unary(request, target, '/kazgrpc.tokenizer.v1.TokenizerService/ApplyChatTemplate',
             kazgrpc_dot_tokenizer_dot_v1_dot_tokenizer__pb2.ApplyChatTemplateRequest.SerializeToString,
             kazgrpc_dot_tokenizer_dot_v1_dot_tokenizer__pb2.ApplyChatTemplateResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def ConvertScript(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/kazgrpc.tokenizer.v1.TokenizerService/ConvertScript',
+            kazgrpc_dot_tokenizer_dot_v1_dot_tokenizer__pb2.ConvertScriptRequest.SerializeToString,
+            kazgrpc_dot_tokenizer_dot_v1_dot_tokenizer__pb2.ConvertScriptResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)

@@ -194,6 +194,98 @@ export function finishReasonToJSON(object: FinishReason): string {
   }
 }
 
+/** An alphabet Kazakh is written in (the same values as kazgrpc.tokenizer.v1.Script). */
+export enum Script {
+  /** SCRIPT_UNSPECIFIED - No script named: the text is used as it is. */
+  SCRIPT_UNSPECIFIED = 0,
+  /** SCRIPT_CYRILLIC - The Cyrillic alphabet: the text is used as it is. */
+  SCRIPT_CYRILLIC = 1,
+  /**
+   * SCRIPT_LATIN - The official Latin alphabet of 2021: the whole text is converted to Cyrillic, every Latin
+   * letter included (English words too; c, w and x stay), before anything else is done with it.
+   */
+  SCRIPT_LATIN = 2,
+  UNRECOGNIZED = -1,
+}
+
+export function scriptFromJSON(object: any): Script {
+  switch (object) {
+    case 0:
+    case "SCRIPT_UNSPECIFIED":
+      return Script.SCRIPT_UNSPECIFIED;
+    case 1:
+    case "SCRIPT_CYRILLIC":
+      return Script.SCRIPT_CYRILLIC;
+    case 2:
+    case "SCRIPT_LATIN":
+      return Script.SCRIPT_LATIN;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return Script.UNRECOGNIZED;
+  }
+}
+
+export function scriptToJSON(object: Script): string {
+  switch (object) {
+    case Script.SCRIPT_UNSPECIFIED:
+      return "SCRIPT_UNSPECIFIED";
+    case Script.SCRIPT_CYRILLIC:
+      return "SCRIPT_CYRILLIC";
+    case Script.SCRIPT_LATIN:
+      return "SCRIPT_LATIN";
+    case Script.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
+/**
+ * What an Embed input is, for models trained with a prefix on each side of a retrieval pair
+ * (E5: `query: ` and `passage: `).
+ */
+export enum EmbedInputType {
+  /** EMBED_INPUT_TYPE_UNSPECIFIED - No prefix. */
+  EMBED_INPUT_TYPE_UNSPECIFIED = 0,
+  /** EMBED_INPUT_TYPE_QUERY - A search query: the model's `query_prefix` goes before each input. */
+  EMBED_INPUT_TYPE_QUERY = 1,
+  /** EMBED_INPUT_TYPE_PASSAGE - A document to be found: the model's `passage_prefix` goes before each input. */
+  EMBED_INPUT_TYPE_PASSAGE = 2,
+  UNRECOGNIZED = -1,
+}
+
+export function embedInputTypeFromJSON(object: any): EmbedInputType {
+  switch (object) {
+    case 0:
+    case "EMBED_INPUT_TYPE_UNSPECIFIED":
+      return EmbedInputType.EMBED_INPUT_TYPE_UNSPECIFIED;
+    case 1:
+    case "EMBED_INPUT_TYPE_QUERY":
+      return EmbedInputType.EMBED_INPUT_TYPE_QUERY;
+    case 2:
+    case "EMBED_INPUT_TYPE_PASSAGE":
+      return EmbedInputType.EMBED_INPUT_TYPE_PASSAGE;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return EmbedInputType.UNRECOGNIZED;
+  }
+}
+
+export function embedInputTypeToJSON(object: EmbedInputType): string {
+  switch (object) {
+    case EmbedInputType.EMBED_INPUT_TYPE_UNSPECIFIED:
+      return "EMBED_INPUT_TYPE_UNSPECIFIED";
+    case EmbedInputType.EMBED_INPUT_TYPE_QUERY:
+      return "EMBED_INPUT_TYPE_QUERY";
+    case EmbedInputType.EMBED_INPUT_TYPE_PASSAGE:
+      return "EMBED_INPUT_TYPE_PASSAGE";
+    case EmbedInputType.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 /** One model's description. */
 export interface ModelInfo {
   /** The name used in requests (the model directory's name), e.g. `minilm` or `kaz-tiny`. */
@@ -230,6 +322,16 @@ export interface ModelInfo {
    * max_context_tokens when the cache is configured smaller.
    */
   kvCacheSlotTokens: number;
+  /**
+   * Embedding models: the text put before each input of an Embed request with
+   * EMBED_INPUT_TYPE_QUERY (from the model's kazgrpc.json, e.g. `query: `); empty when none.
+   */
+  queryPrefix: string;
+  /**
+   * Embedding models: the text put before each input with EMBED_INPUT_TYPE_PASSAGE (e.g.
+   * `passage: `); empty when none.
+   */
+  passagePrefix: string;
 }
 
 export interface ListModelsRequest {
@@ -274,6 +376,18 @@ export interface EmbedRequest {
    * at most 128 bytes.
    */
   requestId: string;
+  /**
+   * Which of the model's prefixes goes before each input (ModelInfo.query_prefix or
+   * passage_prefix); the prefix's tokens count in `usage`. Default EMBED_INPUT_TYPE_UNSPECIFIED:
+   * none. A model without that prefix embeds the inputs as they are.
+   */
+  inputType: EmbedInputType;
+  /**
+   * The script the inputs are written in: SCRIPT_LATIN converts them to Cyrillic (before the
+   * prefix is put in front), so that Latin-script Kazakh reaches a Cyrillic-trained model as
+   * Cyrillic. Default SCRIPT_UNSPECIFIED: as they are.
+   */
+  inputScript: Script;
 }
 
 /** One input's vector. */
@@ -387,6 +501,13 @@ export interface GenerateRequest {
   requestId: string;
   /** Scheduling priority: 1 is the highest level; 0, the default, means the model's default level. */
   priority: number;
+  /**
+   * The script of `prompt` or of the messages' contents: SCRIPT_LATIN converts them to Cyrillic
+   * before the chat template and the tokenizer see them (roles, `token_ids` and `stop` are left
+   * as they are; the output is in whatever script the model writes). Default SCRIPT_UNSPECIFIED:
+   * as they are.
+   */
+  inputScript: Script;
 }
 
 /** One message of a conversation. */
@@ -495,6 +616,8 @@ function createBaseModelInfo(): ModelInfo {
     waitingRequests: 0,
     kvCacheUsage: 0,
     kvCacheSlotTokens: 0,
+    queryPrefix: "",
+    passagePrefix: "",
   };
 }
 
@@ -541,6 +664,12 @@ export const ModelInfo: MessageFns<ModelInfo> = {
     }
     if (message.kvCacheSlotTokens !== 0) {
       writer.uint32(112).uint32(message.kvCacheSlotTokens);
+    }
+    if (message.queryPrefix !== "") {
+      writer.uint32(122).string(message.queryPrefix);
+    }
+    if (message.passagePrefix !== "") {
+      writer.uint32(130).string(message.passagePrefix);
     }
     return writer;
   },
@@ -670,6 +799,22 @@ export const ModelInfo: MessageFns<ModelInfo> = {
             message.kvCacheSlotTokens = reader.uint32();
             continue;
           }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.queryPrefix = reader.string();
+            continue;
+          }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.passagePrefix = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -738,6 +883,16 @@ export const ModelInfo: MessageFns<ModelInfo> = {
         : isSet(object.kv_cache_slot_tokens)
         ? globalThis.Number(object.kv_cache_slot_tokens)
         : 0,
+      queryPrefix: isSet(object.queryPrefix)
+        ? globalThis.String(object.queryPrefix)
+        : isSet(object.query_prefix)
+        ? globalThis.String(object.query_prefix)
+        : "",
+      passagePrefix: isSet(object.passagePrefix)
+        ? globalThis.String(object.passagePrefix)
+        : isSet(object.passage_prefix)
+        ? globalThis.String(object.passage_prefix)
+        : "",
     };
   },
 
@@ -785,6 +940,12 @@ export const ModelInfo: MessageFns<ModelInfo> = {
     if (message.kvCacheSlotTokens !== 0) {
       obj.kvCacheSlotTokens = Math.round(message.kvCacheSlotTokens);
     }
+    if (message.queryPrefix !== "") {
+      obj.queryPrefix = message.queryPrefix;
+    }
+    if (message.passagePrefix !== "") {
+      obj.passagePrefix = message.passagePrefix;
+    }
     return obj;
   },
 
@@ -807,6 +968,8 @@ export const ModelInfo: MessageFns<ModelInfo> = {
     message.waitingRequests = object.waitingRequests ?? 0;
     message.kvCacheUsage = object.kvCacheUsage ?? 0;
     message.kvCacheSlotTokens = object.kvCacheSlotTokens ?? 0;
+    message.queryPrefix = object.queryPrefix ?? "";
+    message.passagePrefix = object.passagePrefix ?? "";
     return message;
   },
 };
@@ -1093,7 +1256,16 @@ export const Usage: MessageFns<Usage> = {
 };
 
 function createBaseEmbedRequest(): EmbedRequest {
-  return { model: "", inputs: [], normalize: undefined, truncate: false, priority: 0, requestId: "" };
+  return {
+    model: "",
+    inputs: [],
+    normalize: undefined,
+    truncate: false,
+    priority: 0,
+    requestId: "",
+    inputType: 0,
+    inputScript: 0,
+  };
 }
 
 export const EmbedRequest: MessageFns<EmbedRequest> = {
@@ -1115,6 +1287,12 @@ export const EmbedRequest: MessageFns<EmbedRequest> = {
     }
     if (message.requestId !== "") {
       writer.uint32(50).string(message.requestId);
+    }
+    if (message.inputType !== 0) {
+      writer.uint32(56).int32(message.inputType);
+    }
+    if (message.inputScript !== 0) {
+      writer.uint32(64).int32(message.inputScript);
     }
     return writer;
   },
@@ -1180,6 +1358,22 @@ export const EmbedRequest: MessageFns<EmbedRequest> = {
             message.requestId = reader.string();
             continue;
           }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.inputType = reader.int32() as any;
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.inputScript = reader.int32() as any;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1204,6 +1398,16 @@ export const EmbedRequest: MessageFns<EmbedRequest> = {
         : isSet(object.request_id)
         ? globalThis.String(object.request_id)
         : "",
+      inputType: isSet(object.inputType)
+        ? embedInputTypeFromJSON(object.inputType)
+        : isSet(object.input_type)
+        ? embedInputTypeFromJSON(object.input_type)
+        : 0,
+      inputScript: isSet(object.inputScript)
+        ? scriptFromJSON(object.inputScript)
+        : isSet(object.input_script)
+        ? scriptFromJSON(object.input_script)
+        : 0,
     };
   },
 
@@ -1227,6 +1431,12 @@ export const EmbedRequest: MessageFns<EmbedRequest> = {
     if (message.requestId !== "") {
       obj.requestId = message.requestId;
     }
+    if (message.inputType !== 0) {
+      obj.inputType = embedInputTypeToJSON(message.inputType);
+    }
+    if (message.inputScript !== 0) {
+      obj.inputScript = scriptToJSON(message.inputScript);
+    }
     return obj;
   },
 
@@ -1241,6 +1451,8 @@ export const EmbedRequest: MessageFns<EmbedRequest> = {
     message.truncate = object.truncate ?? false;
     message.priority = object.priority ?? 0;
     message.requestId = object.requestId ?? "";
+    message.inputType = object.inputType ?? 0;
+    message.inputScript = object.inputScript ?? 0;
     return message;
   },
 };
@@ -1945,7 +2157,16 @@ export const GenerationParameters_LogitBiasEntry: MessageFns<GenerationParameter
 };
 
 function createBaseGenerateRequest(): GenerateRequest {
-  return { model: "", prompt: "", messages: [], tokenIds: [], parameters: undefined, requestId: "", priority: 0 };
+  return {
+    model: "",
+    prompt: "",
+    messages: [],
+    tokenIds: [],
+    parameters: undefined,
+    requestId: "",
+    priority: 0,
+    inputScript: 0,
+  };
 }
 
 export const GenerateRequest: MessageFns<GenerateRequest> = {
@@ -1974,6 +2195,9 @@ export const GenerateRequest: MessageFns<GenerateRequest> = {
     }
     if (message.priority !== 0) {
       writer.uint32(56).uint32(message.priority);
+    }
+    if (message.inputScript !== 0) {
+      writer.uint32(64).int32(message.inputScript);
     }
     return writer;
   },
@@ -2057,6 +2281,14 @@ export const GenerateRequest: MessageFns<GenerateRequest> = {
             message.priority = reader.uint32();
             continue;
           }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.inputScript = reader.int32() as any;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2088,6 +2320,11 @@ export const GenerateRequest: MessageFns<GenerateRequest> = {
         ? globalThis.String(object.request_id)
         : "",
       priority: isSet(object.priority) ? globalThis.Number(object.priority) : 0,
+      inputScript: isSet(object.inputScript)
+        ? scriptFromJSON(object.inputScript)
+        : isSet(object.input_script)
+        ? scriptFromJSON(object.input_script)
+        : 0,
     };
   },
 
@@ -2114,6 +2351,9 @@ export const GenerateRequest: MessageFns<GenerateRequest> = {
     if (message.priority !== 0) {
       obj.priority = Math.round(message.priority);
     }
+    if (message.inputScript !== 0) {
+      obj.inputScript = scriptToJSON(message.inputScript);
+    }
     return obj;
   },
 
@@ -2131,6 +2371,7 @@ export const GenerateRequest: MessageFns<GenerateRequest> = {
       : undefined;
     message.requestId = object.requestId ?? "";
     message.priority = object.priority ?? 0;
+    message.inputScript = object.inputScript ?? 0;
     return message;
   },
 };

@@ -43,6 +43,56 @@ export const protobufFileName = "kazgrpc/tokenizer/v1/tokenizer.proto";
  * - Limits named below are the service defaults; operators may change them (see the README).
  */
 
+/** An alphabet Kazakh is written in. */
+export enum Script {
+  /** SCRIPT_UNSPECIFIED - No script named. On an `input_script` field: the text is used as it is. */
+  SCRIPT_UNSPECIFIED = 0,
+  /**
+   * SCRIPT_CYRILLIC - The Cyrillic alphabet (42 letters), in which most Kazakh text and most models' training text
+   * are written. On an `input_script` field: the text is used as it is.
+   */
+  SCRIPT_CYRILLIC = 1,
+  /**
+   * SCRIPT_LATIN - The official Latin alphabet of January 2021 (31 letters: A Ä B D E F G Ğ H I İ J K L M N Ñ O Ö
+   * P Q R S Ş T U Ū Ü V Y Z). On an `input_script` field: the whole text is converted to Cyrillic
+   * before it is tokenized, every Latin letter included (English words too; c, w and x stay).
+   */
+  SCRIPT_LATIN = 2,
+  UNRECOGNIZED = -1,
+}
+
+export function scriptFromJSON(object: any): Script {
+  switch (object) {
+    case 0:
+    case "SCRIPT_UNSPECIFIED":
+      return Script.SCRIPT_UNSPECIFIED;
+    case 1:
+    case "SCRIPT_CYRILLIC":
+      return Script.SCRIPT_CYRILLIC;
+    case 2:
+    case "SCRIPT_LATIN":
+      return Script.SCRIPT_LATIN;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return Script.UNRECOGNIZED;
+  }
+}
+
+export function scriptToJSON(object: Script): string {
+  switch (object) {
+    case Script.SCRIPT_UNSPECIFIED:
+      return "SCRIPT_UNSPECIFIED";
+    case Script.SCRIPT_CYRILLIC:
+      return "SCRIPT_CYRILLIC";
+    case Script.SCRIPT_LATIN:
+      return "SCRIPT_LATIN";
+    case Script.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 /** The algorithm family of a tokenizer. */
 export enum TokenizerKind {
   /** TOKENIZER_KIND_UNSPECIFIED - Never sent by the service. */
@@ -190,6 +240,13 @@ export interface TokenizeRequest {
    * callers that build prompts themselves should set it.
    */
   allowSpecialTokens: boolean;
+  /**
+   * The script the texts are written in. SCRIPT_LATIN converts them to Cyrillic before encoding
+   * (for Cyrillic-trained tokenizers); offsets still refer to the texts as sent. Cannot be combined
+   * with `allow_special_tokens` (a special token's spelling would be converted too). Default
+   * SCRIPT_UNSPECIFIED: the texts are encoded as they are.
+   */
+  inputScript: Script;
 }
 
 /** The encoding of one text. */
@@ -224,6 +281,11 @@ export interface CountTokensRequest {
   texts: string[];
   /** Count the framing tokens too. Default false. */
   addSpecialTokens: boolean;
+  /**
+   * The script the texts are written in, as TokenizeRequest.input_script: SCRIPT_LATIN counts the
+   * tokens of their Cyrillic spelling.
+   */
+  inputScript: Script;
 }
 
 export interface CountTokensResponse {
@@ -327,6 +389,21 @@ export interface ApplyChatTemplateResponse {
   text: string;
   /** The rendered prompt's ids: template tokens as control tokens, message contents as plain text. */
   ids: number[];
+}
+
+export interface ConvertScriptRequest {
+  /** Texts to convert; same limits as TokenizeRequest.texts. */
+  texts: string[];
+  /**
+   * The script to convert to: SCRIPT_CYRILLIC or SCRIPT_LATIN. Required. Letters already in it,
+   * digits, punctuation and other scripts stay as they are.
+   */
+  target: Script;
+}
+
+export interface ConvertScriptResponse {
+  /** The converted texts, in request order. */
+  texts: string[];
 }
 
 function createBaseSpecialToken(): SpecialToken {
@@ -880,6 +957,7 @@ function createBaseTokenizeRequest(): TokenizeRequest {
     maxTokens: 0,
     requestId: "",
     allowSpecialTokens: false,
+    inputScript: 0,
   };
 }
 
@@ -905,6 +983,9 @@ export const TokenizeRequest: MessageFns<TokenizeRequest> = {
     }
     if (message.allowSpecialTokens !== false) {
       writer.uint32(56).bool(message.allowSpecialTokens);
+    }
+    if (message.inputScript !== 0) {
+      writer.uint32(64).int32(message.inputScript);
     }
     return writer;
   },
@@ -978,6 +1059,14 @@ export const TokenizeRequest: MessageFns<TokenizeRequest> = {
             message.allowSpecialTokens = reader.bool();
             continue;
           }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.inputScript = reader.int32() as any;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1019,6 +1108,11 @@ export const TokenizeRequest: MessageFns<TokenizeRequest> = {
         : isSet(object.allow_special_tokens)
         ? globalThis.Boolean(object.allow_special_tokens)
         : false,
+      inputScript: isSet(object.inputScript)
+        ? scriptFromJSON(object.inputScript)
+        : isSet(object.input_script)
+        ? scriptFromJSON(object.input_script)
+        : 0,
     };
   },
 
@@ -1045,6 +1139,9 @@ export const TokenizeRequest: MessageFns<TokenizeRequest> = {
     if (message.allowSpecialTokens !== false) {
       obj.allowSpecialTokens = message.allowSpecialTokens;
     }
+    if (message.inputScript !== 0) {
+      obj.inputScript = scriptToJSON(message.inputScript);
+    }
     return obj;
   },
 
@@ -1060,6 +1157,7 @@ export const TokenizeRequest: MessageFns<TokenizeRequest> = {
     message.maxTokens = object.maxTokens ?? 0;
     message.requestId = object.requestId ?? "";
     message.allowSpecialTokens = object.allowSpecialTokens ?? false;
+    message.inputScript = object.inputScript ?? 0;
     return message;
   },
 };
@@ -1289,7 +1387,7 @@ export const TokenizeResponse: MessageFns<TokenizeResponse> = {
 };
 
 function createBaseCountTokensRequest(): CountTokensRequest {
-  return { tokenizer: "", texts: [], addSpecialTokens: false };
+  return { tokenizer: "", texts: [], addSpecialTokens: false, inputScript: 0 };
 }
 
 export const CountTokensRequest: MessageFns<CountTokensRequest> = {
@@ -1302,6 +1400,9 @@ export const CountTokensRequest: MessageFns<CountTokensRequest> = {
     }
     if (message.addSpecialTokens !== false) {
       writer.uint32(24).bool(message.addSpecialTokens);
+    }
+    if (message.inputScript !== 0) {
+      writer.uint32(32).int32(message.inputScript);
     }
     return writer;
   },
@@ -1343,6 +1444,14 @@ export const CountTokensRequest: MessageFns<CountTokensRequest> = {
             message.addSpecialTokens = reader.bool();
             continue;
           }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.inputScript = reader.int32() as any;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1364,6 +1473,11 @@ export const CountTokensRequest: MessageFns<CountTokensRequest> = {
         : isSet(object.add_special_tokens)
         ? globalThis.Boolean(object.add_special_tokens)
         : false,
+      inputScript: isSet(object.inputScript)
+        ? scriptFromJSON(object.inputScript)
+        : isSet(object.input_script)
+        ? scriptFromJSON(object.input_script)
+        : 0,
     };
   },
 
@@ -1378,6 +1492,9 @@ export const CountTokensRequest: MessageFns<CountTokensRequest> = {
     if (message.addSpecialTokens !== false) {
       obj.addSpecialTokens = message.addSpecialTokens;
     }
+    if (message.inputScript !== 0) {
+      obj.inputScript = scriptToJSON(message.inputScript);
+    }
     return obj;
   },
 
@@ -1389,6 +1506,7 @@ export const CountTokensRequest: MessageFns<CountTokensRequest> = {
     message.tokenizer = object.tokenizer ?? "";
     message.texts = object.texts?.map((e) => e) || [];
     message.addSpecialTokens = object.addSpecialTokens ?? false;
+    message.inputScript = object.inputScript ?? 0;
     return message;
   },
 };
@@ -2348,6 +2466,158 @@ export const ApplyChatTemplateResponse: MessageFns<ApplyChatTemplateResponse> = 
   },
 };
 
+function createBaseConvertScriptRequest(): ConvertScriptRequest {
+  return { texts: [], target: 0 };
+}
+
+export const ConvertScriptRequest: MessageFns<ConvertScriptRequest> = {
+  encode(message: ConvertScriptRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.texts) {
+      writer.uint32(10).string(v!);
+    }
+    if (message.target !== 0) {
+      writer.uint32(16).int32(message.target);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ConvertScriptRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseConvertScriptRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.texts.push(reader.string());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.target = reader.int32() as any;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ConvertScriptRequest {
+    return {
+      texts: globalThis.Array.isArray(object?.texts) ? object.texts.map((e: any) => globalThis.String(e)) : [],
+      target: isSet(object.target) ? scriptFromJSON(object.target) : 0,
+    };
+  },
+
+  toJSON(message: ConvertScriptRequest): unknown {
+    const obj: any = {};
+    if (message.texts?.length) {
+      obj.texts = message.texts;
+    }
+    if (message.target !== 0) {
+      obj.target = scriptToJSON(message.target);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ConvertScriptRequest>, I>>(base?: I): ConvertScriptRequest {
+    return ConvertScriptRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ConvertScriptRequest>, I>>(object: I): ConvertScriptRequest {
+    const message = createBaseConvertScriptRequest();
+    message.texts = object.texts?.map((e) => e) || [];
+    message.target = object.target ?? 0;
+    return message;
+  },
+};
+
+function createBaseConvertScriptResponse(): ConvertScriptResponse {
+  return { texts: [] };
+}
+
+export const ConvertScriptResponse: MessageFns<ConvertScriptResponse> = {
+  encode(message: ConvertScriptResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.texts) {
+      writer.uint32(10).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ConvertScriptResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseConvertScriptResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.texts.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ConvertScriptResponse {
+    return { texts: globalThis.Array.isArray(object?.texts) ? object.texts.map((e: any) => globalThis.String(e)) : [] };
+  },
+
+  toJSON(message: ConvertScriptResponse): unknown {
+    const obj: any = {};
+    if (message.texts?.length) {
+      obj.texts = message.texts;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ConvertScriptResponse>, I>>(base?: I): ConvertScriptResponse {
+    return ConvertScriptResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ConvertScriptResponse>, I>>(object: I): ConvertScriptResponse {
+    const message = createBaseConvertScriptResponse();
+    message.texts = object.texts?.map((e) => e) || [];
+    return message;
+  },
+};
+
 /** Text <-> token conversion for every model that KazGrpc serves. */
 export type TokenizerServiceService = typeof TokenizerServiceService;
 export const TokenizerServiceService = {
@@ -2436,6 +2706,21 @@ export const TokenizerServiceService = {
       Buffer.from(ApplyChatTemplateResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ApplyChatTemplateResponse => ApplyChatTemplateResponse.decode(value),
   },
+  /**
+   * Converts Kazakh texts between the Cyrillic alphabet and the official Latin alphabet of 2021,
+   * letter by letter. Needs no tokenizer. Native Kazakh words convert there and back unchanged;
+   * the letters of Russian loanwords, Х/Һ and some И/Й do not come back (see the README).
+   */
+  convertScript: {
+    path: "/kazgrpc.tokenizer.v1.TokenizerService/ConvertScript" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ConvertScriptRequest): Buffer => Buffer.from(ConvertScriptRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ConvertScriptRequest => ConvertScriptRequest.decode(value),
+    responseSerialize: (value: ConvertScriptResponse): Buffer =>
+      Buffer.from(ConvertScriptResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ConvertScriptResponse => ConvertScriptResponse.decode(value),
+  },
 } as const;
 
 export interface TokenizerServiceServer extends UntypedServiceImplementation {
@@ -2462,6 +2747,12 @@ export interface TokenizerServiceServer extends UntypedServiceImplementation {
   detokenizeStream: handleBidiStreamingCall<DetokenizeStreamRequest, DetokenizeStreamResponse>;
   /** Renders chat messages with the chat template of a tokenizer or model, and tokenizes the result. */
   applyChatTemplate: handleUnaryCall<ApplyChatTemplateRequest, ApplyChatTemplateResponse>;
+  /**
+   * Converts Kazakh texts between the Cyrillic alphabet and the official Latin alphabet of 2021,
+   * letter by letter. Needs no tokenizer. Native Kazakh words convert there and back unchanged;
+   * the letters of Russian loanwords, Х/Һ and some И/Й do not come back (see the README).
+   */
+  convertScript: handleUnaryCall<ConvertScriptRequest, ConvertScriptResponse>;
 }
 
 export interface TokenizerServiceClient extends Client {
@@ -2569,6 +2860,26 @@ export interface TokenizerServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ApplyChatTemplateResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Converts Kazakh texts between the Cyrillic alphabet and the official Latin alphabet of 2021,
+   * letter by letter. Needs no tokenizer. Native Kazakh words convert there and back unchanged;
+   * the letters of Russian loanwords, Х/Һ and some И/Й do not come back (see the README).
+   */
+  convertScript(
+    request: ConvertScriptRequest,
+    callback: (error: ServiceError | null, response: ConvertScriptResponse) => void,
+  ): ClientUnaryCall;
+  convertScript(
+    request: ConvertScriptRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ConvertScriptResponse) => void,
+  ): ClientUnaryCall;
+  convertScript(
+    request: ConvertScriptRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ConvertScriptResponse) => void,
   ): ClientUnaryCall;
 }
 
