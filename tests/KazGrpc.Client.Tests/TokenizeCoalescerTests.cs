@@ -64,9 +64,9 @@ public sealed class TokenizeCoalescerTests(TokenizerServiceFixture fixture)
     [Fact]
     public void AskSame_TokenizeRequestFields_AreTheOnesItKnows()
     {
-        // Merging compares every field but texts and request_id; a new field must join that comparison (TokenizeCoalescer.AskSame).
+        // Merging compares every field but texts, request_id and traceparent; a new field must join that comparison (TokenizeCoalescer.AskSame).
         Assert.Equal(
-            ["tokenizer", "texts", "add_special_tokens", "return_offsets", "max_tokens", "request_id", "allow_special_tokens"],
+            ["tokenizer", "texts", "add_special_tokens", "return_offsets", "max_tokens", "request_id", "allow_special_tokens", "traceparent"],
             TokenizeRequest.Descriptor.Fields.InFieldNumberOrder().Select(f => f.Name));
     }
 
