@@ -190,6 +190,14 @@ export interface TokenizeRequest {
    * callers that build prompts themselves should set it.
    */
   allowSpecialTokens: boolean;
+  /**
+   * W3C trace context (`traceparent` header format, e.g. `00-<trace id>-<span id>-01`) of the
+   * caller's span for this request, so that the tokenizer's work joins the caller's trace. Read on
+   * TokenizeStream, whose headers belong to the long-lived stream rather than to any one request;
+   * a unary Tokenize takes its context from its own `traceparent` header. Optional; a value that
+   * does not parse is ignored.
+   */
+  traceparent: string;
 }
 
 /** The encoding of one text. */
@@ -268,6 +276,12 @@ export interface DetokenizeStreamRequest {
   finish: boolean;
   /** Leave control tokens out of the text. Fixed by the sequence's first request. */
   skipSpecialTokens: boolean;
+  /**
+   * W3C trace context (`traceparent` header format) of the caller's span for this sequence, read
+   * from the sequence's first request (later ones may leave it empty), so that its decoding joins
+   * the caller's trace as one span per sequence. Optional; a value that does not parse is ignored.
+   */
+  traceparent: string;
 }
 
 export interface DetokenizeStreamResponse {
@@ -880,6 +894,7 @@ function createBaseTokenizeRequest(): TokenizeRequest {
     maxTokens: 0,
     requestId: "",
     allowSpecialTokens: false,
+    traceparent: "",
   };
 }
 
@@ -905,6 +920,9 @@ export const TokenizeRequest: MessageFns<TokenizeRequest> = {
     }
     if (message.allowSpecialTokens !== false) {
       writer.uint32(56).bool(message.allowSpecialTokens);
+    }
+    if (message.traceparent !== "") {
+      writer.uint32(122).string(message.traceparent);
     }
     return writer;
   },
@@ -978,6 +996,14 @@ export const TokenizeRequest: MessageFns<TokenizeRequest> = {
             message.allowSpecialTokens = reader.bool();
             continue;
           }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.traceparent = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1019,6 +1045,7 @@ export const TokenizeRequest: MessageFns<TokenizeRequest> = {
         : isSet(object.allow_special_tokens)
         ? globalThis.Boolean(object.allow_special_tokens)
         : false,
+      traceparent: isSet(object.traceparent) ? globalThis.String(object.traceparent) : "",
     };
   },
 
@@ -1045,6 +1072,9 @@ export const TokenizeRequest: MessageFns<TokenizeRequest> = {
     if (message.allowSpecialTokens !== false) {
       obj.allowSpecialTokens = message.allowSpecialTokens;
     }
+    if (message.traceparent !== "") {
+      obj.traceparent = message.traceparent;
+    }
     return obj;
   },
 
@@ -1060,6 +1090,7 @@ export const TokenizeRequest: MessageFns<TokenizeRequest> = {
     message.maxTokens = object.maxTokens ?? 0;
     message.requestId = object.requestId ?? "";
     message.allowSpecialTokens = object.allowSpecialTokens ?? false;
+    message.traceparent = object.traceparent ?? "";
     return message;
   },
 };
@@ -1663,7 +1694,7 @@ export const DetokenizeResponse: MessageFns<DetokenizeResponse> = {
 };
 
 function createBaseDetokenizeStreamRequest(): DetokenizeStreamRequest {
-  return { tokenizer: "", sequenceId: "", ids: [], finish: false, skipSpecialTokens: false };
+  return { tokenizer: "", sequenceId: "", ids: [], finish: false, skipSpecialTokens: false, traceparent: "" };
 }
 
 export const DetokenizeStreamRequest: MessageFns<DetokenizeStreamRequest> = {
@@ -1686,6 +1717,9 @@ export const DetokenizeStreamRequest: MessageFns<DetokenizeStreamRequest> = {
     }
     if (message.skipSpecialTokens !== false) {
       writer.uint32(40).bool(message.skipSpecialTokens);
+    }
+    if (message.traceparent !== "") {
+      writer.uint32(122).string(message.traceparent);
     }
     return writer;
   },
@@ -1753,6 +1787,14 @@ export const DetokenizeStreamRequest: MessageFns<DetokenizeStreamRequest> = {
             message.skipSpecialTokens = reader.bool();
             continue;
           }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.traceparent = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1780,6 +1822,7 @@ export const DetokenizeStreamRequest: MessageFns<DetokenizeStreamRequest> = {
         : isSet(object.skip_special_tokens)
         ? globalThis.Boolean(object.skip_special_tokens)
         : false,
+      traceparent: isSet(object.traceparent) ? globalThis.String(object.traceparent) : "",
     };
   },
 
@@ -1800,6 +1843,9 @@ export const DetokenizeStreamRequest: MessageFns<DetokenizeStreamRequest> = {
     if (message.skipSpecialTokens !== false) {
       obj.skipSpecialTokens = message.skipSpecialTokens;
     }
+    if (message.traceparent !== "") {
+      obj.traceparent = message.traceparent;
+    }
     return obj;
   },
 
@@ -1813,6 +1859,7 @@ export const DetokenizeStreamRequest: MessageFns<DetokenizeStreamRequest> = {
     message.ids = object.ids?.map((e) => e) || [];
     message.finish = object.finish ?? false;
     message.skipSpecialTokens = object.skipSpecialTokens ?? false;
+    message.traceparent = object.traceparent ?? "";
     return message;
   },
 };
