@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Resources;
@@ -42,10 +43,17 @@ public static class TracingExtensions
             })
             .WithTracing(tracing => tracing
                 .AddSource(ServerTracing.SourceName)
-                // Server spans of calls only: the long-lived streams between the services are
-                // traced per request inside them, and /metrics scrapes are not traced at all.
-                .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = context => !context.Request.Path.StartsWithSegments("/metrics"))
+                // The long-lived streams between the services are traced per request inside them.
+                // Probes and scrapes (health every second from inference-svc, /metrics, reflection)
+                // would each start a trace of their own: not traced.
+                .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = static context => !IsHousekeeping(context.Request.Path))
                 .AddOtlpExporter());
         return builder;
     }
+
+    private static bool IsHousekeeping(PathString path) =>
+        path.StartsWithSegments("/metrics", StringComparison.Ordinal)
+        || path.StartsWithSegments("/grpc.health.v1.Health", StringComparison.Ordinal)
+        || path.StartsWithSegments("/grpc.reflection.v1.ServerReflection", StringComparison.Ordinal)
+        || path.StartsWithSegments("/grpc.reflection.v1alpha.ServerReflection", StringComparison.Ordinal);
 }
