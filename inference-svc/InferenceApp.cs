@@ -32,6 +32,7 @@ public static class InferenceApp
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.AddKazGrpcHosting(new HostAddresses(DefaultGrpcAddress, DefaultHttpAddress, DefaultMetricsAddress), InferenceService.Descriptor.FullName);
+        builder.AddKazGrpcTracing("inference-svc");
         builder.AddTokenizerHop();
         builder.AddModels();
         builder.AddEmbeddings();

@@ -1,3 +1,4 @@
+using KazGrpc.Core;
 using KazGrpc.Hosting;
 using KazGrpc.InferenceSvc.Embeddings;
 using KazGrpc.InferenceSvc.Generation;
@@ -21,6 +22,7 @@ public sealed partial class InferenceRuntime(
     TokenizerHealth tokenizer,
     ReadinessReporter readiness,
     InferenceSignals signals,
+    ServerTracing tracing,
     TimeProvider time,
     ILogger<InferenceRuntime> logger) : BackgroundService
 {
@@ -58,6 +60,9 @@ public sealed partial class InferenceRuntime(
     {
         foreach (var model in registry.Models.Where(m => m.State != ModelState.Ready && m.Runtime is not null))
         {
+            // The warm-up's spans (tokenizer hop, queue, batch, ...) form one trace under this one.
+            using var span = tracing.Source.StartActivity("kazgrpc.warmup");
+            span?.SetTag("kazgrpc.model", model.Name);
             try
             {
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
@@ -79,6 +84,7 @@ public sealed partial class InferenceRuntime(
             {
                 // GetModel and Embed say why until a warm-up passes. A reason is logged once, not on
                 // every retry.
+                span.SetError(ex.GetType().Name);
                 var reason = $"warm-up failed, retrying: {ex.Message}";
                 if (reason != model.Reason)
                 {

@@ -23,6 +23,7 @@ public static class TokenizerApp
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.AddKazGrpcHosting(new HostAddresses(DefaultGrpcAddress, DefaultHttpAddress, DefaultMetricsAddress), TokenizerService.Descriptor.FullName);
+        builder.AddKazGrpcTracing("tokenizer-svc");
         builder.Services.AddOptions<TokenizationOptions>()
             .Bind(builder.Configuration.GetSection(TokenizationOptions.SectionName))
             .Validate(o => { o.Validate(); return true; })

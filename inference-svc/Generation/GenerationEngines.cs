@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using KazGrpc.Generation;
+using KazGrpc.Hosting;
 using KazGrpc.Models;
 using Microsoft.Extensions.Options;
 
@@ -7,7 +8,7 @@ namespace KazGrpc.InferenceSvc.Generation;
 
 /// <summary>One generation engine per loaded decoder, created on first use and reported to the metrics' gauges.</summary>
 public sealed class GenerationEngines(
-    IOptions<GenerationEngineOptions> options, TimeProvider time, ILoggerFactory loggers, GenerationMetrics metrics) : IAsyncDisposable
+    IOptions<GenerationEngineOptions> options, TimeProvider time, ILoggerFactory loggers, GenerationMetrics metrics, ServerTracing tracing) : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<GenerationEngine>> _engines = new(StringComparer.Ordinal);
 
@@ -38,7 +39,8 @@ public sealed class GenerationEngines(
     private GenerationEngine Create(ModelEntry model)
     {
         var decoder = model.Runtime as IDecoder ?? throw new InvalidOperationException($"model {model.Name} has no decoder loaded");
-        var engine = new GenerationEngine(model.Name, decoder, options.Value, time, loggers.CreateLogger("KazGrpc.Generation.GenerationEngine"), metrics);
+        var engine = new GenerationEngine(
+            model.Name, decoder, options.Value, time, loggers.CreateLogger("KazGrpc.Generation.GenerationEngine"), metrics, tracing.Source);
         metrics.Track(model.Name, () => engine.Status);
         return engine;
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
@@ -5,6 +6,7 @@ using Grpc.Core;
 using KazGrpc.Client;
 using KazGrpc.Core;
 using KazGrpc.Generation;
+using KazGrpc.Hosting;
 using KazGrpc.InferenceSvc.Embeddings;
 using KazGrpc.InferenceSvc.Tokenizer;
 using KazGrpc.Models;
@@ -19,7 +21,8 @@ namespace KazGrpc.InferenceSvc.Generation;
 /// quota, runs it on the model's generation engine, and
 /// streams the output as text. Generated ids go to tokenizer-svc's DetokenizeStream as they come,
 /// without waiting for the text of the previous ones (the engine never waits on the hop); text that
-/// could still begin a stop string is held back until it cannot.
+/// could still begin a stop string is held back until it cannot. The detokenization of one request
+/// is one <c>kazgrpc.detokenize</c> span (kind client), whose context its sequence carries to tokenizer-svc.
 /// </summary>
 public sealed class GenerationService(
     ModelRegistry registry,
@@ -27,6 +30,7 @@ public sealed class GenerationService(
     TokenizerGateway tokenizer,
     TokenizerClient client,
     RequestTracker tracker,
+    ServerTracing tracing,
     TimeProvider time,
     ILogger<GenerationService> logger)
 {
@@ -97,13 +101,15 @@ public sealed class GenerationService(
             sequence.Stop(FinishReason.Aborted);
         }
 
-        using var text = client.OpenDetokenizeSequence(model.Tokenizer, skipSpecialTokens: true, cancellationToken);
+        var detokenizing = tracing.Source.StartDetached("kazgrpc.detokenize", ActivityKind.Client, Activity.Current?.Context ?? default);
+        using var text = OpenDetokenizeSequence(model, detokenizing, cancellationToken);
         var pushed = Channel.CreateUnbounded<SampledToken[]>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         var pump = PumpAsync(sequence, text, pushed.Writer);
         var matcher = stops.Count > 0 ? new StopSequenceMatcher(stops) : null;
         var emitted = 0;
         long firstToken = 0;
         var stoppedByText = false;
+        var delivered = false;
         try
         {
             // A text piece may answer several pushes at once, and a push whose ids complete no
@@ -157,11 +163,14 @@ public sealed class GenerationService(
                     yield return new GenerationChunk(rest, tokens);
                 }
             }
+
+            delivered = true;
         }
         finally
         {
             // However the caller left, the sequence stops and frees its KV slot.
             sequence.Stop(FinishReason.Aborted);
+            EndDetokenizeSpan(detokenizing, model, emitted, delivered, cancellationToken);
         }
 
         var result = await sequence.Completion.ConfigureAwait(false);
@@ -178,6 +187,44 @@ public sealed class GenerationService(
             (time.GetElapsedTime(arrival, submitted) + result.QueueTime).TotalMilliseconds,
             firstToken == 0 ? 0 : time.GetElapsedTime(arrival, firstToken).TotalMilliseconds,
             time.GetElapsedTime(arrival, end).TotalMilliseconds);
+    }
+
+    // The sequence takes its trace from the current activity: the detokenize span's, when there is one.
+    private DetokenizeSequence OpenDetokenizeSequence(ModelEntry model, Activity? span, CancellationToken cancellationToken)
+    {
+        if (span is null)
+        {
+            return client.OpenDetokenizeSequence(model.Tokenizer, skipSpecialTokens: true, cancellationToken);
+        }
+
+        var current = Activity.Current;
+        Activity.Current = span;
+        try
+        {
+            return client.OpenDetokenizeSequence(model.Tokenizer, skipSpecialTokens: true, cancellationToken);
+        }
+        finally
+        {
+            Activity.Current = current;
+        }
+    }
+
+    private static void EndDetokenizeSpan(Activity? span, ModelEntry model, int tokens, bool delivered, CancellationToken cancellationToken)
+    {
+        if (span is null)
+        {
+            return;
+        }
+
+        span.SetTag("kazgrpc.model", model.Name);
+        span.SetTag("kazgrpc.tokenizer", model.Tokenizer);
+        span.SetTag("kazgrpc.tokens", tokens);
+        if (!delivered)
+        {
+            span.SetError(cancellationToken.IsCancellationRequested ? "Cancelled" : "Failed");
+        }
+
+        span.StopDetached();
     }
 
     // Sends each batch of generated ids to the detokenizer as soon as the engine delivers it, and

@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using Grpc.Core;
 using KazGrpc.Client;
 using KazGrpc.Contracts.Tokenizer.V1;
 using KazGrpc.Core;
+using KazGrpc.Hosting;
 
 namespace KazGrpc.InferenceSvc.Tokenizer;
 
@@ -10,8 +12,10 @@ namespace KazGrpc.InferenceSvc.Tokenizer;
 /// streams, plus the health monitor's verdict so that calls fail fast with UNAVAILABLE while the
 /// tokenizer is known to be unreachable. Every failure of the hop leaves it as a domain error
 /// (<see cref="TokenizerErrors"/>); a failure to reach the tokenizer also tells the health monitor.
+/// Each call is one <c>kazgrpc.tokenizer.hop</c> span (kind client), whose context the client carries to
+/// tokenizer-svc: in the message on TokenizeStream, in the headers of a unary call.
 /// </summary>
-public sealed class TokenizerGateway(TokenizerClient client, TokenizerHealth health, InferenceMetrics metrics, TimeProvider time)
+public sealed class TokenizerGateway(TokenizerClient client, TokenizerHealth health, InferenceMetrics metrics, ServerTracing tracing, TimeProvider time)
 {
     /// <summary>Encodes <paramref name="texts"/> with framing tokens; with <paramref name="maxTokens"/> &gt; 0 longer inputs are cut.</summary>
     public async Task<IReadOnlyList<(int[] Ids, bool Truncated)>> TokenizeAsync(
@@ -19,7 +23,7 @@ public sealed class TokenizerGateway(TokenizerClient client, TokenizerHealth hea
     {
         var request = new TokenizeRequest { Tokenizer = tokenizer, AddSpecialTokens = true, MaxTokens = (uint)Math.Max(0, maxTokens) };
         request.Texts.Add(texts);
-        var response = await CallAsync(client.TokenizeAsync, request, tokenizer, model, cancellationToken);
+        var response = await CallAsync(client.TokenizeAsync, request, "TokenizeStream", texts.Count, static r => r.Results.Sum(t => t.Ids.Count), tokenizer, model, cancellationToken);
         var results = new (int[] Ids, bool Truncated)[response.Results.Count];
         for (var i = 0; i < results.Length; i++)
         {
@@ -36,25 +40,50 @@ public sealed class TokenizerGateway(TokenizerClient client, TokenizerHealth hea
     {
         var request = new ApplyChatTemplateRequest { Tokenizer = tokenizer, AddGenerationPrompt = true };
         request.Messages.Add(messages.Select(m => new ChatMessage { Role = m.Role, Content = m.Content }));
-        var response = await CallAsync(client.ApplyChatTemplateAsync, request, tokenizer, model, cancellationToken);
+        var response = await CallAsync(client.ApplyChatTemplateAsync, request, "ApplyChatTemplate", messages.Count, static r => r.Ids.Count, tokenizer, model, cancellationToken);
         return ToInts(response.Ids);
     }
 
     private async Task<TResponse> CallAsync<TRequest, TResponse>(
-        Func<TRequest, CancellationToken, Task<TResponse>> call, TRequest request, string tokenizer, string model, CancellationToken cancellationToken)
+        Func<TRequest, CancellationToken, Task<TResponse>> call,
+        TRequest request,
+        string method,
+        int inputs,
+        Func<TResponse, int> tokens,
+        string tokenizer,
+        string model,
+        CancellationToken cancellationToken)
     {
         health.ThrowIfUnreachable();
+
+        // Current while the call runs, so that the client sends its context along.
+        using var span = tracing.Source.StartActivity("kazgrpc.tokenizer.hop", ActivityKind.Client);
+        if (span is not null)
+        {
+            span.SetTag("rpc.system", "grpc");
+            span.SetTag("rpc.service", Contracts.Tokenizer.V1.TokenizerService.Descriptor.FullName);
+            span.SetTag("rpc.method", method);
+            span.SetTag("kazgrpc.tokenizer", tokenizer);
+            span.SetTag("kazgrpc.model", model);
+            span.SetTag("kazgrpc.inputs", inputs);
+        }
+
         var started = time.GetTimestamp();
         try
         {
-            return await call(request, cancellationToken);
+            var response = await call(request, cancellationToken);
+            span?.SetTag("kazgrpc.tokens", tokens(response));
+            return response;
         }
         catch (RpcException) when (cancellationToken.IsCancellationRequested)
         {
+            span.SetError(nameof(StatusCode.Cancelled));
             throw new OperationCanceledException(cancellationToken);
         }
         catch (RpcException ex)
         {
+            span?.SetTag("rpc.grpc.status_code", (int)ex.StatusCode);
+            span.SetError(ex.StatusCode.ToString());
             if (ex.StatusCode == StatusCode.Unavailable)
             {
                 health.ReportFailure();

@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using KazGrpc.Core;
+
 namespace KazGrpc.Batching;
 
 /// <summary>
@@ -13,6 +16,7 @@ internal sealed class BatchRequest<TItem, TResult>
     private readonly Action<BatchOutcome> _report;
     private int _remaining;
     private int _completed;
+    private Activity? _queueSpan;
 
     public BatchRequest(IReadOnlyList<BatchItem<TItem>> items, int priority, DateTimeOffset enqueuedAt, DateTimeOffset deadline, bool deadlineIsCallers, Action<BatchOutcome> report)
     {
@@ -50,6 +54,32 @@ internal sealed class BatchRequest<TItem, TResult>
 
     public CancellationTokenRegistration Registration { get; set; }
 
+    /// <summary>The caller's span when it enqueued the request (default when none): the parent of its spans here.</summary>
+    public ActivityContext Parent { get; private set; }
+
+    /// <summary>The context of the request's queue span, for the batches that hold its items to link to; null without one.</summary>
+    public ActivityContext? QueueSpanContext { get; private set; }
+
+    /// <summary>Starts the request's queue span under the caller's current activity (tracing is on).</summary>
+    public void StartQueueSpan(ActivitySource source, string model)
+    {
+        Parent = Activity.Current?.Context ?? default;
+        var span = source.StartDetached("kazgrpc.batch.queue", ActivityKind.Internal, Parent);
+        if (span is null)
+        {
+            return;
+        }
+
+        span.SetTag("kazgrpc.model", model);
+        span.SetTag("kazgrpc.batch.inputs", Items.Length);
+        span.SetTag("kazgrpc.priority", Priority);
+        QueueSpanContext = span.Context;
+        _queueSpan = span;
+    }
+
+    /// <summary>The queue span while it is open, once: whoever takes it ends it.</summary>
+    public Activity? TakeQueueSpan() => _queueSpan is null ? null : Interlocked.Exchange(ref _queueSpan, null);
+
     public Task<IReadOnlyList<TResult>> Task => _completion.Task;
 
     public bool IsCompleted => Volatile.Read(ref _completed) != 0;
@@ -84,6 +114,18 @@ internal sealed class BatchRequest<TItem, TResult>
         {
             // Unregister, not Dispose: it never waits for a callback running on another thread.
             Registration.Unregister();
+        }
+
+        if (TakeQueueSpan() is { } queue)
+        {
+            // It ends before any of its items ran (or the batch that took them had not ended their wait yet).
+            queue.SetTag("kazgrpc.outcome", outcome.ToString());
+            if (outcome != BatchOutcome.Success)
+            {
+                queue.SetError(outcome.ToString());
+            }
+
+            queue.StopDetached();
         }
 
         _report(outcome);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using KazGrpc.Core;
 using Microsoft.Extensions.Logging;
@@ -32,6 +33,12 @@ namespace KazGrpc.Batching;
 /// deadline fails it with <see cref="DeadlineExceededException"/>. The other items of a failed or
 /// cancelled request are dropped from the queue and never run; results of its items that were
 /// already running are discarded.</para>
+/// <para>Traces (when a source is given and something listens to it). Each request gets a
+/// <c>kazgrpc.batch.queue</c> span under the caller's current activity, from enqueue until its
+/// first item leaves the queue or it ends without running. Each batch gets one
+/// <c>kazgrpc.batch</c> span, a child of the span under which its oldest request was enqueued,
+/// with a link to the queue span of every request it holds (and each of those a link back), and is
+/// the current activity while the executor runs, so that the executor's own spans nest in it.</para>
 /// <para>The constructor starts the loop; <see cref="DisposeAsync"/> or <see cref="StopAsync"/>
 /// stops it. The caller owns the executor and the observer; the batcher disposes neither.</para>
 /// </remarks>
@@ -44,6 +51,7 @@ public sealed class DynamicBatcher<TItem, TResult> : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly IBatcherObserver _observer;
+    private readonly ActivitySource? _tracing;
     private readonly Action<BatchOutcome> _reportOutcome;
     private readonly Channel<LoopMessage> _inbox = Channel.CreateUnbounded<LoopMessage>(new UnboundedChannelOptions { SingleReader = true });
     private readonly BatchQueue<TItem, TResult> _queue;
@@ -72,13 +80,15 @@ public sealed class DynamicBatcher<TItem, TResult> : IAsyncDisposable
     /// <param name="timeProvider">The source of all time: timestamps, deadlines and timers.</param>
     /// <param name="logger">Receives start, stop, overload and batch failure events.</param>
     /// <param name="observer">Receives queue, batch and request events; none when null.</param>
+    /// <param name="tracing">The service's source of queue and batch spans; none when null. The caller disposes it.</param>
     public DynamicBatcher(
         string model,
         Func<IReadOnlyList<TItem>, CancellationToken, ValueTask<IReadOnlyList<TResult>>> executor,
         DynamicBatcherOptions options,
         TimeProvider timeProvider,
         ILogger logger,
-        IBatcherObserver? observer = null)
+        IBatcherObserver? observer = null,
+        ActivitySource? tracing = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(model);
         ArgumentNullException.ThrowIfNull(executor);
@@ -92,6 +102,7 @@ public sealed class DynamicBatcher<TItem, TResult> : IAsyncDisposable
         _time = timeProvider;
         _logger = logger;
         _observer = observer ?? NullBatcherObserver.Instance;
+        _tracing = tracing;
         _reportOutcome = outcome => _observer.RequestCompleted(Model, outcome);
         _queue = new BatchQueue<TItem, TResult>(_options);
 
@@ -212,6 +223,11 @@ public sealed class DynamicBatcher<TItem, TResult> : IAsyncDisposable
         var queueDeadline = now + _options.DefaultQueueTimeout;
         var callersDeadline = deadline < queueDeadline;
         var request = new BatchRequest<TItem, TResult>(items, level, now, callersDeadline ? deadline!.Value : queueDeadline, callersDeadline, _reportOutcome);
+        if (_tracing is not null && _tracing.HasListeners())
+        {
+            request.StartQueueSpan(_tracing, Model);
+        }
+
         if (cancellationToken.CanBeCanceled)
         {
             request.Registration = cancellationToken.UnsafeRegister((_, token) => OnCallerCancelled(request, token), null);
@@ -477,6 +493,8 @@ public sealed class DynamicBatcher<TItem, TResult> : IAsyncDisposable
 
     private async Task ExecuteAsync(QueuedItem<TItem, TResult>[] members, TItem[] values)
     {
+        // Current for the rest of this method (the executor included), whose context is its own.
+        using var span = _tracing is not null && _tracing.HasListeners() ? StartBatchSpan(_tracing, members) : null;
         var started = _time.GetTimestamp();
         IReadOnlyList<TResult>? results = null;
         Exception? error = null;
@@ -496,6 +514,11 @@ public sealed class DynamicBatcher<TItem, TResult> : IAsyncDisposable
         }
 
         var elapsed = _time.GetElapsedTime(started);
+        if (error is not null)
+        {
+            span.SetError(error.GetType().Name);
+        }
+
         RecordExecutionTime(elapsed);
         _observer.BatchCompleted(Model, values.Length, elapsed, error);
         if (error is null)
@@ -519,6 +542,55 @@ public sealed class DynamicBatcher<TItem, TResult> : IAsyncDisposable
         }
 
         Post(LoopMessage.BatchDone);
+    }
+
+    /// <summary>
+    /// Starts the batch's span (current from here on) under the span of its oldest request, linked to
+    /// every request's queue span, and ends the queue spans of the requests that had waited until now.
+    /// </summary>
+    private Activity? StartBatchSpan(ActivitySource source, QueuedItem<TItem, TResult>[] members)
+    {
+        var requests = new List<BatchRequest<TItem, TResult>>();
+        var links = new List<ActivityLink>();
+        var maxCost = 0;
+        foreach (var member in members)
+        {
+            maxCost = Math.Max(maxCost, member.Cost);
+            if (!requests.Contains(member.Request))
+            {
+                requests.Add(member.Request);
+                if (member.Request.QueueSpanContext is { } queued)
+                {
+                    links.Add(new ActivityLink(queued));
+                }
+            }
+        }
+
+        var span = source.StartActivity(
+            "kazgrpc.batch",
+            ActivityKind.Internal,
+            requests[0].Parent,
+            [
+                new("kazgrpc.model", Model),
+                new("kazgrpc.batch.size", members.Length),
+                new("kazgrpc.batch.requests", requests.Count),
+                new("kazgrpc.batch.padded_tokens", maxCost * members.Length),
+            ],
+            links);
+        foreach (var request in requests)
+        {
+            if (request.TakeQueueSpan() is { } queue)
+            {
+                if (span is not null)
+                {
+                    queue.AddLink(new ActivityLink(span.Context));
+                }
+
+                queue.StopDetached();
+            }
+        }
+
+        return span;
     }
 
     /// <summary>Keeps a moving average (weight 1/4 for the newest) of batch execution times for retry hints.</summary>

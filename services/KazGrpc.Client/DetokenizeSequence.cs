@@ -48,12 +48,13 @@ public sealed class DetokenizeSequence : IDisposable
     private bool _ended;
     private bool _released;
 
-    internal DetokenizeSequence(DetokenizeStreamMultiplexer owner, long id, string tokenizer, bool skipSpecialTokens)
+    internal DetokenizeSequence(DetokenizeStreamMultiplexer owner, long id, string tokenizer, bool skipSpecialTokens, string traceparent)
     {
         _owner = owner;
         Id = id;
         Tokenizer = tokenizer;
         SkipSpecialTokens = skipSpecialTokens;
+        Traceparent = traceparent;
     }
 
     /// <summary>The tokenizer the ids belong to.</summary>
@@ -61,6 +62,10 @@ public sealed class DetokenizeSequence : IDisposable
 
     /// <summary>Whether control tokens are left out of the text.</summary>
     public bool SkipSpecialTokens { get; }
+
+    /// <summary>The trace of the span that opened the sequence (W3C <c>traceparent</c>; empty for none),
+    /// sent with its first request on each stream so that tokenizer-svc's decoding joins that trace.</summary>
+    internal string Traceparent { get; }
 
     /// <summary>
     /// The text, in order, in non-empty pieces of whole characters (never half a surrogate pair);
@@ -250,6 +255,7 @@ public sealed class DetokenizeSequence : IDisposable
                 Tokenizer = first ? Tokenizer : "",
                 SequenceId = _wireId,
                 SkipSpecialTokens = SkipSpecialTokens,
+                Traceparent = first ? Traceparent : "",
             };
             for (var i = _sent; i < _sent + take; i++)
             {

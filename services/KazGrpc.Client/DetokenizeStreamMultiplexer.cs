@@ -87,12 +87,20 @@ internal sealed class DetokenizeStreamMultiplexer : IAsyncDisposable
     public DetokenizeSequence Open(string tokenizer, bool skipSpecialTokens, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(tokenizer);
-        var sequence = new DetokenizeSequence(this, Interlocked.Increment(ref _nextSequence), tokenizer, skipSpecialTokens);
+        var sequence = new DetokenizeSequence(
+            this, Interlocked.Increment(ref _nextSequence), tokenizer, skipSpecialTokens, TraceContext.Traceparent(System.Diagnostics.Activity.Current));
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             _open[sequence.Id] = sequence;
-            _writer ??= Task.Run(() => WriteLoopAsync(_lifetime.Token), CancellationToken.None);
+            if (_writer is null)
+            {
+                // The writer opens every stream and outlives the sequence that starts it: it carries no trace of it.
+                using (TraceContext.Suppress())
+                {
+                    _writer = Task.Run(() => WriteLoopAsync(_lifetime.Token), CancellationToken.None);
+                }
+            }
         }
 
         sequence.ReleaseOnCancel(cancellationToken);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Grpc.Core;
 using KazGrpc.Contracts.Tokenizer.V1;
 
@@ -20,6 +21,10 @@ namespace KazGrpc.Client;
 /// <para>Completions. With <c>inlineCompletions</c>, callers resume on the thread that splits the
 /// answer, one after another, which saves a thread-pool hand-off per caller; only for callers whose
 /// code after the await is short (inference-svc's: it queues the ids for the batcher).</para>
+/// <para>Traces. A message carries one <c>traceparent</c>: that of the first caller in it with a
+/// current activity, so tokenizer-svc's work joins that caller's trace. The spans of the other
+/// callers it carries get a link to that span, and every one of them the tag
+/// <c>kazgrpc.tokenizer.message_requests</c> (how many requests shared the message).</para>
 /// </remarks>
 internal sealed class TokenizeCoalescer(
     Func<TokenizeRequest, CancellationToken, Task<TokenizeResponse>> send, int maxTextsPerMessage, long maxBytesPerMessage, bool inlineCompletions)
@@ -141,6 +146,8 @@ internal sealed class TokenizeCoalescer(
                 }
             }
 
+            request = Traced(request, calls);
+
             Interlocked.Add(ref _textsSent, request.Texts.Count);
 
             TokenizeResponse response;
@@ -202,6 +209,49 @@ internal sealed class TokenizeCoalescer(
         }
     }
 
+    /// <summary>
+    /// <paramref name="request"/> carrying the trace of the first of <paramref name="calls"/> with a
+    /// current activity (a copy: the caller's message is left as it was), unless it names one
+    /// already; the other traced calls link to that span. Without traced calls, the request itself.
+    /// </summary>
+    private static TokenizeRequest Traced(TokenizeRequest request, Call[] calls)
+    {
+        Activity? owner = null;
+        foreach (var call in calls)
+        {
+            if (call.Trace is { } trace)
+            {
+                if (owner is null)
+                {
+                    owner = trace;
+                }
+                else
+                {
+                    trace.AddLink(new ActivityLink(owner.Context));
+                }
+
+                if (calls.Length > 1)
+                {
+                    trace.SetTag("kazgrpc.tokenizer.message_requests", calls.Length);
+                }
+            }
+        }
+
+        var traceparent = TraceContext.Traceparent(owner);
+        if (traceparent.Length == 0 || request.Traceparent.Length > 0)
+        {
+            return request;
+        }
+
+        if (calls.Length == 1)
+        {
+            request = request.Clone();
+        }
+
+        request.Traceparent = traceparent;
+        return request;
+    }
+
     /// <summary>Bytes of text of <paramref name="request"/>: UTF-16 length × 3, an upper bound of its UTF-8.</summary>
     private static long TextBytes(TokenizeRequest request)
     {
@@ -216,8 +266,8 @@ internal sealed class TokenizeCoalescer(
 
     /// <summary>
     /// Whether <paramref name="next"/> asks the same of the same tokenizer as <paramref name="first"/>:
-    /// every TokenizeRequest field but texts and request_id (a field added to the message must be added
-    /// here, which a test checks).
+    /// every TokenizeRequest field but texts, request_id and traceparent, which are each caller's own
+    /// (a field added to the message must be added here, which a test checks).
     /// </summary>
     internal static bool AskSame(TokenizeRequest first, TokenizeRequest next) =>
         first.AddSpecialTokens == next.AddSpecialTokens && first.ReturnOffsets == next.ReturnOffsets && first.MaxTokens == next.MaxTokens
@@ -266,6 +316,9 @@ internal sealed class TokenizeCoalescer(
         public TokenizeRequest Request { get; } = request;
 
         public long TextBytes { get; } = textBytes;
+
+        /// <summary>The caller's span when it called (<see cref="Activity.Current"/>), whose trace the message carries.</summary>
+        public Activity? Trace { get; } = Activity.Current;
 
         /// <summary>Set when a shared call failed for a reason about the request: this one goes again, alone.</summary>
         public bool Alone { get; set; }

@@ -102,7 +102,12 @@ public sealed class TokenizeStreamMultiplexer : IAsyncDisposable
                 return live;
             }
 
-            _session = new Session(_client.TokenizeStream(), this);
+            // The stream and its reader outlive the request that opens them: they carry no trace of it.
+            using (TraceContext.Suppress())
+            {
+                _session = new Session(_client.TokenizeStream(), this);
+            }
+
             return _session;
         }
     }

@@ -21,7 +21,9 @@ namespace KazGrpc.Client;
 /// timeout. A hung tokenizer (its port accepts, nothing answers) therefore costs at most
 /// (1 + MaxRetries) attempt timeouts, and nothing once the circuit is open. Generated text is
 /// detokenized incrementally over one long-lived DetokenizeStream shared by every open
-/// <see cref="DetokenizeSequence"/>, reopened under the same pipeline when it breaks. Thread-safe; one per
+/// <see cref="DetokenizeSequence"/>, reopened under the same pipeline when it breaks. The caller's
+/// trace (<see cref="System.Diagnostics.Activity.Current"/>) goes with each call: in the header of a
+/// unary call, in the message of a stream request (see TokenizeRequest.traceparent). Thread-safe; one per
 /// process (<see cref="TokenizerClientServiceCollectionExtensions.AddTokenizerClient"/> registers it
 /// as a singleton, which the container disposes).
 /// </summary>
@@ -117,11 +119,13 @@ public sealed class TokenizerClient : IAsyncDisposable
 
     /// <summary>Renders a chat template (unary, with the same resilience).</summary>
     public Task<ApplyChatTemplateResponse> ApplyChatTemplateAsync(ApplyChatTemplateRequest request, CancellationToken cancellationToken) =>
-        Execute((_unary, request), static (state, token) => state._unary.ApplyChatTemplateAsync(state.request, cancellationToken: token).ResponseAsync, cancellationToken);
+        Execute((_unary, request, headers: TraceContext.Headers()),
+            static (state, token) => state._unary.ApplyChatTemplateAsync(state.request, state.headers, cancellationToken: token).ResponseAsync, cancellationToken);
 
     /// <summary>Lists the tokenizers (unary, with the same resilience).</summary>
     public Task<ListTokenizersResponse> ListTokenizersAsync(CancellationToken cancellationToken) =>
-        Execute(_unary, static (client, token) => client.ListTokenizersAsync(new ListTokenizersRequest(), cancellationToken: token).ResponseAsync, cancellationToken);
+        Execute((_unary, headers: TraceContext.Headers()),
+            static (state, token) => state._unary.ListTokenizersAsync(new ListTokenizersRequest(), state.headers, cancellationToken: token).ResponseAsync, cancellationToken);
 
     /// <summary>True when tokenizer-svc answers its health check with SERVING within the health timeout.</summary>
     public async Task<bool> IsServingAsync(CancellationToken cancellationToken) =>

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using KazGrpc.Core;
 using Microsoft.Extensions.Logging;
@@ -13,6 +14,13 @@ namespace KazGrpc.Generation;
 /// while a long prompt arrives. A request waits in a priority queue until a KV row is free; the row
 /// holds its whole context, so admission never exceeds the cache.
 /// </summary>
+/// <remarks>
+/// Traces (when a source is given and something listens to it): each request gets, under the
+/// caller's current activity when it was submitted, a <c>kazgrpc.generation.queue</c> span (the wait
+/// for a KV row), a <c>kazgrpc.generation.prefill</c> span (admission to the end of its prompt,
+/// however many chunks and steps that takes) and one <c>kazgrpc.generation.decode</c> span (first
+/// token to the end) whose attributes sum up its steps: no span or event per token.
+/// </remarks>
 public sealed class GenerationEngine : IAsyncDisposable
 {
     private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(1);
@@ -23,6 +31,7 @@ public sealed class GenerationEngine : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly IGenerationObserver? _observer;
+    private readonly ActivitySource? _tracing;
     private readonly ConcurrentQueue<GenerationSequence> _inbox = new();
     private readonly List<GenerationSequence>[] _queues;
     private readonly GenerationSequence?[] _rows;
@@ -48,7 +57,9 @@ public sealed class GenerationEngine : IAsyncDisposable
     /// <param name="time">Clock of queue timeouts and timings.</param>
     /// <param name="logger">Where failures are logged.</param>
     /// <param name="observer">Receives what the engine does; null for none.</param>
-    public GenerationEngine(string model, IStepModel step, GenerationEngineOptions options, TimeProvider time, ILogger logger, IGenerationObserver? observer = null)
+    /// <param name="tracing">The service's source of queue, prefill and decode spans; null for none. The caller disposes it.</param>
+    public GenerationEngine(
+        string model, IStepModel step, GenerationEngineOptions options, TimeProvider time, ILogger logger, IGenerationObserver? observer = null, ActivitySource? tracing = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(model);
         ArgumentNullException.ThrowIfNull(step);
@@ -60,6 +71,7 @@ public sealed class GenerationEngine : IAsyncDisposable
         _time = time;
         _logger = logger;
         _observer = observer;
+        _tracing = tracing;
         _queues = [.. Enumerable.Range(0, _options.PriorityLevels).Select(_ => new List<GenerationSequence>())];
         _rows = new GenerationSequence?[step.MaxSlots];
         _stepTokens = new int[step.MaxSlots];
@@ -128,6 +140,11 @@ public sealed class GenerationEngine : IAsyncDisposable
         {
             Interlocked.Decrement(ref _waiting);
             throw;
+        }
+
+        if (_tracing is not null && _tracing.HasListeners())
+        {
+            sequence.StartQueueSpan(_tracing, _model);
         }
 
         sequence.Watch(cancellationToken);
@@ -298,6 +315,11 @@ public sealed class GenerationEngine : IAsyncDisposable
         var now = _time.GetTimestamp();
         foreach (var (sequence, error) in _retired)
         {
+            if (sequence.Traced)
+            {
+                sequence.EndSpans(error);
+            }
+
             if (error is not null)
             {
                 sequence.Fail(error);
@@ -368,6 +390,15 @@ public sealed class GenerationEngine : IAsyncDisposable
 
         var vocab = _step.VocabSize;
         var now = _time.GetTimestamp();
+        for (var i = 0; i < count; i++)
+        {
+            if (_rows[i] is { Traced: true } traced)
+            {
+                traced.DecodeSteps++;
+                traced.LargestDecodeBatch = Math.Max(traced.LargestDecodeBatch, count);
+            }
+        }
+
         if (count < _options.ParallelSamplingThreshold)
         {
             for (var i = 0; i < count; i++)
@@ -423,9 +454,15 @@ public sealed class GenerationEngine : IAsyncDisposable
             used += chunk;
             sequence.Prefilled += chunk;
             sequence.Length += chunk;
+            sequence.PrefillChunks++;
             if (sequence.Prefilled < prompt.Length)
             {
                 continue;
+            }
+
+            if (sequence.Traced)
+            {
+                sequence.StartDecodeSpan(_tracing!, _model);
             }
 
             // The prompt is in: the sequence joins the decoding rows, which stay dense.
@@ -473,6 +510,11 @@ public sealed class GenerationEngine : IAsyncDisposable
         next.AdmittedAt = _time.GetTimestamp();
         _rows[next.Row] = next;
         _prefilling = next;
+        if (next.Traced)
+        {
+            next.StartPrefillSpan(_tracing!, _model);
+        }
+
         GenerationLog.Admitted(_logger, next.RequestId, _model, next.Row, next.PromptTokens);
         _observer?.Admitted(_model, next.PromptTokens, _time.GetElapsedTime(next.Arrival, next.AdmittedAt));
         return true;

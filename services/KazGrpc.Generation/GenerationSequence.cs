@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Threading.Channels;
+using KazGrpc.Core;
 
 namespace KazGrpc.Generation;
 
@@ -103,6 +105,88 @@ public sealed class GenerationSequence
     internal TokenSampler? Sampler { get; set; }
 
     internal FinishReason? RequestedStop => _stopReason == 0 ? null : (FinishReason)Volatile.Read(ref _stopReason);
+
+    // The request's spans (see GenerationEngine); the queue span is started by the submitting
+    // thread before the engine sees the sequence, the rest by the engine's thread.
+    internal bool Traced { get; private set; }
+
+    internal int PrefillChunks { get; set; }
+
+    internal int LargestDecodeBatch { get; set; }
+
+    internal int DecodeSteps { get; set; }
+
+    private ActivityContext _parent;
+    private Activity? _queueSpan;
+    private Activity? _prefillSpan;
+    private Activity? _decodeSpan;
+
+    internal void StartQueueSpan(ActivitySource source, string model)
+    {
+        _parent = Activity.Current?.Context ?? default;
+        _queueSpan = source.StartDetached("kazgrpc.generation.queue", ActivityKind.Internal, _parent);
+        _queueSpan?.SetTag("kazgrpc.model", model);
+        _queueSpan?.SetTag("kazgrpc.priority", Level);
+        Traced = true;
+    }
+
+    internal void StartPrefillSpan(ActivitySource source, string model)
+    {
+        _queueSpan.StopDetached();
+        _queueSpan = null;
+        _prefillSpan = source.StartDetached("kazgrpc.generation.prefill", ActivityKind.Internal, _parent);
+        _prefillSpan?.SetTag("kazgrpc.model", model);
+        _prefillSpan?.SetTag("kazgrpc.prompt_tokens", PromptTokens);
+    }
+
+    internal void StartDecodeSpan(ActivitySource source, string model)
+    {
+        EndPrefillSpan();
+        _decodeSpan = source.StartDetached("kazgrpc.generation.decode", ActivityKind.Internal, _parent);
+        _decodeSpan?.SetTag("kazgrpc.model", model);
+    }
+
+    /// <summary>Ends whichever spans are open as the sequence leaves the engine, with <paramref name="error"/> when it failed.</summary>
+    internal void EndSpans(Exception? error)
+    {
+        var errorType = error?.GetType().Name;
+        if (_queueSpan is { } queue)
+        {
+            queue.SetError(errorType ?? "StoppedBeforeAdmission");
+            queue.StopDetached();
+            _queueSpan = null;
+        }
+
+        if (_prefillSpan is { } prefill)
+        {
+            prefill.SetError(errorType ?? "StoppedDuringPrefill");
+            EndPrefillSpan();
+        }
+
+        if (_decodeSpan is { } decode)
+        {
+            decode.SetTag("kazgrpc.generated_tokens", Generated);
+            decode.SetTag("kazgrpc.decode.steps", DecodeSteps);
+            decode.SetTag("kazgrpc.decode.largest_batch", LargestDecodeBatch);
+            decode.SetTag("kazgrpc.finish_reason", (Finished ?? RequestedStop ?? FinishReason.Aborted).ToString());
+            if (errorType is not null)
+            {
+                decode.SetError(errorType);
+            }
+
+            decode.StopDetached();
+            _decodeSpan = null;
+        }
+
+        Traced = false;
+    }
+
+    private void EndPrefillSpan()
+    {
+        _prefillSpan?.SetTag("kazgrpc.prefill.chunks", PrefillChunks);
+        _prefillSpan.StopDetached();
+        _prefillSpan = null;
+    }
 
     internal void Watch(CancellationToken cancellationToken)
     {

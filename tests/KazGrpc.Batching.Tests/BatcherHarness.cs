@@ -10,12 +10,12 @@ internal sealed class BatcherHarness : IAsyncDisposable
 {
     public const string Model = "minilm";
 
-    public BatcherHarness(Action<DynamicBatcherOptions>? configure = null, IBatcherObserver? inner = null)
+    public BatcherHarness(Action<DynamicBatcherOptions>? configure = null, IBatcherObserver? inner = null, System.Diagnostics.ActivitySource? tracing = null)
     {
         Options = new DynamicBatcherOptions { MaxQueueDelay = TimeSpan.FromMilliseconds(2), LengthBucketGrowth = 2 };
         configure?.Invoke(Options);
         Observer = new RecordingObserver(inner);
-        Batcher = new DynamicBatcher<string, string>(Model, Executor.ExecuteAsync, Options, Time, Logger, Observer);
+        Batcher = new DynamicBatcher<string, string>(Model, Executor.ExecuteAsync, Options, Time, Logger, Observer, tracing);
     }
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 29, 12, 0, 0, TimeSpan.Zero));

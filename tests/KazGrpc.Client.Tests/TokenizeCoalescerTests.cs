@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using Grpc.Core;
 using KazGrpc.Contracts.Tokenizer.V1;
 
@@ -62,11 +64,48 @@ public sealed class TokenizeCoalescerTests(TokenizerServiceFixture fixture)
     }
 
     [Fact]
+    public async Task TokenizeAsync_TracedCallersShareASend_ItCarriesTheFirstsTraceAndTheOthersLinkToIt()
+    {
+        var gate = new TextGate();
+        var sent = new ConcurrentQueue<TokenizeRequest>();
+        var send = SendThrough(gate);
+        var coalescer = new TokenizeCoalescer((request, token) => { sent.Enqueue(request); return send(request, token); }, 256, 1 << 20, inlineCompletions: false);
+        var requests = TokenizeCalls.Callers(3);
+        var spans = requests.Select(_ => new Activity("caller")).ToList();
+        Task<TokenizeResponse> Call(int i)
+        {
+            // Each caller in a trace of its own, as separate Embed calls are.
+            Activity.Current = null;
+            spans[i].Start();
+            try
+            {
+                return coalescer.TokenizeAsync(requests[i], Token);
+            }
+            finally
+            {
+                Activity.Current = null;
+            }
+        }
+
+        var first = Call(0);
+        var others = Deferred.Run(() => new[] { Call(1), Call(2) });
+        gate.Open();
+        await Task.WhenAll([first, .. others]);
+
+        Assert.Equal([spans[0].Id, spans[1].Id], sent.Select(r => r.Traceparent));
+        Assert.Equal([1, 2], sent.Select(r => r.Texts.Count / 2));
+        Assert.Empty(spans[1].Links);
+        Assert.Equal(spans[1].SpanId, Assert.Single(spans[2].Links).Context.SpanId);
+        Assert.Equal([null, 2, 2], spans.Select(s => s.GetTagItem("kazgrpc.tokenizer.message_requests")));
+        Assert.All(requests, r => Assert.Empty(r.Traceparent));
+    }
+
+    [Fact]
     public void AskSame_TokenizeRequestFields_AreTheOnesItKnows()
     {
-        // Merging compares every field but texts and request_id; a new field must join that comparison (TokenizeCoalescer.AskSame).
+        // Merging compares every field but texts, request_id and traceparent; a new field must join that comparison (TokenizeCoalescer.AskSame).
         Assert.Equal(
-            ["tokenizer", "texts", "add_special_tokens", "return_offsets", "max_tokens", "request_id", "allow_special_tokens"],
+            ["tokenizer", "texts", "add_special_tokens", "return_offsets", "max_tokens", "request_id", "allow_special_tokens", "traceparent"],
             TokenizeRequest.Descriptor.Fields.InFieldNumberOrder().Select(f => f.Name));
     }
 

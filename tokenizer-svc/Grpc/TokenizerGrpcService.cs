@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Grpc.Core;
 using KazGrpc.Contracts.Tokenizer.V1;
 using KazGrpc.Core;
@@ -11,7 +12,13 @@ namespace KazGrpc.TokenizerSvc.Grpc;
 /// of whole calls are mapped by the interceptor, errors of one request on a stream are answered
 /// in-band so that the stream serves on.
 /// </summary>
-internal sealed class TokenizerGrpcService(TokenizerRuntime runtime, TokenizerMetrics metrics) : TokenizerService.TokenizerServiceBase
+/// <remarks>
+/// Spans: unary calls nest theirs under the call's server span (whose parent is the caller's
+/// <c>traceparent</c> header). A stream's server span lasts as long as the stream and belongs to no
+/// request, so each request on TokenizeStream, and each sequence on DetokenizeStream, gets a span of
+/// kind server under the <c>traceparent</c> its message carries, and none when it carries none.
+/// </remarks>
+internal sealed class TokenizerGrpcService(TokenizerRuntime runtime, TokenizerMetrics metrics, ServerTracing tracing) : TokenizerService.TokenizerServiceBase
 {
     // A stream keeps at most this many requests in flight; its responses wait in a buffer of the
     // same size. A reader that stops reading stops the stream's reading, so memory stays bounded.
@@ -24,8 +31,11 @@ internal sealed class TokenizerGrpcService(TokenizerRuntime runtime, TokenizerMe
         return Task.FromResult(response);
     }
 
-    public override async Task<TokenizeResponse> Tokenize(TokenizeRequest request, ServerCallContext context) =>
-        await TokenizeOne(runtime.Service, request, context.CancellationToken);
+    public override async Task<TokenizeResponse> Tokenize(TokenizeRequest request, ServerCallContext context)
+    {
+        using var span = StartEncodeSpan(request, ActivityKind.Internal, default);
+        return await TokenizeOne(runtime.Service, request, span, context.CancellationToken);
+    }
 
     public override async Task<CountTokensResponse> CountTokens(CountTokensRequest request, ServerCallContext context)
     {
@@ -39,6 +49,9 @@ internal sealed class TokenizerGrpcService(TokenizerRuntime runtime, TokenizerMe
 
     public override Task<DetokenizeResponse> Detokenize(DetokenizeRequest request, ServerCallContext context)
     {
+        using var span = tracing.Source.StartActivity("kazgrpc.tokenizer.decode");
+        span?.SetTag("kazgrpc.tokenizer", request.Tokenizer);
+        span?.SetTag("kazgrpc.tokens", request.Ids.Count);
         var text = runtime.Service.Detokenize(request.Tokenizer, ProtoMapping.ToArray(request.Ids), request.SkipSpecialTokens);
         metrics.Decoded(request.Tokenizer, request.Ids.Count);
         return Task.FromResult(new DetokenizeResponse { Text = text });
@@ -52,8 +65,12 @@ internal sealed class TokenizerGrpcService(TokenizerRuntime runtime, TokenizerMe
             ApplyChatTemplateRequest.TargetOneofCase.Model => (request.Model, "model"),
             _ => throw new RequestValidationException("target", "one of `tokenizer` or `model` is required"),
         };
+        using var span = tracing.Source.StartActivity("kazgrpc.tokenizer.chat_template");
+        span?.SetTag(field == "model" ? "kazgrpc.model" : "kazgrpc.tokenizer", target);
+        span?.SetTag("kazgrpc.messages", request.Messages.Count);
         var (text, ids) = await runtime.Service.ApplyChatTemplateAsync(
             target, field, ProtoMapping.ToDomain(request.Messages), request.AddGenerationPrompt, context.CancellationToken);
+        span?.SetTag("kazgrpc.tokens", ids.Length);
         var response = new ApplyChatTemplateResponse { Text = text };
         response.Ids.Add(ids.Select(i => (uint)i));
         return response;
@@ -102,6 +119,8 @@ internal sealed class TokenizerGrpcService(TokenizerRuntime runtime, TokenizerMe
             try
             {
                 TokenizeResponse response;
+                var parent = request.Traceparent.Length > 0 ? Spans.ParseTraceparent(request.Traceparent) : default;
+                using var span = parent == default ? null : StartEncodeSpan(request, ActivityKind.Server, parent);
                 try
                 {
                     if (request.RequestId.Length == 0)
@@ -109,11 +128,12 @@ internal sealed class TokenizerGrpcService(TokenizerRuntime runtime, TokenizerMe
                         throw new RequestValidationException("request_id", "`request_id` is required on TokenizeStream");
                     }
 
-                    response = await TokenizeOne(service, request, cancellation);
+                    response = await TokenizeOne(service, request, span, cancellation);
                 }
                 catch (Exception ex) when (ex is KazGrpcException)
                 {
                     response = new TokenizeResponse { RequestId = request.RequestId, Error = ProtoMapping.ToRequestError(ex) };
+                    span.SetError(((StatusCode)response.Error.Code).ToString());
                 }
 
                 await writing.WaitAsync(cancellation);
@@ -136,25 +156,104 @@ internal sealed class TokenizerGrpcService(TokenizerRuntime runtime, TokenizerMe
     public override async Task DetokenizeStream(IAsyncStreamReader<DetokenizeStreamRequest> requestStream, IServerStreamWriter<DetokenizeStreamResponse> responseStream, ServerCallContext context)
     {
         var session = runtime.Service.OpenDetokenizeSession();
-        await foreach (var request in requestStream.ReadAllAsync(context.CancellationToken))
-        {
-            var response = new DetokenizeStreamResponse { SequenceId = request.SequenceId };
-            try
-            {
-                response.Text = session.Process(request.Tokenizer, request.SequenceId, ProtoMapping.ToArray(request.Ids), request.Finish, request.SkipSpecialTokens);
-                response.Finished = request.Finish;
-                metrics.Decoded(request.Tokenizer, request.Ids.Count);
-            }
-            catch (KazGrpcException ex)
-            {
-                response.Error = ProtoMapping.ToRequestError(ex);
-            }
 
-            await responseStream.WriteAsync(response, context.CancellationToken);
+        // The spans of the traced sequences open on this stream, by sequence id; none while tracing is off.
+        Dictionary<string, SequenceSpan>? spans = null;
+        try
+        {
+            await foreach (var request in requestStream.ReadAllAsync(context.CancellationToken))
+            {
+                var response = new DetokenizeStreamResponse { SequenceId = request.SequenceId };
+                var span = SequenceSpanOf(ref spans, request);
+                try
+                {
+                    response.Text = session.Process(request.Tokenizer, request.SequenceId, ProtoMapping.ToArray(request.Ids), request.Finish, request.SkipSpecialTokens);
+                    response.Finished = request.Finish;
+                    metrics.Decoded(request.Tokenizer, request.Ids.Count);
+                    if (span is not null)
+                    {
+                        span.Tokens += request.Ids.Count;
+                        span.Messages++;
+                        if (request.Finish)
+                        {
+                            EndSequenceSpan(spans!, request.SequenceId, null);
+                        }
+                    }
+                }
+                catch (KazGrpcException ex)
+                {
+                    response.Error = ProtoMapping.ToRequestError(ex);
+                    if (span is not null)
+                    {
+                        // The session forgets a sequence that failed.
+                        EndSequenceSpan(spans!, request.SequenceId, ((StatusCode)response.Error.Code).ToString());
+                    }
+                }
+
+                await responseStream.WriteAsync(response, context.CancellationToken);
+            }
+        }
+        finally
+        {
+            foreach (var id in spans?.Keys.ToArray() ?? [])
+            {
+                EndSequenceSpan(spans!, id, "StreamEnded");
+            }
         }
     }
 
-    private async Task<TokenizeResponse> TokenizeOne(TokenizationService service, TokenizeRequest request, CancellationToken cancellationToken)
+    /// <summary>The span of <paramref name="request"/>'s sequence, started by its first request when that
+    /// carries a trace and tracing is on; null otherwise.</summary>
+    private SequenceSpan? SequenceSpanOf(ref Dictionary<string, SequenceSpan>? spans, DetokenizeStreamRequest request)
+    {
+        if (spans is not null && spans.TryGetValue(request.SequenceId, out var known))
+        {
+            return known;
+        }
+
+        if (request.Traceparent.Length == 0 || !tracing.Source.HasListeners())
+        {
+            return null;
+        }
+
+        var activity = tracing.Source.StartDetached("kazgrpc.tokenizer.decode", ActivityKind.Server, Spans.ParseTraceparent(request.Traceparent));
+        if (activity is null)
+        {
+            return null;
+        }
+
+        activity.SetTag("kazgrpc.tokenizer", request.Tokenizer);
+        var span = new SequenceSpan(activity);
+        (spans ??= new Dictionary<string, SequenceSpan>(StringComparer.Ordinal))[request.SequenceId] = span;
+        return span;
+    }
+
+    private static void EndSequenceSpan(Dictionary<string, SequenceSpan> spans, string sequenceId, string? errorType)
+    {
+        if (!spans.Remove(sequenceId, out var span))
+        {
+            return;
+        }
+
+        span.Activity.SetTag("kazgrpc.tokens", span.Tokens);
+        span.Activity.SetTag("kazgrpc.messages", span.Messages);
+        if (errorType is not null)
+        {
+            span.Activity.SetError(errorType);
+        }
+
+        span.Activity.StopDetached();
+    }
+
+    private Activity? StartEncodeSpan(TokenizeRequest request, ActivityKind kind, ActivityContext parent)
+    {
+        var span = tracing.Source.StartActivity("kazgrpc.tokenizer.encode", kind, parent);
+        span?.SetTag("kazgrpc.tokenizer", request.Tokenizer);
+        span?.SetTag("kazgrpc.texts", request.Texts.Count);
+        return span;
+    }
+
+    private async Task<TokenizeResponse> TokenizeOne(TokenizationService service, TokenizeRequest request, Activity? span, CancellationToken cancellationToken)
     {
         var idBytes = System.Text.Encoding.UTF8.GetByteCount(request.RequestId);
         if (idBytes > service.Limits.MaxIdBytes)
@@ -163,7 +262,19 @@ internal sealed class TokenizerGrpcService(TokenizerRuntime runtime, TokenizerMe
         }
 
         var results = await service.TokenizeAsync(ProtoMapping.ToCommand(request), cancellationToken);
-        metrics.Encoded(request.Tokenizer, results.Length, results.Sum(r => (long)r.Ids.Length));
+        var tokens = results.Sum(r => (long)r.Ids.Length);
+        metrics.Encoded(request.Tokenizer, results.Length, tokens);
+        span?.SetTag("kazgrpc.tokens", tokens);
         return ProtoMapping.ToResponse(results, request.RequestId);
+    }
+
+    /// <summary>A traced sequence's span and what it has decoded so far.</summary>
+    private sealed class SequenceSpan(Activity activity)
+    {
+        public Activity Activity { get; } = activity;
+
+        public long Tokens { get; set; }
+
+        public int Messages { get; set; }
     }
 }

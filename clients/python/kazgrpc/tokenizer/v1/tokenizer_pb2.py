@@ -15,7 +15,7 @@ from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
 from google.protobuf import any_pb2 as google_dot_protobuf_dot_any__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$kazgrpc/tokenizer/v1/tokenizer.proto\x12\x14kazgrpc.tokenizer.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/protobuf/any.proto\"+\n\x0cSpecialToken\x12\x0f\n\x07\x63ontent\x18\x01 \x01(\t\x12\n\n\x02id\x18\x02 \x01(\r\"\xba\x02\n\rTokenizerInfo\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x31\n\x04kind\x18\x02 \x01(\x0e\x32#.kazgrpc.tokenizer.v1.TokenizerKind\x12\x12\n\nvocab_size\x18\x03 \x01(\r\x12:\n\x0especial_tokens\x18\x04 \x03(\x0b\x32\".kazgrpc.tokenizer.v1.SpecialToken\x12\x12\n\nmax_tokens\x18\x05 \x01(\r\x12\x19\n\x0c\x62os_token_id\x18\x06 \x01(\rH\x00\x88\x01\x01\x12\x15\n\reos_token_ids\x18\x07 \x03(\r\x12\x19\n\x0cpad_token_id\x18\x08 \x01(\rH\x01\x88\x01\x01\x12\x15\n\rchat_template\x18\t \x01(\tB\x0f\n\r_bos_token_idB\x0f\n\r_pad_token_id\"\x17\n\x15ListTokenizersRequest\"Q\n\x16ListTokenizersResponse\x12\x37\n\ntokenizers\x18\x01 \x03(\x0b\x32#.kazgrpc.tokenizer.v1.TokenizerInfo\"$\n\x06Offset\x12\r\n\x05start\x18\x01 \x01(\r\x12\x0b\n\x03\x65nd\x18\x02 \x01(\r\"\xe1\x01\n\x0fTokenizeRequest\x12\x11\n\ttokenizer\x18\x01 \x01(\t\x12\r\n\x05texts\x18\x02 \x03(\t\x12\x1a\n\x12\x61\x64\x64_special_tokens\x18\x03 \x01(\x08\x12\x16\n\x0ereturn_offsets\x18\x04 \x01(\x08\x12\x12\n\nmax_tokens\x18\x05 \x01(\r\x12\x12\n\nrequest_id\x18\x06 \x01(\t\x12\x1c\n\x14\x61llow_special_tokens\x18\x07 \x01(\x08\x12\x32\n\x0cinput_script\x18\x08 \x01(\x0e\x32\x1c.kazgrpc.tokenizer.v1.Script\"_\n\x0eTokenizeResult\x12\x0b\n\x03ids\x18\x01 \x03(\r\x12-\n\x07offsets\x18\x02 \x03(\x0b\x32\x1c.kazgrpc.tokenizer.v1.Offset\x12\x11\n\ttruncated\x18\x03 \x01(\x08\"\x90\x01\n\x10TokenizeResponse\x12\x35\n\x07results\x18\x01 \x03(\x0b\x32$.kazgrpc.tokenizer.v1.TokenizeResult\x12\x12\n\nrequest_id\x18\x02 \x01(\t\x12\x31\n\x05\x65rror\x18\x03 \x01(\x0b\x32\".kazgrpc.tokenizer.v1.RequestError\"\x86\x01\n\x12\x43ountTokensRequest\x12\x11\n\ttokenizer\x18\x01 \x01(\t\x12\r\n\x05texts\x18\x02 \x03(\t\x12\x1a\n\x12\x61\x64\x64_special_tokens\x18\x03 \x01(\x08\x12\x32\n\x0cinput_script\x18\x04 \x01(\x0e\x32\x1c.kazgrpc.tokenizer.v1.Script\"%\n\x13\x43ountTokensResponse\x12\x0e\n\x06\x63ounts\x18\x01 \x03(\r\"P\n\x11\x44\x65tokenizeRequest\x12\x11\n\ttokenizer\x18\x01 \x01(\t\x12\x0b\n\x03ids\x18\x02 \x03(\r\x12\x1b\n\x13skip_special_tokens\x18\x03 \x01(\x08\"\"\n\x12\x44\x65tokenizeResponse\x12\x0c\n\x04text\x18\x01 \x01(\t\"{\n\x17\x44\x65tokenizeStreamRequest\x12\x11\n\ttokenizer\x18\x01 \x01(\t\x12\x13\n\x0bsequence_id\x18\x02 \x01(\t\x12\x0b\n\x03ids\x18\x03 \x03(\r\x12\x0e\n\x06\x66inish\x18\x04 \x01(\x08\x12\x1b\n\x13skip_special_tokens\x18\x05 \x01(\x08\"\x82\x01\n\x18\x44\x65tokenizeStreamResponse\x12\x13\n\x0bsequence_id\x18\x01 \x01(\t\x12\x0c\n\x04text\x18\x02 \x01(\t\x12\x10\n\x08\x66inished\x18\x03 \x01(\x08\x12\x31\n\x05\x65rror\x18\x04 \x01(\x0b\x32\".kazgrpc.tokenizer.v1.RequestError\"T\n\x0cRequestError\x12\x0c\n\x04\x63ode\x18\x01 \x01(\x05\x12\x0f\n\x07message\x18\x02 \x01(\t\x12%\n\x07\x64\x65tails\x18\x03 \x03(\x0b\x32\x14.google.protobuf.Any\",\n\x0b\x43hatMessage\x12\x0c\n\x04role\x18\x01 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x02 \x01(\t\"\x9e\x01\n\x18\x41pplyChatTemplateRequest\x12\x13\n\ttokenizer\x18\x01 \x01(\tH\x00\x12\x0f\n\x05model\x18\x02 \x01(\tH\x00\x12\x33\n\x08messages\x18\x03 \x03(\x0b\x32!.kazgrpc.tokenizer.v1.ChatMessage\x12\x1d\n\x15\x61\x64\x64_generation_prompt\x18\x04 \x01(\x08\x42\x08\n\x06target\"6\n\x19\x41pplyChatTemplateResponse\x12\x0c\n\x04text\x18\x01 \x01(\t\x12\x0b\n\x03ids\x18\x02 \x03(\r\"S\n\x14\x43onvertScriptRequest\x12\r\n\x05texts\x18\x01 \x03(\t\x12,\n\x06target\x18\x02 \x01(\x0e\x32\x1c.kazgrpc.tokenizer.v1.Script\"&\n\x15\x43onvertScriptResponse\x12\r\n\x05texts\x18\x01 \x03(\t*G\n\x06Script\x12\x16\n\x12SCRIPT_UNSPECIFIED\x10\x00\x12\x13\n\x0fSCRIPT_CYRILLIC\x10\x01\x12\x10\n\x0cSCRIPT_LATIN\x10\x02*\xa4\x01\n\rTokenizerKind\x12\x1e\n\x1aTOKENIZER_KIND_UNSPECIFIED\x10\x00\x12\x1b\n\x17TOKENIZER_KIND_TIKTOKEN\x10\x01\x12 \n\x1cTOKENIZER_KIND_SENTENCEPIECE\x10\x02\x12\x16\n\x12TOKENIZER_KIND_BPE\x10\x03\x12\x1c\n\x18TOKENIZER_KIND_WORDPIECE\x10\x04\x32\xed\x08\n\x10TokenizerService\x12\x87\x01\n\x0eListTokenizers\x12+.kazgrpc.tokenizer.v1.ListTokenizersRequest\x1a,.kazgrpc.tokenizer.v1.ListTokenizersResponse\"\x1a\x82\xd3\xe4\x93\x02\x14\x12\x12/api/v1/tokenizers\x12\x8d\x01\n\x08Tokenize\x12%.kazgrpc.tokenizer.v1.TokenizeRequest\x1a&.kazgrpc.tokenizer.v1.TokenizeResponse\"2\x82\xd3\xe4\x93\x02,\"\'/api/v1/tokenizers/{tokenizer}:tokenize:\x01*\x12\x99\x01\n\x0b\x43ountTokens\x12(.kazgrpc.tokenizer.v1.CountTokensRequest\x1a).kazgrpc.tokenizer.v1.CountTokensResponse\"5\x82\xd3\xe4\x93\x02/\"*/api/v1/tokenizers/{tokenizer}:countTokens:\x01*\x12\x95\x01\n\nDetokenize\x12\'.kazgrpc.tokenizer.v1.DetokenizeRequest\x1a(.kazgrpc.tokenizer.v1.DetokenizeResponse\"4\x82\xd3\xe4\x93\x02.\")/api/v1/tokenizers/{tokenizer}:detokenize:\x01*\x12\x63\n\x0eTokenizeStream\x12%.kazgrpc.tokenizer.v1.TokenizeRequest\x1a&.kazgrpc.tokenizer.v1.TokenizeResponse(\x01\x30\x01\x12u\n\x10\x44\x65tokenizeStream\x12-.kazgrpc.tokenizer.v1.DetokenizeStreamRequest\x1a..kazgrpc.tokenizer.v1.DetokenizeStreamResponse(\x01\x30\x01\x12\x9c\x01\n\x11\x41pplyChatTemplate\x12..kazgrpc.tokenizer.v1.ApplyChatTemplateRequest\x1a/.kazgrpc.tokenizer.v1.ApplyChatTemplateResponse\"&\x82\xd3\xe4\x93\x02 \"\x1b/api/v1/chat-template:apply:\x01*\x12\x8f\x01\n\rConvertScript\x12*.kazgrpc.tokenizer.v1.ConvertScriptRequest\x1a+.kazgrpc.tokenizer.v1.ConvertScriptResponse\"%\x82\xd3\xe4\x93\x02\x1f\"\x1a/api/v1/text:convertScript:\x01*B\xca\x01\n\x17kz.kazgrpc.tokenizer.v1B\x0eTokenizerProtoP\x01ZFgithub.com/kazgrpc/kazgrpc/clients/go/kazgrpc/tokenizer/v1;tokenizerv1\xa2\x02\x03KGT\xaa\x02\x1eKazGrpc.Contracts.Tokenizer.V1\xca\x02\x14KazGrpc\\Tokenizer\\V1\xea\x02\x16KazGrpc::Tokenizer::V1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$kazgrpc/tokenizer/v1/tokenizer.proto\x12\x14kazgrpc.tokenizer.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/protobuf/any.proto\"+\n\x0cSpecialToken\x12\x0f\n\x07\x63ontent\x18\x01 \x01(\t\x12\n\n\x02id\x18\x02 \x01(\r\"\xba\x02\n\rTokenizerInfo\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x31\n\x04kind\x18\x02 \x01(\x0e\x32#.kazgrpc.tokenizer.v1.TokenizerKind\x12\x12\n\nvocab_size\x18\x03 \x01(\r\x12:\n\x0especial_tokens\x18\x04 \x03(\x0b\x32\".kazgrpc.tokenizer.v1.SpecialToken\x12\x12\n\nmax_tokens\x18\x05 \x01(\r\x12\x19\n\x0c\x62os_token_id\x18\x06 \x01(\rH\x00\x88\x01\x01\x12\x15\n\reos_token_ids\x18\x07 \x03(\r\x12\x19\n\x0cpad_token_id\x18\x08 \x01(\rH\x01\x88\x01\x01\x12\x15\n\rchat_template\x18\t \x01(\tB\x0f\n\r_bos_token_idB\x0f\n\r_pad_token_id\"\x17\n\x15ListTokenizersRequest\"Q\n\x16ListTokenizersResponse\x12\x37\n\ntokenizers\x18\x01 \x03(\x0b\x32#.kazgrpc.tokenizer.v1.TokenizerInfo\"$\n\x06Offset\x12\r\n\x05start\x18\x01 \x01(\r\x12\x0b\n\x03\x65nd\x18\x02 \x01(\r\"\xf6\x01\n\x0fTokenizeRequest\x12\x11\n\ttokenizer\x18\x01 \x01(\t\x12\r\n\x05texts\x18\x02 \x03(\t\x12\x1a\n\x12\x61\x64\x64_special_tokens\x18\x03 \x01(\x08\x12\x16\n\x0ereturn_offsets\x18\x04 \x01(\x08\x12\x12\n\nmax_tokens\x18\x05 \x01(\r\x12\x12\n\nrequest_id\x18\x06 \x01(\t\x12\x1c\n\x14\x61llow_special_tokens\x18\x07 \x01(\x08\x12\x32\n\x0cinput_script\x18\x08 \x01(\x0e\x32\x1c.kazgrpc.tokenizer.v1.Script\x12\x13\n\x0btraceparent\x18\x0f \x01(\t\"_\n\x0eTokenizeResult\x12\x0b\n\x03ids\x18\x01 \x03(\r\x12-\n\x07offsets\x18\x02 \x03(\x0b\x32\x1c.kazgrpc.tokenizer.v1.Offset\x12\x11\n\ttruncated\x18\x03 \x01(\x08\"\x90\x01\n\x10TokenizeResponse\x12\x35\n\x07results\x18\x01 \x03(\x0b\x32$.kazgrpc.tokenizer.v1.TokenizeResult\x12\x12\n\nrequest_id\x18\x02 \x01(\t\x12\x31\n\x05\x65rror\x18\x03 \x01(\x0b\x32\".kazgrpc.tokenizer.v1.RequestError\"\x86\x01\n\x12\x43ountTokensRequest\x12\x11\n\ttokenizer\x18\x01 \x01(\t\x12\r\n\x05texts\x18\x02 \x03(\t\x12\x1a\n\x12\x61\x64\x64_special_tokens\x18\x03 \x01(\x08\x12\x32\n\x0cinput_script\x18\x04 \x01(\x0e\x32\x1c.kazgrpc.tokenizer.v1.Script\"%\n\x13\x43ountTokensResponse\x12\x0e\n\x06\x63ounts\x18\x01 \x03(\r\"P\n\x11\x44\x65tokenizeRequest\x12\x11\n\ttokenizer\x18\x01 \x01(\t\x12\x0b\n\x03ids\x18\x02 \x03(\r\x12\x1b\n\x13skip_special_tokens\x18\x03 \x01(\x08\"\"\n\x12\x44\x65tokenizeResponse\x12\x0c\n\x04text\x18\x01 \x01(\t\"\x90\x01\n\x17\x44\x65tokenizeStreamRequest\x12\x11\n\ttokenizer\x18\x01 \x01(\t\x12\x13\n\x0bsequence_id\x18\x02 \x01(\t\x12\x0b\n\x03ids\x18\x03 \x03(\r\x12\x0e\n\x06\x66inish\x18\x04 \x01(\x08\x12\x1b\n\x13skip_special_tokens\x18\x05 \x01(\x08\x12\x13\n\x0btraceparent\x18\x0f \x01(\t\"\x82\x01\n\x18\x44\x65tokenizeStreamResponse\x12\x13\n\x0bsequence_id\x18\x01 \x01(\t\x12\x0c\n\x04text\x18\x02 \x01(\t\x12\x10\n\x08\x66inished\x18\x03 \x01(\x08\x12\x31\n\x05\x65rror\x18\x04 \x01(\x0b\x32\".kazgrpc.tokenizer.v1.RequestError\"T\n\x0cRequestError\x12\x0c\n\x04\x63ode\x18\x01 \x01(\x05\x12\x0f\n\x07message\x18\x02 \x01(\t\x12%\n\x07\x64\x65tails\x18\x03 \x03(\x0b\x32\x14.google.protobuf.Any\",\n\x0b\x43hatMessage\x12\x0c\n\x04role\x18\x01 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x02 \x01(\t\"\x9e\x01\n\x18\x41pplyChatTemplateRequest\x12\x13\n\ttokenizer\x18\x01 \x01(\tH\x00\x12\x0f\n\x05model\x18\x02 \x01(\tH\x00\x12\x33\n\x08messages\x18\x03 \x03(\x0b\x32!.kazgrpc.tokenizer.v1.ChatMessage\x12\x1d\n\x15\x61\x64\x64_generation_prompt\x18\x04 \x01(\x08\x42\x08\n\x06target\"6\n\x19\x41pplyChatTemplateResponse\x12\x0c\n\x04text\x18\x01 \x01(\t\x12\x0b\n\x03ids\x18\x02 \x03(\r\"S\n\x14\x43onvertScriptRequest\x12\r\n\x05texts\x18\x01 \x03(\t\x12,\n\x06target\x18\x02 \x01(\x0e\x32\x1c.kazgrpc.tokenizer.v1.Script\"&\n\x15\x43onvertScriptResponse\x12\r\n\x05texts\x18\x01 \x03(\t*G\n\x06Script\x12\x16\n\x12SCRIPT_UNSPECIFIED\x10\x00\x12\x13\n\x0fSCRIPT_CYRILLIC\x10\x01\x12\x10\n\x0cSCRIPT_LATIN\x10\x02*\xa4\x01\n\rTokenizerKind\x12\x1e\n\x1aTOKENIZER_KIND_UNSPECIFIED\x10\x00\x12\x1b\n\x17TOKENIZER_KIND_TIKTOKEN\x10\x01\x12 \n\x1cTOKENIZER_KIND_SENTENCEPIECE\x10\x02\x12\x16\n\x12TOKENIZER_KIND_BPE\x10\x03\x12\x1c\n\x18TOKENIZER_KIND_WORDPIECE\x10\x04\x32\xed\x08\n\x10TokenizerService\x12\x87\x01\n\x0eListTokenizers\x12+.kazgrpc.tokenizer.v1.ListTokenizersRequest\x1a,.kazgrpc.tokenizer.v1.ListTokenizersResponse\"\x1a\x82\xd3\xe4\x93\x02\x14\x12\x12/api/v1/tokenizers\x12\x8d\x01\n\x08Tokenize\x12%.kazgrpc.tokenizer.v1.TokenizeRequest\x1a&.kazgrpc.tokenizer.v1.TokenizeResponse\"2\x82\xd3\xe4\x93\x02,\"\'/api/v1/tokenizers/{tokenizer}:tokenize:\x01*\x12\x99\x01\n\x0b\x43ountTokens\x12(.kazgrpc.tokenizer.v1.CountTokensRequest\x1a).kazgrpc.tokenizer.v1.CountTokensResponse\"5\x82\xd3\xe4\x93\x02/\"*/api/v1/tokenizers/{tokenizer}:countTokens:\x01*\x12\x95\x01\n\nDetokenize\x12\'.kazgrpc.tokenizer.v1.DetokenizeRequest\x1a(.kazgrpc.tokenizer.v1.DetokenizeResponse\"4\x82\xd3\xe4\x93\x02.\")/api/v1/tokenizers/{tokenizer}:detokenize:\x01*\x12\x63\n\x0eTokenizeStream\x12%.kazgrpc.tokenizer.v1.TokenizeRequest\x1a&.kazgrpc.tokenizer.v1.TokenizeResponse(\x01\x30\x01\x12u\n\x10\x44\x65tokenizeStream\x12-.kazgrpc.tokenizer.v1.DetokenizeStreamRequest\x1a..kazgrpc.tokenizer.v1.DetokenizeStreamResponse(\x01\x30\x01\x12\x9c\x01\n\x11\x41pplyChatTemplate\x12..kazgrpc.tokenizer.v1.ApplyChatTemplateRequest\x1a/.kazgrpc.tokenizer.v1.ApplyChatTemplateResponse\"&\x82\xd3\xe4\x93\x02 \"\x1b/api/v1/chat-template:apply:\x01*\x12\x8f\x01\n\rConvertScript\x12*.kazgrpc.tokenizer.v1.ConvertScriptRequest\x1a+.kazgrpc.tokenizer.v1.ConvertScriptResponse\"%\x82\xd3\xe4\x93\x02\x1f\"\x1a/api/v1/text:convertScript:\x01*B\xca\x01\n\x17kz.kazgrpc.tokenizer.v1B\x0eTokenizerProtoP\x01ZFgithub.com/kazgrpc/kazgrpc/clients/go/kazgrpc/tokenizer/v1;tokenizerv1\xa2\x02\x03KGT\xaa\x02\x1eKazGrpc.Contracts.Tokenizer.V1\xca\x02\x14KazGrpc\\Tokenizer\\V1\xea\x02\x16KazGrpc::Tokenizer::V1b\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'kazgrpc.tokenizer.v1.tokenizer_pb2', globals())
@@ -35,10 +35,10 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _TOKENIZERSERVICE.methods_by_name['ApplyChatTemplate']._serialized_options = b'\202\323\344\223\002 \"\033/api/v1/chat-template:apply:\001*'
   _TOKENIZERSERVICE.methods_by_name['ConvertScript']._options = None
   _TOKENIZERSERVICE.methods_by_name['ConvertScript']._serialized_options = b'\202\323\344\223\002\037\"\032/api/v1/text:convertScript:\001*'
-  _SCRIPT._serialized_start=2125
-  _SCRIPT._serialized_end=2196
-  _TOKENIZERKIND._serialized_start=2199
-  _TOKENIZERKIND._serialized_end=2363
+  _SCRIPT._serialized_start=2168
+  _SCRIPT._serialized_end=2239
+  _TOKENIZERKIND._serialized_start=2242
+  _TOKENIZERKIND._serialized_end=2406
   _SPECIALTOKEN._serialized_start=119
   _SPECIALTOKEN._serialized_end=162
   _TOKENIZERINFO._serialized_start=165
@@ -50,35 +50,35 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _OFFSET._serialized_start=589
   _OFFSET._serialized_end=625
   _TOKENIZEREQUEST._serialized_start=628
-  _TOKENIZEREQUEST._serialized_end=853
-  _TOKENIZERESULT._serialized_start=855
-  _TOKENIZERESULT._serialized_end=950
-  _TOKENIZERESPONSE._serialized_start=953
-  _TOKENIZERESPONSE._serialized_end=1097
-  _COUNTTOKENSREQUEST._serialized_start=1100
-  _COUNTTOKENSREQUEST._serialized_end=1234
-  _COUNTTOKENSRESPONSE._serialized_start=1236
-  _COUNTTOKENSRESPONSE._serialized_end=1273
-  _DETOKENIZEREQUEST._serialized_start=1275
-  _DETOKENIZEREQUEST._serialized_end=1355
-  _DETOKENIZERESPONSE._serialized_start=1357
-  _DETOKENIZERESPONSE._serialized_end=1391
-  _DETOKENIZESTREAMREQUEST._serialized_start=1393
-  _DETOKENIZESTREAMREQUEST._serialized_end=1516
-  _DETOKENIZESTREAMRESPONSE._serialized_start=1519
-  _DETOKENIZESTREAMRESPONSE._serialized_end=1649
-  _REQUESTERROR._serialized_start=1651
-  _REQUESTERROR._serialized_end=1735
-  _CHATMESSAGE._serialized_start=1737
-  _CHATMESSAGE._serialized_end=1781
-  _APPLYCHATTEMPLATEREQUEST._serialized_start=1784
-  _APPLYCHATTEMPLATEREQUEST._serialized_end=1942
-  _APPLYCHATTEMPLATERESPONSE._serialized_start=1944
-  _APPLYCHATTEMPLATERESPONSE._serialized_end=1998
-  _CONVERTSCRIPTREQUEST._serialized_start=2000
-  _CONVERTSCRIPTREQUEST._serialized_end=2083
-  _CONVERTSCRIPTRESPONSE._serialized_start=2085
-  _CONVERTSCRIPTRESPONSE._serialized_end=2123
-  _TOKENIZERSERVICE._serialized_start=2366
-  _TOKENIZERSERVICE._serialized_end=3499
+  _TOKENIZEREQUEST._serialized_end=874
+  _TOKENIZERESULT._serialized_start=876
+  _TOKENIZERESULT._serialized_end=971
+  _TOKENIZERESPONSE._serialized_start=974
+  _TOKENIZERESPONSE._serialized_end=1118
+  _COUNTTOKENSREQUEST._serialized_start=1121
+  _COUNTTOKENSREQUEST._serialized_end=1255
+  _COUNTTOKENSRESPONSE._serialized_start=1257
+  _COUNTTOKENSRESPONSE._serialized_end=1294
+  _DETOKENIZEREQUEST._serialized_start=1296
+  _DETOKENIZEREQUEST._serialized_end=1376
+  _DETOKENIZERESPONSE._serialized_start=1378
+  _DETOKENIZERESPONSE._serialized_end=1412
+  _DETOKENIZESTREAMREQUEST._serialized_start=1415
+  _DETOKENIZESTREAMREQUEST._serialized_end=1559
+  _DETOKENIZESTREAMRESPONSE._serialized_start=1562
+  _DETOKENIZESTREAMRESPONSE._serialized_end=1692
+  _REQUESTERROR._serialized_start=1694
+  _REQUESTERROR._serialized_end=1778
+  _CHATMESSAGE._serialized_start=1780
+  _CHATMESSAGE._serialized_end=1824
+  _APPLYCHATTEMPLATEREQUEST._serialized_start=1827
+  _APPLYCHATTEMPLATEREQUEST._serialized_end=1985
+  _APPLYCHATTEMPLATERESPONSE._serialized_start=1987
+  _APPLYCHATTEMPLATERESPONSE._serialized_end=2041
+  _CONVERTSCRIPTREQUEST._serialized_start=2043
+  _CONVERTSCRIPTREQUEST._serialized_end=2126
+  _CONVERTSCRIPTRESPONSE._serialized_start=2128
+  _CONVERTSCRIPTRESPONSE._serialized_end=2166
+  _TOKENIZERSERVICE._serialized_start=2409
+  _TOKENIZERSERVICE._serialized_end=3542
 # @@protoc_insertion_point(module_scope)

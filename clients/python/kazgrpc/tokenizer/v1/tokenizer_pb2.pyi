@@ -93,18 +93,20 @@ class DetokenizeResponse(_message.Message):
     def __init__(self, text: _Optional[str] = ...) -> None: ...
 
 class DetokenizeStreamRequest(_message.Message):
-    __slots__ = ["finish", "ids", "sequence_id", "skip_special_tokens", "tokenizer"]
+    __slots__ = ["finish", "ids", "sequence_id", "skip_special_tokens", "tokenizer", "traceparent"]
     FINISH_FIELD_NUMBER: _ClassVar[int]
     IDS_FIELD_NUMBER: _ClassVar[int]
     SEQUENCE_ID_FIELD_NUMBER: _ClassVar[int]
     SKIP_SPECIAL_TOKENS_FIELD_NUMBER: _ClassVar[int]
     TOKENIZER_FIELD_NUMBER: _ClassVar[int]
+    TRACEPARENT_FIELD_NUMBER: _ClassVar[int]
     finish: bool
     ids: _containers.RepeatedScalarFieldContainer[int]
     sequence_id: str
     skip_special_tokens: bool
     tokenizer: str
-    def __init__(self, tokenizer: _Optional[str] = ..., sequence_id: _Optional[str] = ..., ids: _Optional[_Iterable[int]] = ..., finish: bool = ..., skip_special_tokens: bool = ...) -> None: ...
+    traceparent: str
+    def __init__(self, tokenizer: _Optional[str] = ..., sequence_id: _Optional[str] = ..., ids: _Optional[_Iterable[int]] = ..., finish: bool = ..., skip_special_tokens: bool = ..., traceparent: _Optional[str] = ...) -> None: ...
 
 class DetokenizeStreamResponse(_message.Message):
     __slots__ = ["error", "finished", "sequence_id", "text"]
@@ -155,7 +157,7 @@ class SpecialToken(_message.Message):
     def __init__(self, content: _Optional[str] = ..., id: _Optional[int] = ...) -> None: ...
 
 class TokenizeRequest(_message.Message):
-    __slots__ = ["add_special_tokens", "allow_special_tokens", "input_script", "max_tokens", "request_id", "return_offsets", "texts", "tokenizer"]
+    __slots__ = ["add_special_tokens", "allow_special_tokens", "input_script", "max_tokens", "request_id", "return_offsets", "texts", "tokenizer", "traceparent"]
     ADD_SPECIAL_TOKENS_FIELD_NUMBER: _ClassVar[int]
     ALLOW_SPECIAL_TOKENS_FIELD_NUMBER: _ClassVar[int]
     INPUT_SCRIPT_FIELD_NUMBER: _ClassVar[int]
@@ -164,6 +166,7 @@ class TokenizeRequest(_message.Message):
     RETURN_OFFSETS_FIELD_NUMBER: _ClassVar[int]
     TEXTS_FIELD_NUMBER: _ClassVar[int]
     TOKENIZER_FIELD_NUMBER: _ClassVar[int]
+    TRACEPARENT_FIELD_NUMBER: _ClassVar[int]
     add_special_tokens: bool
     allow_special_tokens: bool
     input_script: Script
@@ -172,7 +175,8 @@ class TokenizeRequest(_message.Message):
     return_offsets: bool
     texts: _containers.RepeatedScalarFieldContainer[str]
     tokenizer: str
-    def __init__(self, tokenizer: _Optional[str] = ..., texts: _Optional[_Iterable[str]] = ..., add_special_tokens: bool = ..., return_offsets: bool = ..., max_tokens: _Optional[int] = ..., request_id: _Optional[str] = ..., allow_special_tokens: bool = ..., input_script: _Optional[_Union[Script, str]] = ...) -> None: ...
+    traceparent: str
+    def __init__(self, tokenizer: _Optional[str] = ..., texts: _Optional[_Iterable[str]] = ..., add_special_tokens: bool = ..., return_offsets: bool = ..., max_tokens: _Optional[int] = ..., request_id: _Optional[str] = ..., allow_special_tokens: bool = ..., input_script: _Optional[_Union[Script, str]] = ..., traceparent: _Optional[str] = ...) -> None: ...
 
 class TokenizeResponse(_message.Message):
     __slots__ = ["error", "request_id", "results"]

@@ -247,6 +247,14 @@ export interface TokenizeRequest {
    * SCRIPT_UNSPECIFIED: the texts are encoded as they are.
    */
   inputScript: Script;
+  /**
+   * W3C trace context (`traceparent` header format, e.g. `00-<trace id>-<span id>-01`) of the
+   * caller's span for this request, so that the tokenizer's work joins the caller's trace. Read on
+   * TokenizeStream, whose headers belong to the long-lived stream rather than to any one request;
+   * a unary Tokenize takes its context from its own `traceparent` header. Optional; a value that
+   * does not parse is ignored.
+   */
+  traceparent: string;
 }
 
 /** The encoding of one text. */
@@ -330,6 +338,12 @@ export interface DetokenizeStreamRequest {
   finish: boolean;
   /** Leave control tokens out of the text. Fixed by the sequence's first request. */
   skipSpecialTokens: boolean;
+  /**
+   * W3C trace context (`traceparent` header format) of the caller's span for this sequence, read
+   * from the sequence's first request (later ones may leave it empty), so that its decoding joins
+   * the caller's trace as one span per sequence. Optional; a value that does not parse is ignored.
+   */
+  traceparent: string;
 }
 
 export interface DetokenizeStreamResponse {
@@ -958,6 +972,7 @@ function createBaseTokenizeRequest(): TokenizeRequest {
     requestId: "",
     allowSpecialTokens: false,
     inputScript: 0,
+    traceparent: "",
   };
 }
 
@@ -986,6 +1001,9 @@ export const TokenizeRequest: MessageFns<TokenizeRequest> = {
     }
     if (message.inputScript !== 0) {
       writer.uint32(64).int32(message.inputScript);
+    }
+    if (message.traceparent !== "") {
+      writer.uint32(122).string(message.traceparent);
     }
     return writer;
   },
@@ -1067,6 +1085,14 @@ export const TokenizeRequest: MessageFns<TokenizeRequest> = {
             message.inputScript = reader.int32() as any;
             continue;
           }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.traceparent = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1113,6 +1139,7 @@ export const TokenizeRequest: MessageFns<TokenizeRequest> = {
         : isSet(object.input_script)
         ? scriptFromJSON(object.input_script)
         : 0,
+      traceparent: isSet(object.traceparent) ? globalThis.String(object.traceparent) : "",
     };
   },
 
@@ -1142,6 +1169,9 @@ export const TokenizeRequest: MessageFns<TokenizeRequest> = {
     if (message.inputScript !== 0) {
       obj.inputScript = scriptToJSON(message.inputScript);
     }
+    if (message.traceparent !== "") {
+      obj.traceparent = message.traceparent;
+    }
     return obj;
   },
 
@@ -1158,6 +1188,7 @@ export const TokenizeRequest: MessageFns<TokenizeRequest> = {
     message.requestId = object.requestId ?? "";
     message.allowSpecialTokens = object.allowSpecialTokens ?? false;
     message.inputScript = object.inputScript ?? 0;
+    message.traceparent = object.traceparent ?? "";
     return message;
   },
 };
@@ -1781,7 +1812,7 @@ export const DetokenizeResponse: MessageFns<DetokenizeResponse> = {
 };
 
 function createBaseDetokenizeStreamRequest(): DetokenizeStreamRequest {
-  return { tokenizer: "", sequenceId: "", ids: [], finish: false, skipSpecialTokens: false };
+  return { tokenizer: "", sequenceId: "", ids: [], finish: false, skipSpecialTokens: false, traceparent: "" };
 }
 
 export const DetokenizeStreamRequest: MessageFns<DetokenizeStreamRequest> = {
@@ -1804,6 +1835,9 @@ export const DetokenizeStreamRequest: MessageFns<DetokenizeStreamRequest> = {
     }
     if (message.skipSpecialTokens !== false) {
       writer.uint32(40).bool(message.skipSpecialTokens);
+    }
+    if (message.traceparent !== "") {
+      writer.uint32(122).string(message.traceparent);
     }
     return writer;
   },
@@ -1871,6 +1905,14 @@ export const DetokenizeStreamRequest: MessageFns<DetokenizeStreamRequest> = {
             message.skipSpecialTokens = reader.bool();
             continue;
           }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.traceparent = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1898,6 +1940,7 @@ export const DetokenizeStreamRequest: MessageFns<DetokenizeStreamRequest> = {
         : isSet(object.skip_special_tokens)
         ? globalThis.Boolean(object.skip_special_tokens)
         : false,
+      traceparent: isSet(object.traceparent) ? globalThis.String(object.traceparent) : "",
     };
   },
 
@@ -1918,6 +1961,9 @@ export const DetokenizeStreamRequest: MessageFns<DetokenizeStreamRequest> = {
     if (message.skipSpecialTokens !== false) {
       obj.skipSpecialTokens = message.skipSpecialTokens;
     }
+    if (message.traceparent !== "") {
+      obj.traceparent = message.traceparent;
+    }
     return obj;
   },
 
@@ -1931,6 +1977,7 @@ export const DetokenizeStreamRequest: MessageFns<DetokenizeStreamRequest> = {
     message.ids = object.ids?.map((e) => e) || [];
     message.finish = object.finish ?? false;
     message.skipSpecialTokens = object.skipSpecialTokens ?? false;
+    message.traceparent = object.traceparent ?? "";
     return message;
   },
 };
