@@ -271,7 +271,8 @@ internal sealed class TokenizeCoalescer(
     /// </summary>
     internal static bool AskSame(TokenizeRequest first, TokenizeRequest next) =>
         first.AddSpecialTokens == next.AddSpecialTokens && first.ReturnOffsets == next.ReturnOffsets && first.MaxTokens == next.MaxTokens
-        && first.AllowSpecialTokens == next.AllowSpecialTokens && string.Equals(first.Tokenizer, next.Tokenizer, StringComparison.Ordinal);
+        && first.AllowSpecialTokens == next.AllowSpecialTokens && first.InputScript == next.InputScript
+        && string.Equals(first.Tokenizer, next.Tokenizer, StringComparison.Ordinal);
 
     /// <summary>Whether a request of <paramref name="texts"/> texts and <paramref name="bytes"/> bytes fits beside
     /// a message that has <paramref name="messageTexts"/> and <paramref name="messageBytes"/> so far.</summary>

@@ -105,8 +105,18 @@ public sealed class TokenizeCoalescerTests(TokenizerServiceFixture fixture)
     {
         // Merging compares every field but texts, request_id and traceparent; a new field must join that comparison (TokenizeCoalescer.AskSame).
         Assert.Equal(
-            ["tokenizer", "texts", "add_special_tokens", "return_offsets", "max_tokens", "request_id", "allow_special_tokens", "traceparent"],
+            ["tokenizer", "texts", "add_special_tokens", "return_offsets", "max_tokens", "request_id", "allow_special_tokens", "input_script", "traceparent"],
             TokenizeRequest.Descriptor.Fields.InFieldNumberOrder().Select(f => f.Name));
+    }
+
+    [Fact]
+    public void AskSame_OtherInputScript_NotMerged()
+    {
+        var cyrillic = new TokenizeRequest { Tokenizer = "o200k_base", Texts = { "Сәлем" } };
+        var latin = new TokenizeRequest { Tokenizer = "o200k_base", Texts = { "Sälem" }, InputScript = Script.Latin };
+
+        Assert.True(TokenizeCoalescer.AskSame(cyrillic, cyrillic.Clone()));
+        Assert.False(TokenizeCoalescer.AskSame(cyrillic, latin));
     }
 
     [Fact]
