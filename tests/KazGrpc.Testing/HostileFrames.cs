@@ -20,22 +20,24 @@ public static class HostileFrames
     /// <param name="Body">The request body (gRPC frames), built for a method.</param>
     /// <param name="Expected">The one code it must get, or null for any of <see cref="Allowed"/>.</param>
     /// <param name="Applies">Whether the input is hostile for the method (an empty stream is a valid one).</param>
-    public sealed record Input(string Name, Func<MethodDescriptor, byte[]> Body, StatusCode? Expected, Func<MethodDescriptor, bool> Applies);
+    /// <param name="Words">Words the status message must contain, if any.</param>
+    public sealed record Input(string Name, Func<MethodDescriptor, byte[]> Body, StatusCode? Expected, Func<MethodDescriptor, bool> Applies, string? Words = null);
 
     /// <summary>Every hostile input.</summary>
     public static IReadOnlyList<Input> All { get; } =
     [
-        new("garbage protobuf", _ => Frame([0xff, 0xff, 0xff, 0xff, 0xff]), StatusCode.Internal, _ => true),
+        new("garbage protobuf", _ => Frame([0xff, 0xff, 0xff, 0xff, 0xff]), StatusCode.Internal, _ => true, "is not valid protobuf"),
         new("random bytes", _ => Frame(Random(seed: 22, length: 257)), null, _ => true),
-        new("invalid UTF-8 string", m => Frame([Tag(FirstStringField(m)!.FieldNumber, 2), 2, 0xc3, 0x28]), StatusCode.Internal, m => FirstStringField(m) is not null),
-        new("invalid wire type", _ => Frame([Tag(1, 7), 0]), StatusCode.Internal, _ => true),
-        new("deep nesting (unknown groups)", _ => Frame([.. Enumerable.Repeat(Tag(15, 3), 200), .. Enumerable.Repeat(Tag(15, 4), 200)]), StatusCode.Internal, _ => true),
-        new("truncated varint", _ => Frame([Tag(1, 0), 0xff, 0xff, 0xff]), StatusCode.Internal, _ => true),
-        new("length bomb 0xffffffff", _ => Header(0, 0xffffffff), StatusCode.ResourceExhausted, _ => true),
-        new("length 2 GiB - 1 over the limit", _ => Header(0, int.MaxValue), StatusCode.ResourceExhausted, _ => true),
-        new("compressed without grpc-encoding", _ => [.. Header(1, 2), 0x08, 0x00], StatusCode.Internal, _ => true),
-        new("compressed flag 7", _ => [.. Header(7, 0)], StatusCode.Internal, _ => true),
-        new("frame shorter than its header says", _ => [.. Header(0, 10), 0x08, 0x00], StatusCode.Internal, _ => true),
+        new("invalid UTF-8 string", m => Frame([Tag(FirstStringField(m)!.FieldNumber, 2), 2, 0xc3, 0x28]), StatusCode.Internal, m => FirstStringField(m) is not null, "invalid UTF-8"),
+        new("invalid wire type", _ => Frame([Tag(1, 7), 0]), StatusCode.Internal, _ => true, "invalid wire type"),
+        new("deep nesting (unknown groups)", _ => Frame([.. Enumerable.Repeat(Tag(15, 3), 200), .. Enumerable.Repeat(Tag(15, 4), 200)]), StatusCode.Internal, _ => true, "too many levels of nesting"),
+        new("truncated varint", _ => Frame([Tag(1, 0), 0xff, 0xff, 0xff]), StatusCode.Internal, _ => true, "input ended unexpectedly"),
+        new("length bomb 0xffffffff", _ => Header(0, 0xffffffff), StatusCode.ResourceExhausted, _ => true, "declares 4294967295 bytes; the limit is 16777216"),
+        new("length one byte over the 16 MiB limit", _ => [.. Header(0, (16 << 20) + 1), 0x08, 0x00], StatusCode.ResourceExhausted, _ => true, "declares 16777217 bytes; the limit is 16777216"),
+        new("length 2 GiB - 1 over the limit", _ => Header(0, int.MaxValue), StatusCode.ResourceExhausted, _ => true, "declares 2147483647 bytes"),
+        new("compressed without grpc-encoding", _ => [.. Header(1, 2), 0x08, 0x00], StatusCode.Internal, _ => true, "compressed flag is set but the call names no grpc-encoding"),
+        new("compressed flag 7", _ => [.. Header(7, 0)], StatusCode.Internal, _ => true, "compressed flag 7 is neither 0 nor 1"),
+        new("frame shorter than its header says", _ => [.. Header(0, 10), 0x08, 0x00], StatusCode.Internal, _ => true, "Incomplete message"),
         new("empty body", _ => [], StatusCode.Internal, m => !m.IsClientStreaming),
     ];
 
