@@ -25,11 +25,12 @@ internal sealed class FrameLengthGuard(RequestDelegate next, IOptions<HostingOpt
             var method = grpc.Method.FullName;
 
             // Where the request is read inside the call, the interceptor logs the refusal.
-            var log = RequestMessageGuard.ReadBeforeInterceptors(grpc.Method.Type) ? logger : null;
+            var single = RequestMessageGuard.ReadBeforeInterceptors(grpc.Method.Type);
+            var log = single ? logger : null;
             var encoding = context.Request.Headers["grpc-encoding"].ToString();
             var compressed = encoding.Length > 0 && encoding != "identity";
             context.Features.Set<IRequestBodyPipeFeature>(new GuardedBody(new FrameLengthReader(
-                body.Reader, _limit, compressed, length => RequestMessageGuard.TooLarge(method, length, _limit, log), reason => RequestMessageGuard.Malformed(method, reason, log))));
+                body.Reader, _limit, compressed, single, length => RequestMessageGuard.TooLarge(method, length, _limit, log), reason => RequestMessageGuard.Malformed(method, reason, log))));
         }
 
         return next(context);

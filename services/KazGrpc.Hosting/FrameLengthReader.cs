@@ -8,11 +8,13 @@ namespace KazGrpc.Hosting;
 /// Reads a gRPC request body through <paramref name="inner"/> and checks the 5-byte header of every
 /// message as it arrives: a declared length over <paramref name="limit"/> throws what
 /// <paramref name="tooLarge"/> makes before the message is read, and a compressed flag that the call
-/// cannot have (<paramref name="compressed"/>: it names a grpc-encoding) what <paramref name="malformed"/> makes. grpc-dotnet checks the limit itself,
+/// cannot have (<paramref name="compressed"/>: it names a grpc-encoding), a body that ends inside a
+/// message, or one without the message a <paramref name="single"/>-message call needs, what
+/// <paramref name="malformed"/> makes. grpc-dotnet checks the limit itself,
 /// but a length above 2^31 - 1 makes it throw an IOException, which a call answers UNKNOWN and a
 /// stream cannot tell from the caller resetting it.
 /// </summary>
-internal sealed class FrameLengthReader(PipeReader inner, int limit, bool compressed, Func<long, Exception> tooLarge, Func<string, Exception> malformed) : PipeReader
+internal sealed class FrameLengthReader(PipeReader inner, int limit, bool compressed, bool single, Func<long, Exception> tooLarge, Func<string, Exception> malformed) : PipeReader
 {
     private const int HeaderLength = 5;
 
@@ -24,7 +26,7 @@ internal sealed class FrameLengthReader(PipeReader inner, int limit, bool compre
     public override async ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default)
     {
         var result = await inner.ReadAsync(cancellationToken);
-        Check(result.Buffer);
+        Check(result.Buffer, result.IsCompleted);
         return result;
     }
 
@@ -35,7 +37,7 @@ internal sealed class FrameLengthReader(PipeReader inner, int limit, bool compre
             return false;
         }
 
-        Check(result.Buffer);
+        Check(result.Buffer, result.IsCompleted);
         return true;
     }
 
@@ -57,7 +59,7 @@ internal sealed class FrameLengthReader(PipeReader inner, int limit, bool compre
 
     public override ValueTask CompleteAsync(Exception? exception = null) => inner.CompleteAsync(exception);
 
-    private void Check(ReadOnlySequence<byte> buffer)
+    private void Check(ReadOnlySequence<byte> buffer, bool completed)
     {
         _last = buffer;
 
@@ -78,6 +80,16 @@ internal sealed class FrameLengthReader(PipeReader inner, int limit, bool compre
             }
 
             _nextHeader += HeaderLength + length;
+        }
+
+        if (completed && _nextHeader - _consumed != buffer.Length)
+        {
+            throw malformed(_nextHeader - _consumed < buffer.Length ? "the body ends inside a message header" : "the body ends before the message its header declares");
+        }
+
+        if (completed && single && _nextHeader == 0)
+        {
+            throw malformed("the body holds no message");
         }
     }
 }

@@ -37,8 +37,9 @@ public static class HostileFrames
         new("length 2 GiB - 1 over the limit", _ => Header(0, int.MaxValue), StatusCode.ResourceExhausted, _ => true, "declares 2147483647 bytes"),
         new("compressed without grpc-encoding", _ => [.. Header(1, 2), 0x08, 0x00], StatusCode.Internal, _ => true, "compressed flag is set but the call names no grpc-encoding"),
         new("compressed flag 7", _ => [.. Header(7, 0)], StatusCode.Internal, _ => true, "compressed flag 7 is neither 0 nor 1"),
-        new("frame shorter than its header says", _ => [.. Header(0, 10), 0x08, 0x00], StatusCode.Internal, _ => true, "Incomplete message"),
-        new("empty body", _ => [], StatusCode.Internal, m => !m.IsClientStreaming),
+        new("frame shorter than its header says", _ => [.. Header(0, 10), 0x08, 0x00], StatusCode.Internal, _ => true, "the body ends before the message its header declares"),
+        new("header cut short", _ => [0, 0, 0], StatusCode.Internal, _ => true, "the body ends inside a message header"),
+        new("empty body", _ => [], StatusCode.Internal, m => !m.IsClientStreaming, "the body holds no message"),
     ];
 
     /// <summary>A client for <see cref="SendAsync"/>: HTTP/2 only, cleartext (h2c with prior knowledge).</summary>
