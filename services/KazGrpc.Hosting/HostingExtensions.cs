@@ -162,7 +162,7 @@ public static class HostingExtensions
         _ = app.Services.GetRequiredService<ReadinessReporter>();
         app.UseKazGrpcSecurity();
         app.UseMiddleware<ListenerGuard>();
-        app.UseMiddleware<FrameLengthGuard>();
+        app.UseMiddleware<RequestFrameGuard>();
         app.MapGrpcService<HealthServiceImpl>();
         app.MapGrpcReflectionService();
         app.MapPrometheusScrapingEndpoint("/metrics").RequireListener(ListenerKind.Metrics);

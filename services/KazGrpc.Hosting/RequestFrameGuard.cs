@@ -8,12 +8,12 @@ using Microsoft.Extensions.Options;
 namespace KazGrpc.Hosting;
 
 /// <summary>
-/// Reads the body of every gRPC call through a <see cref="FrameLengthReader"/>, so that a message
+/// Reads the body of every gRPC call through a <see cref="RequestFrameReader"/>, so that a message
 /// declaring more than <see cref="HostingOptions.MaxReceiveMessageBytes"/> is answered
-/// RESOURCE_EXHAUSTED, whatever its length, before any of it is read, and a compressed flag the call
-/// cannot have INTERNAL.
+/// RESOURCE_EXHAUSTED, whatever its length, before any of it is read, and a frame that is not a gRPC
+/// message (compressed flag the call cannot have, body ending inside a message) INTERNAL.
 /// </summary>
-internal sealed class FrameLengthGuard(RequestDelegate next, IOptions<HostingOptions> options, ILogger<ErrorInterceptor> logger)
+internal sealed class RequestFrameGuard(RequestDelegate next, IOptions<HostingOptions> options, ILogger<ErrorInterceptor> logger)
 {
     private readonly int _limit = options.Value.MaxReceiveMessageBytes;
 
@@ -29,7 +29,7 @@ internal sealed class FrameLengthGuard(RequestDelegate next, IOptions<HostingOpt
             var log = single ? logger : null;
             var encoding = context.Request.Headers["grpc-encoding"].ToString();
             var compressed = encoding.Length > 0 && encoding != "identity";
-            context.Features.Set<IRequestBodyPipeFeature>(new GuardedBody(new FrameLengthReader(
+            context.Features.Set<IRequestBodyPipeFeature>(new GuardedBody(new RequestFrameReader(
                 body.Reader, _limit, compressed, single, length => RequestMessageGuard.TooLarge(method, length, _limit, log), reason => RequestMessageGuard.Malformed(method, reason, log))));
         }
 

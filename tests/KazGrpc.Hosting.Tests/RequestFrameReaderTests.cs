@@ -3,7 +3,7 @@ using System.IO.Pipelines;
 
 namespace KazGrpc.Hosting.Tests;
 
-public sealed class FrameLengthReaderTests
+public sealed class RequestFrameReaderTests
 {
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
@@ -69,7 +69,7 @@ public sealed class FrameLengthReaderTests
         Assert.Empty(await ReadLengthsAsync(Reader(stream.Reader, limit: 16, single: false)));
     }
 
-    private static FrameLengthReader Reader(PipeReader inner, int limit, bool single) =>
+    private static RequestFrameReader Reader(PipeReader inner, int limit, bool single) =>
         new(inner, limit, compressed: false, single, length => new InvalidDataException($"declares {length}"), reason => new InvalidDataException(reason));
 
     // Reads as grpc-dotnet does: whole messages only, examining everything it was given.

@@ -5,16 +5,15 @@ using System.IO.Pipelines;
 namespace KazGrpc.Hosting;
 
 /// <summary>
-/// Reads a gRPC request body through <paramref name="inner"/> and checks the 5-byte header of every
-/// message as it arrives: a declared length over <paramref name="limit"/> throws what
-/// <paramref name="tooLarge"/> makes before the message is read, and a compressed flag that the call
-/// cannot have (<paramref name="compressed"/>: it names a grpc-encoding), a body that ends inside a
-/// message, or one without the message a <paramref name="single"/>-message call needs, what
-/// <paramref name="malformed"/> makes. grpc-dotnet checks the limit itself,
-/// but a length above 2^31 - 1 makes it throw an IOException, which a call answers UNKNOWN and a
-/// stream cannot tell from the caller resetting it.
+/// Reads a gRPC request body through <paramref name="inner"/>, checking the 5-byte header of each
+/// message as it arrives, before the message is read: a declared length over <paramref name="limit"/>
+/// throws what <paramref name="tooLarge"/> makes; a compressed flag the call cannot have (it names
+/// a grpc-encoding when <paramref name="compressed"/>), a body that ends inside a message, or an
+/// empty one where the call takes a <paramref name="single"/> message, what <paramref name="malformed"/>
+/// makes. grpc-dotnet checks the limit itself, but a length above 2^31 - 1 makes it throw an
+/// IOException, which a call answers UNKNOWN and a stream cannot tell from the caller resetting it.
 /// </summary>
-internal sealed class FrameLengthReader(PipeReader inner, int limit, bool compressed, bool single, Func<long, Exception> tooLarge, Func<string, Exception> malformed) : PipeReader
+internal sealed class RequestFrameReader(PipeReader inner, int limit, bool compressed, bool single, Func<long, Exception> tooLarge, Func<string, Exception> malformed) : PipeReader
 {
     private const int HeaderLength = 5;
 
