@@ -75,8 +75,9 @@ public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger, ServerMet
     private RpcException Fail(Exception exception, ServerCallContext context, long started)
     {
         RpcException result;
-        // A reset request stream (IOException) is the caller leaving too, even before the token flips.
-        if (exception is IOException || (exception is OperationCanceledException && context.CancellationToken.IsCancellationRequested))
+        // A reset request stream (IOException) is the caller leaving too, even before the token flips;
+        // a protobuf parse error is an IOException as well, and not the caller leaving.
+        if (exception is IOException and not Google.Protobuf.InvalidProtocolBufferException || (exception is OperationCanceledException && context.CancellationToken.IsCancellationRequested))
         {
             var code = context.Deadline <= time.GetUtcNow().UtcDateTime ? StatusCode.DeadlineExceeded : StatusCode.Cancelled;
             HostingLog.CallerEnded(logger, context.Method, code);

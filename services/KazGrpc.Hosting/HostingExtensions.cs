@@ -1,5 +1,6 @@
 using Google.Protobuf.Reflection;
 using Google.Rpc;
+using Grpc.AspNetCore.Server.Model;
 using Grpc.HealthCheck;
 using KazGrpc.Hosting.Security;
 using Microsoft.AspNetCore.Builder;
@@ -7,6 +8,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -116,6 +118,10 @@ public static class HostingExtensions
             grpc.MaxSendMessageSize = options.MaxSendMessageBytes;
             grpc.EnableDetailedErrors = false;
         });
+
+        // In place of grpc-dotnet's own provider (not a second one: each would map every method).
+        builder.Services.RemoveAll(typeof(IServiceMethodProvider<>));
+        builder.Services.AddSingleton(typeof(IServiceMethodProvider<>), typeof(GuardedServiceMethodProvider<>));
         if (options.HttpAddress.Length > 0)
         {
             // Transcoded calls run the same service methods through the same interceptor (the
@@ -156,6 +162,7 @@ public static class HostingExtensions
         _ = app.Services.GetRequiredService<ReadinessReporter>();
         app.UseKazGrpcSecurity();
         app.UseMiddleware<ListenerGuard>();
+        app.UseMiddleware<RequestFrameGuard>();
         app.MapGrpcService<HealthServiceImpl>();
         app.MapGrpcReflectionService();
         app.MapPrometheusScrapingEndpoint("/metrics").RequireListener(ListenerKind.Metrics);

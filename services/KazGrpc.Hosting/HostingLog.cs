@@ -22,4 +22,7 @@ internal static partial class HostingLog
 
     [LoggerMessage(6, LogLevel.Debug, "TLS handshake from {Remote} refused: {Reason}")]
     public static partial void HandshakeRefused(ILogger logger, string remote, string reason);
+
+    [LoggerMessage(7, LogLevel.Debug, "Call {Method} refused a request message: {StatusCode} {Message}")]
+    public static partial void MalformedRequest(ILogger logger, string method, StatusCode statusCode, string message);
 }

@@ -11,6 +11,15 @@ public sealed class ChatTemplateTests(TokenizerServiceFixture fixture)
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     [Fact]
+    public async Task ApplyChatTemplate_TooManyMessages_InvalidArgumentNamesLimitAndCount()
+    {
+        var request = new ApplyChatTemplateRequest { Model = "llama3-test" };
+        request.Messages.Add(Enumerable.Range(0, 1025).Select(_ => new ChatMessage { Role = "user", Content = "Сәлем" }));
+        await RpcAssert.InvalidArgumentAsync(() => Client.ApplyChatTemplateAsync(request, cancellationToken: Token).ResponseAsync,
+            "messages", "`messages` must contain at most 1024 messages; got 1025");
+    }
+
+    [Fact]
     public async Task ApplyChatTemplate_Llama3_RendersHeadersAsControlTokensAndContentAsText()
     {
         var request = new ApplyChatTemplateRequest

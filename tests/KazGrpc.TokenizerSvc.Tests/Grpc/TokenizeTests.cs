@@ -184,6 +184,15 @@ public sealed class TokenizeTests(TokenizerServiceFixture fixture)
     }
 
     [Fact]
+    public async Task Detokenize_TooManyIds_InvalidArgumentNamesLimitAndCount()
+    {
+        var request = new DetokenizeRequest { Tokenizer = "gpt2" };
+        request.Ids.Add(Enumerable.Repeat(15496u, (1 << 20) + 1));
+        await RpcAssert.InvalidArgumentAsync(() => Client.DetokenizeAsync(request, cancellationToken: Token).ResponseAsync,
+            "ids", "`ids` must contain at most 1048576 ids; got 1048577");
+    }
+
+    [Fact]
     public async Task Detokenize_HoleInVocabulary_InvalidArgument()
     {
         // o200k_base has no token 199998 (between its last rank and <|endoftext|>).
