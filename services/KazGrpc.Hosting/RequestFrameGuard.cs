@@ -1,5 +1,8 @@
+using System.Collections.Concurrent;
 using System.IO.Pipelines;
 using Grpc.AspNetCore.Server;
+using Grpc.Core;
+using Microsoft.AspNetCore.Grpc.JsonTranscoding;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
@@ -16,21 +19,24 @@ namespace KazGrpc.Hosting;
 internal sealed class RequestFrameGuard(RequestDelegate next, IOptions<HostingOptions> options, ILogger<ErrorInterceptor> logger)
 {
     private readonly int _limit = options.Value.MaxReceiveMessageBytes;
+    private readonly ILogger _logger = logger;
+
+    // One per method, made at its first call: the reader's refusals would otherwise be three allocations a call.
+    private readonly ConcurrentDictionary<IMethod, Refusals> _refusals = new();
 
     public Task InvokeAsync(HttpContext context)
     {
-        if (context.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>() is { } grpc
+        // A transcoded call's body is JSON, not gRPC frames.
+        if (context.GetEndpoint()?.Metadata is { } metadata
+            && metadata.GetMetadata<GrpcMethodMetadata>() is { } grpc
+            && metadata.GetMetadata<GrpcJsonTranscodingMetadata>() is null
             && context.Features.Get<IRequestBodyPipeFeature>() is { } body)
         {
-            var method = grpc.Method.FullName;
-
-            // Where the request is read inside the call, the interceptor logs the refusal.
-            var single = RequestMessageGuard.ReadBeforeInterceptors(grpc.Method.Type);
-            var log = single ? logger : null;
+            var refusals = _refusals.GetOrAdd(grpc.Method, static (method, guard) => new Refusals(method, guard._limit, guard._logger), this);
             var encoding = context.Request.Headers["grpc-encoding"].ToString();
             var compressed = encoding.Length > 0 && encoding != "identity";
             context.Features.Set<IRequestBodyPipeFeature>(new GuardedBody(new RequestFrameReader(
-                body.Reader, _limit, compressed, single, length => RequestMessageGuard.TooLarge(method, length, _limit, log), reason => RequestMessageGuard.Malformed(method, reason, log))));
+                body.Reader, _limit, compressed, refusals.Single, refusals.TooLarge, refusals.Malformed)));
         }
 
         return next(context);
@@ -39,5 +45,25 @@ internal sealed class RequestFrameGuard(RequestDelegate next, IOptions<HostingOp
     private sealed class GuardedBody(PipeReader reader) : IRequestBodyPipeFeature
     {
         public PipeReader Reader { get; } = reader;
+    }
+
+    private sealed class Refusals
+    {
+        public Refusals(IMethod method, int limit, ILogger logger)
+        {
+            var name = method.FullName;
+            Single = RequestMessageGuard.ReadBeforeInterceptors(method.Type);
+
+            // Where the request is read inside the call, the interceptor logs the refusal.
+            var log = Single ? logger : null;
+            TooLarge = length => RequestMessageGuard.TooLarge(name, length, limit, log);
+            Malformed = reason => RequestMessageGuard.Malformed(name, reason, log);
+        }
+
+        public bool Single { get; }
+
+        public Func<long, Exception> TooLarge { get; }
+
+        public Func<string, Exception> Malformed { get; }
     }
 }
