@@ -45,15 +45,15 @@ public sealed class AccessInterceptor(AccessControl access) : Interceptor
 
     private async ValueTask AdmitAsync(ServerCallContext context, bool stream)
     {
-        var method = AuditInterceptor.MethodName(context);
-        if (access.IsOpen(method))
+        // The audit interceptor named the method already; naming it again would cost a string a call.
+        var http = context.GetHttpContext();
+        var scope = AccessControl.Of(http) ?? throw new InvalidOperationException($"{nameof(AuditInterceptor)} must run before {nameof(AccessInterceptor)}");
+        if (access.IsOpen(scope.Operation))
         {
             return;
         }
 
-        var http = context.GetHttpContext();
-        var scope = AccessControl.Of(http) ?? throw new InvalidOperationException($"{nameof(AuditInterceptor)} must run before {nameof(AccessInterceptor)}");
         await access.AuthenticateAsync(scope, http);
-        scope.Admit(method, stream);
+        scope.Admit(scope.Operation, stream);
     }
 }

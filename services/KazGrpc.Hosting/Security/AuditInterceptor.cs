@@ -16,7 +16,7 @@ public sealed class AuditInterceptor(AccessControl access) : Interceptor
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
-        var scope = Begin(context, request);
+        var scope = Begin(context, RequestIdOf(request));
         var status = StatusCode.Unknown;
         try
         {
@@ -38,7 +38,7 @@ public sealed class AuditInterceptor(AccessControl access) : Interceptor
     /// <inheritdoc />
     public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
         TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation) =>
-        await RunAsync(Begin(context, request), () => continuation(request, responseStream, context));
+        await RunAsync(Begin(context, RequestIdOf(request)), () => continuation(request, responseStream, context));
 
     /// <inheritdoc />
     public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
@@ -76,15 +76,24 @@ public sealed class AuditInterceptor(AccessControl access) : Interceptor
         }
     }
 
-    private CallerScope Begin(ServerCallContext context, object? request)
+    private CallerScope Begin(ServerCallContext context, string? requestId)
     {
         var http = context.GetHttpContext();
         var transport = http.Request.ContentType?.StartsWith("application/grpc", StringComparison.Ordinal) == true ? "grpc" : "http";
-        return access.Begin(http, MethodName(context), transport, RequestIdOf(request));
+        return access.Begin(http, MethodName(context), transport, requestId);
     }
 
-    private static string? RequestIdOf(object? request) =>
-        request is IMessage message && message.Descriptor.FindFieldByName("request_id") is { FieldType: FieldType.String } field
-            ? (string)field.Accessor.GetValue(message)
-            : null;
+    private static string? RequestIdOf<TRequest>(TRequest request) =>
+        RequestIdField<TRequest>.Accessor is { } accessor && request is IMessage message ? (string)accessor.GetValue(message) : null;
+
+    // Looked up once per message type: a lookup by name builds the field's full name each time.
+    private static class RequestIdField<TRequest>
+    {
+        public static readonly IFieldAccessor? Accessor =
+            typeof(IMessage).IsAssignableFrom(typeof(TRequest))
+            && typeof(TRequest).GetProperty("Descriptor", System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)?.GetValue(null) is MessageDescriptor descriptor
+            && descriptor.FindFieldByName("request_id") is { FieldType: FieldType.String } field
+                ? field.Accessor
+                : null;
+    }
 }

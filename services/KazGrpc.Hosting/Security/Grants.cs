@@ -5,7 +5,7 @@ internal sealed class Grants
 {
     private readonly bool _allRpcs;
     private readonly HashSet<string> _methods;
-    private readonly HashSet<string> _services;
+    private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _services;
     private readonly bool _allModels;
     private readonly HashSet<string> _models;
 
@@ -13,7 +13,7 @@ internal sealed class Grants
     {
         _allRpcs = allRpcs;
         _methods = methods;
-        _services = services;
+        _services = services.GetAlternateLookup<ReadOnlySpan<char>>();
         _allModels = allModels;
         _models = models;
     }
@@ -75,7 +75,8 @@ internal sealed class Grants
         }
 
         var slash = method.IndexOf('/', StringComparison.Ordinal);
-        return slash > 0 && _services.Contains(method[..slash]);
+        // By span: every call of a caller granted a whole service comes here.
+        return slash > 0 && _services.Contains(method.AsSpan(0, slash));
     }
 
     /// <summary>Whether the grants cover model <paramref name="model"/>.</summary>
