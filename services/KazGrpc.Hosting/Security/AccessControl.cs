@@ -151,7 +151,8 @@ public sealed class AccessControl
             throw new UnauthenticatedException($"the bearer token has no '{claim}' claim to name its caller");
         }
 
-        return _directory.Current.Find(id);
+        // The snapshot the credential was checked against, not one a reload brought in meanwhile.
+        return snapshot.Find(id);
     }
 
     private static string DescribeJwtFailure(Exception? failure) => failure switch
