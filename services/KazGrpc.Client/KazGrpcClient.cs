@@ -22,9 +22,6 @@ namespace KazGrpc.Client;
 /// </summary>
 public sealed class KazGrpcClient : IDisposable
 {
-    private const string InferenceService = "kazgrpc.inference.v1.InferenceService";
-    private const string TokenizerService = "kazgrpc.tokenizer.v1.TokenizerService";
-
     private readonly KazGrpcClientOptions _options;
     private readonly TimeProvider _time;
     private readonly GrpcChannel _inferenceChannel;
@@ -43,10 +40,8 @@ public sealed class KazGrpcClient : IDisposable
         _options.Validate();
         _time = time ?? TimeProvider.System;
         _tls = ClientTls.Create(_options.Tls, $"{KazGrpcClientOptions.SectionName}:{nameof(KazGrpcClientOptions.Tls)}", _time, (ILogger?)logger ?? NullLogger.Instance);
-        _inferenceChannel = ClientTarget.Parse(_options.InferenceAddress, "InferenceAddress")
-            .CreateChannel(RetryConfig(InferenceService, "ListModels", "GetModel", "Embed", "Abort"), _tls);
-        _tokenizerChannel = ClientTarget.Parse(_options.TokenizerAddress, "TokenizerAddress")
-            .CreateChannel(RetryConfig(TokenizerService, "ListTokenizers", "Tokenize", "CountTokens", "Detokenize", "ApplyChatTemplate", "ConvertScript"), _tls);
+        _inferenceChannel = _options.InferenceTarget().CreateChannel(InferenceRetryConfig(_options), _tls);
+        _tokenizerChannel = _options.TokenizerTarget().CreateChannel(TokenizerRetryConfig(_options), _tls);
         Inference = new InferenceService.InferenceServiceClient(ApiKeyCredential.Invoker(_inferenceChannel, _options.ApiKey));
         Tokenizer = new TokenizerService.TokenizerServiceClient(ApiKeyCredential.Invoker(_tokenizerChannel, _options.ApiKey));
     }
@@ -149,17 +144,25 @@ public sealed class KazGrpcClient : IDisposable
 
     private DateTime Deadline(TimeSpan timeout) => _time.GetUtcNow().UtcDateTime + timeout;
 
-    private ServiceConfig RetryConfig(string service, params string[] idempotent)
+    /// <summary>Retries of inference-svc's idempotent RPCs; Generate and Complete are left out, as a retry could generate twice.</summary>
+    internal static ServiceConfig InferenceRetryConfig(KazGrpcClientOptions options) =>
+        RetryConfig(options, InferenceService.Descriptor.FullName, "ListModels", "GetModel", "Embed", "Abort");
+
+    /// <summary>Retries of tokenizer-svc's unary RPCs, all idempotent; its streams are not retried.</summary>
+    internal static ServiceConfig TokenizerRetryConfig(KazGrpcClientOptions options) =>
+        RetryConfig(options, TokenizerService.Descriptor.FullName, "ListTokenizers", "Tokenize", "CountTokens", "Detokenize", "ApplyChatTemplate", "ConvertScript");
+
+    private static ServiceConfig RetryConfig(KazGrpcClientOptions options, string service, params string[] idempotent)
     {
         var config = new ServiceConfig();
-        if (_options.MaxAttempts > 1)
+        if (options.MaxAttempts > 1)
         {
             var method = new MethodConfig
             {
                 RetryPolicy = new RetryPolicy
                 {
-                    MaxAttempts = _options.MaxAttempts,
-                    InitialBackoff = _options.InitialBackoff,
+                    MaxAttempts = options.MaxAttempts,
+                    InitialBackoff = options.InitialBackoff,
                     MaxBackoff = TimeSpan.FromSeconds(2),
                     BackoffMultiplier = 2,
                     RetryableStatusCodes = { StatusCode.Unavailable },

@@ -59,10 +59,16 @@ public sealed class KazGrpcClientOptions
         Check(GenerateTimeout > TimeSpan.Zero, $"{SectionName}:GenerateTimeout must be positive; got {GenerateTimeout}");
         Check(MaxAttempts is >= 1 and <= 5, $"{SectionName}:MaxAttempts must be in [1, 5]; got {MaxAttempts}");
         Check(InitialBackoff > TimeSpan.Zero, $"{SectionName}:InitialBackoff must be positive; got {InitialBackoff}");
-        _ = ClientTarget.Parse(InferenceAddress, $"{SectionName}:InferenceAddress");
-        _ = ClientTarget.Parse(TokenizerAddress, $"{SectionName}:TokenizerAddress");
+        _ = InferenceTarget();
+        _ = TokenizerTarget();
         Tls.Validate($"{SectionName}:{nameof(Tls)}");
     }
+
+    /// <summary><see cref="InferenceAddress"/> parsed; errors name the setting as <see cref="Validate"/> does.</summary>
+    internal ClientTarget InferenceTarget() => ClientTarget.Parse(InferenceAddress, $"{SectionName}:{nameof(InferenceAddress)}");
+
+    /// <summary><see cref="TokenizerAddress"/> parsed; errors name the setting as <see cref="Validate"/> does.</summary>
+    internal ClientTarget TokenizerTarget() => ClientTarget.Parse(TokenizerAddress, $"{SectionName}:{nameof(TokenizerAddress)}");
 
     private static void Check(bool condition, string message)
     {

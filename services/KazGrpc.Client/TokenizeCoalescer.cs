@@ -24,7 +24,8 @@ namespace KazGrpc.Client;
 /// <para>Traces. A message carries one <c>traceparent</c>: that of the first caller in it with a
 /// current activity, so tokenizer-svc's work joins that caller's trace. The spans of the other
 /// callers it carries get a link to that span, and every one of them the tag
-/// <c>kazgrpc.tokenizer.message_requests</c> (how many requests shared the message).</para>
+/// <c>kazgrpc.tokenizer.message_requests</c> (how many requests shared the message), when it is
+/// recorded (<see cref="Activity.IsAllDataRequested"/>).</para>
 /// </remarks>
 internal sealed class TokenizeCoalescer(
     Func<TokenizeRequest, CancellationToken, Task<TokenizeResponse>> send, int maxTextsPerMessage, long maxBytesPerMessage, bool inlineCompletions)
@@ -221,11 +222,16 @@ internal sealed class TokenizeCoalescer(
         {
             if (call.Trace is { } trace)
             {
-                if (owner is null)
+                owner ??= trace;
+
+                // A span the sampler dropped still propagates its trace but records nothing: a link
+                // and a boxed tag on it would only allocate, once per caller per message.
+                if (!trace.IsAllDataRequested)
                 {
-                    owner = trace;
+                    continue;
                 }
-                else
+
+                if (!ReferenceEquals(trace, owner))
                 {
                     trace.AddLink(new ActivityLink(owner.Context));
                 }

@@ -66,31 +66,10 @@ public sealed class TokenizeCoalescerTests(TokenizerServiceFixture fixture)
     [Fact]
     public async Task TokenizeAsync_TracedCallersShareASend_ItCarriesTheFirstsTraceAndTheOthersLinkToIt()
     {
-        var gate = new TextGate();
-        var sent = new ConcurrentQueue<TokenizeRequest>();
-        var send = SendThrough(gate);
-        var coalescer = new TokenizeCoalescer((request, token) => { sent.Enqueue(request); return send(request, token); }, 256, 1 << 20, inlineCompletions: false);
         var requests = TokenizeCalls.Callers(3);
         var spans = requests.Select(_ => new Activity("caller")).ToList();
-        Task<TokenizeResponse> Call(int i)
-        {
-            // Each caller in a trace of its own, as separate Embed calls are.
-            Activity.Current = null;
-            spans[i].Start();
-            try
-            {
-                return coalescer.TokenizeAsync(requests[i], Token);
-            }
-            finally
-            {
-                Activity.Current = null;
-            }
-        }
 
-        var first = Call(0);
-        var others = Deferred.Run(() => new[] { Call(1), Call(2) });
-        gate.Open();
-        await Task.WhenAll([first, .. others]);
+        var sent = await SendTracedAsync(requests, spans);
 
         Assert.Equal([spans[0].Id, spans[1].Id], sent.Select(r => r.Traceparent));
         Assert.Equal([1, 2], sent.Select(r => r.Texts.Count / 2));
@@ -98,6 +77,22 @@ public sealed class TokenizeCoalescerTests(TokenizerServiceFixture fixture)
         Assert.Equal(spans[1].SpanId, Assert.Single(spans[2].Links).Context.SpanId);
         Assert.Equal([null, 2, 2], spans.Select(s => s.GetTagItem("kazgrpc.tokenizer.message_requests")));
         Assert.All(requests, r => Assert.Empty(r.Traceparent));
+    }
+
+    [Fact]
+    public async Task TokenizeAsync_SampledOutCallerSharesASend_ItsTraceIsCarriedButNothingRecordedOnIt()
+    {
+        var requests = TokenizeCalls.Callers(3);
+        var spans = requests.Select(_ => new Activity("caller")).ToList();
+        spans[1].IsAllDataRequested = false;
+
+        var sent = await SendTracedAsync(requests, spans);
+
+        Assert.Equal([spans[0].Id, spans[1].Id], sent.Select(r => r.Traceparent));
+        Assert.Empty(spans[1].Links);
+        Assert.Null(spans[1].GetTagItem("kazgrpc.tokenizer.message_requests"));
+        Assert.Equal(spans[1].SpanId, Assert.Single(spans[2].Links).Context.SpanId);
+        Assert.Equal(2, spans[2].GetTagItem("kazgrpc.tokenizer.message_requests"));
     }
 
     [Fact]
@@ -224,6 +219,35 @@ public sealed class TokenizeCoalescerTests(TokenizerServiceFixture fixture)
 
     /// <summary>Runs code with a synchronization context that holds back what it posts (the
     /// coalescer's yield) until the code is done, then runs it on this thread.</summary>
+    /// <summary>Sends the first request alone and the others in one shared message, each caller
+    /// under its own span (started here, in a trace of its own, as separate Embed calls are); returns the messages sent.</summary>
+    private async Task<List<TokenizeRequest>> SendTracedAsync(IReadOnlyList<TokenizeRequest> requests, IReadOnlyList<Activity> spans)
+    {
+        var gate = new TextGate();
+        var sent = new ConcurrentQueue<TokenizeRequest>();
+        var send = SendThrough(gate);
+        var coalescer = new TokenizeCoalescer((request, token) => { sent.Enqueue(request); return send(request, token); }, 256, 1 << 20, inlineCompletions: false);
+        Task<TokenizeResponse> Call(int i)
+        {
+            Activity.Current = null;
+            spans[i].Start();
+            try
+            {
+                return coalescer.TokenizeAsync(requests[i], Token);
+            }
+            finally
+            {
+                Activity.Current = null;
+            }
+        }
+
+        var first = Call(0);
+        var others = Deferred.Run(() => Enumerable.Range(1, requests.Count - 1).Select(Call).ToArray());
+        gate.Open();
+        await Task.WhenAll([first, .. others]);
+        return [.. sent];
+    }
+
     private sealed class Deferred : SynchronizationContext
     {
         private readonly Queue<(SendOrPostCallback Callback, object? State)> _posted = new();
