@@ -131,19 +131,19 @@ internal sealed class OpenAiEndpoints(
 
     public async Task ChatCompletionsAsync(HttpContext context)
     {
-        var names = ParameterNames.Chat("max_tokens");
-        await RunAsync(context, ChatRoute, () => names, async (caller, cancellationToken) =>
+        // The names are built only for an error; they depend on which length limit the body used.
+        var maxTokens = "max_tokens";
+        await RunAsync(context, ChatRoute, () => ParameterNames.Chat(maxTokens), async (caller, cancellationToken) =>
         {
             var request = await ReadAsync(context, OpenAiJsonContext.Api.ChatCompletionRequest, cancellationToken);
             caller.Admit(request.Stream == true ? GenerateRpc : CompleteRpc, stream: request.Stream == true);
             if (request.MaxCompletionTokens is not null)
             {
-                names = ParameterNames.Chat("max_completion_tokens");
+                maxTokens = "max_completion_tokens";
             }
 
-            var (command, topLogprobs) = OpenAiRequests.ToCommand(request, RequestId(context, caller), Priority(context));
+            var (command, logprobs) = OpenAiRequests.ToCommand(request, RequestId(context, caller), Priority(context));
             command = command with { Caller = caller };
-            var logprobs = request.Logprobs == true ? topLogprobs : (int?)null;
             var id = $"chatcmpl-{command.RequestId}";
             var created = time.GetUtcNow().ToUnixTimeSeconds();
             await using var updates = generation.GenerateAsync(command, cancellationToken).GetAsyncEnumerator(cancellationToken);

@@ -29,8 +29,9 @@ internal static class OpenAiRequests
 
     private static readonly string[] ChatRoles = ["system", "developer", "user", "assistant", "tool"];
 
-    /// <summary>The domain command of a chat request, and the number of alternatives per token the caller asked for.</summary>
-    public static (GenerateCommand Command, int TopLogprobs) ToCommand(ChatCompletionRequest request, string requestId, RequestedPriority? priority)
+    /// <summary>The domain command of a chat request, and the number of alternatives per token the caller
+    /// asked for (null: no log probabilities).</summary>
+    public static (GenerateCommand Command, int? TopLogprobs) ToCommand(ChatCompletionRequest request, string requestId, RequestedPriority? priority)
     {
         RequireModel(request.Model);
         RequireOne(request.N);
@@ -64,7 +65,7 @@ internal static class OpenAiRequests
             InputScript = InputScript(request.KazgrpcInputScript),
         };
         StreamOptionsNeedStream(request.Stream, request.StreamOptions);
-        return (command, topLogprobs);
+        return (command, request.Logprobs == true ? topLogprobs : null);
     }
 
     /// <summary>The domain command of a completions request, and the number of alternatives per token
