@@ -68,7 +68,10 @@ internal sealed class OpenAiEndpoints(
     {
         caller.Admit(EmbedRpc, stream: false);
         var request = await ReadAsync(context, OpenAiJsonContext.Api.EmbeddingRequest, cancellationToken);
-        var model = registry.Models.FirstOrDefault(m => m.Name == request.Model && m.Kind == ModelKind.Embedding);
+        // Only a model the caller may use: a `dimensions` error would tell it the size of any other.
+        var model = request.Model is { } name && caller.IsGranted(name)
+            ? registry.Models.FirstOrDefault(m => m.Name == name && m.Kind == ModelKind.Embedding)
+            : null;
         var (command, base64) = OpenAiRequests.ToCommand(request, model?.Dimensions, RequestId(context, caller), Priority(context));
         var result = await embeddings.EmbedAsync(command with { Caller = caller }, cancellationToken);
         var data = new EmbeddingObject[result.Vectors.Count];
