@@ -68,7 +68,10 @@ internal sealed class OpenAiEndpoints(
     {
         caller.Admit(EmbedRpc, stream: false);
         var request = await ReadAsync(context, OpenAiJsonContext.Api.EmbeddingRequest, cancellationToken);
-        var model = registry.Models.FirstOrDefault(m => m.Name == request.Model && m.Kind == ModelKind.Embedding);
+        // Only a model the caller may use: a `dimensions` error would tell it the size of any other.
+        var model = request.Model is { } name && caller.IsGranted(name)
+            ? registry.Models.FirstOrDefault(m => m.Name == name && m.Kind == ModelKind.Embedding)
+            : null;
         var (command, base64) = OpenAiRequests.ToCommand(request, model?.Dimensions, RequestId(context, caller), Priority(context));
         var result = await embeddings.EmbedAsync(command with { Caller = caller }, cancellationToken);
         var data = new EmbeddingObject[result.Vectors.Count];
@@ -131,19 +134,19 @@ internal sealed class OpenAiEndpoints(
 
     public async Task ChatCompletionsAsync(HttpContext context)
     {
-        var names = ParameterNames.Chat("max_tokens");
-        await RunAsync(context, ChatRoute, () => names, async (caller, cancellationToken) =>
+        // The names are built only for an error; they depend on which length limit the body used.
+        var maxTokens = "max_tokens";
+        await RunAsync(context, ChatRoute, () => ParameterNames.Chat(maxTokens), async (caller, cancellationToken) =>
         {
             var request = await ReadAsync(context, OpenAiJsonContext.Api.ChatCompletionRequest, cancellationToken);
             caller.Admit(request.Stream == true ? GenerateRpc : CompleteRpc, stream: request.Stream == true);
             if (request.MaxCompletionTokens is not null)
             {
-                names = ParameterNames.Chat("max_completion_tokens");
+                maxTokens = "max_completion_tokens";
             }
 
-            var (command, topLogprobs) = OpenAiRequests.ToCommand(request, RequestId(context, caller), Priority(context));
+            var (command, logprobs) = OpenAiRequests.ToCommand(request, RequestId(context, caller), Priority(context));
             command = command with { Caller = caller };
-            var logprobs = request.Logprobs == true ? topLogprobs : (int?)null;
             var id = $"chatcmpl-{command.RequestId}";
             var created = time.GetUtcNow().ToUnixTimeSeconds();
             await using var updates = generation.GenerateAsync(command, cancellationToken).GetAsyncEnumerator(cancellationToken);

@@ -29,8 +29,9 @@ internal static class OpenAiRequests
 
     private static readonly string[] ChatRoles = ["system", "developer", "user", "assistant", "tool"];
 
-    /// <summary>The domain command of a chat request, and the number of alternatives per token the caller asked for.</summary>
-    public static (GenerateCommand Command, int TopLogprobs) ToCommand(ChatCompletionRequest request, string requestId, RequestedPriority? priority)
+    /// <summary>The domain command of a chat request, and the number of alternatives per token the caller
+    /// asked for (null: no log probabilities).</summary>
+    public static (GenerateCommand Command, int? TopLogprobs) ToCommand(ChatCompletionRequest request, string requestId, RequestedPriority? priority)
     {
         RequireModel(request.Model);
         RequireOne(request.N);
@@ -58,16 +59,13 @@ internal static class OpenAiRequests
             Model = request.Model!,
             Messages = Messages(request.Messages),
             Parameters = Parameters(
-                Positive(request.MaxCompletionTokens ?? request.MaxTokens, maxTokens),
-                request.Temperature, request.TopP, request.Stop, request.Seed, request.PresencePenalty, request.FrequencyPenalty,
-                request.LogitBias, request.Logprobs == true ? Math.Max(topLogprobs, 1) : 0,
-                request.TopK, request.MinP, request.RepetitionPenalty, request.IgnoreEos, request.MinTokens, request.StopTokenIds),
+                request, Positive(request.MaxCompletionTokens ?? request.MaxTokens, maxTokens), request.Logprobs == true ? Math.Max(topLogprobs, 1) : 0),
             RequestId = requestId,
             Priority = priority,
             InputScript = InputScript(request.KazgrpcInputScript),
         };
         StreamOptionsNeedStream(request.Stream, request.StreamOptions);
-        return (command, topLogprobs);
+        return (command, request.Logprobs == true ? topLogprobs : null);
     }
 
     /// <summary>The domain command of a completions request, and the number of alternatives per token
@@ -98,11 +96,7 @@ internal static class OpenAiRequests
             Model = request.Model!,
             Prompt = prompt,
             TokenIds = ids,
-            Parameters = Parameters(
-                Positive(request.MaxTokens, "max_tokens") ?? DefaultCompletionMaxTokens,
-                request.Temperature, request.TopP, request.Stop, request.Seed, request.PresencePenalty, request.FrequencyPenalty,
-                request.LogitBias, logprobs is { } n ? Math.Max(n, 1) : 0,
-                request.TopK, request.MinP, request.RepetitionPenalty, request.IgnoreEos, request.MinTokens, request.StopTokenIds),
+            Parameters = Parameters(request, Positive(request.MaxTokens, "max_tokens") ?? DefaultCompletionMaxTokens, logprobs is { } n ? Math.Max(n, 1) : 0),
             RequestId = requestId,
             Priority = priority,
             InputScript = InputScript(request.KazgrpcInputScript),
@@ -155,33 +149,32 @@ internal static class OpenAiRequests
         _ => "abort",
     };
 
-    private static GenerateParameters Parameters(
-        int? maxTokens, float? temperature, float? topP, JsonElement stop, long? seed, float? presencePenalty, float? frequencyPenalty,
-        Dictionary<string, float>? logitBias, int logprobs, int? topK, float? minP, float? repetitionPenalty, bool? ignoreEos, int? minTokens,
-        List<uint>? stopTokenIds) => new()
+    /// <summary>The domain's parameters of <paramref name="request"/>; the length limit and the number
+    /// of alternatives are read from members whose names and forms differ between the two routes.</summary>
+    private static GenerateParameters Parameters(SamplingRequest request, int? maxTokens, int logprobs) => new()
+    {
+        MaxNewTokens = maxTokens is { } max ? (uint)max : null,
+        Temperature = request.Temperature ?? DefaultTemperature,
+        TopP = request.TopP,
+        TopK = request.TopK switch
         {
-            MaxNewTokens = maxTokens is { } max ? (uint)max : null,
-            Temperature = temperature ?? DefaultTemperature,
-            TopP = topP,
-            TopK = topK switch
-            {
-                null or -1 or 0 => 0,
-                >= 1 => (uint)topK.Value,
-                _ => throw new RequestValidationException("top_k", $"`top_k` must be -1 or 0 (off) or >= 1; got {topK}"),
-            },
-            MinP = minP ?? 0,
-            RepetitionPenalty = repetitionPenalty,
-            PresencePenalty = presencePenalty ?? 0,
-            FrequencyPenalty = frequencyPenalty ?? 0,
-            LogitBias = LogitBias(logitBias),
-            // Any int64 is a seed to OpenAI; its bits are the domain's unsigned seed.
-            Seed = seed is { } s ? unchecked((ulong)s) : null,
-            Stop = Stop(stop),
-            StopTokenIds = stopTokenIds ?? [],
-            MinNewTokens = (uint)(NonNegative(minTokens, "min_tokens") ?? 0),
-            IgnoreEos = ignoreEos == true,
-            Logprobs = (uint)logprobs,
-        };
+            null or -1 or 0 => 0,
+            >= 1 => (uint)request.TopK.Value,
+            _ => throw new RequestValidationException("top_k", $"`top_k` must be -1 or 0 (off) or >= 1; got {request.TopK}"),
+        },
+        MinP = request.MinP ?? 0,
+        RepetitionPenalty = request.RepetitionPenalty,
+        PresencePenalty = request.PresencePenalty ?? 0,
+        FrequencyPenalty = request.FrequencyPenalty ?? 0,
+        LogitBias = LogitBias(request.LogitBias),
+        // Any int64 is a seed to OpenAI; its bits are the domain's unsigned seed.
+        Seed = request.Seed is { } s ? unchecked((ulong)s) : null,
+        Stop = Stop(request.Stop),
+        StopTokenIds = request.StopTokenIds ?? [],
+        MinNewTokens = (uint)(NonNegative(request.MinTokens, "min_tokens") ?? 0),
+        IgnoreEos = request.IgnoreEos == true,
+        Logprobs = (uint)logprobs,
+    };
 
     private static List<(string Role, string Content)> Messages(List<ChatMessageInput>? messages)
     {
