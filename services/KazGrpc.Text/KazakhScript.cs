@@ -93,9 +93,10 @@ public static class KazakhScript
     /// </summary>
     public static string ToCyrillic(string text, out int[] sourceIndex)
     {
-        var index = new List<int>(text?.Length + 1 ?? 0);
-        var result = ToCyrillic(text!, index);
-        index.Add(text!.Length);
+        ArgumentNullException.ThrowIfNull(text);
+        var index = new List<int>(text.Length + 1);
+        var result = ToCyrillic(text, index);
+        index.Add(text.Length);
         sourceIndex = [.. index];
         return result;
     }
