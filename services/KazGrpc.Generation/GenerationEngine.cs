@@ -390,21 +390,12 @@ public sealed class GenerationEngine : IAsyncDisposable
 
         var vocab = _step.VocabSize;
         var now = _time.GetTimestamp();
-        for (var i = 0; i < count; i++)
-        {
-            if (_rows[i] is { Traced: true } traced)
-            {
-                traced.DecodeSteps++;
-                traced.LargestDecodeBatch = Math.Max(traced.LargestDecodeBatch, count);
-            }
-        }
-
         if (count < _options.ParallelSamplingThreshold)
         {
             for (var i = 0; i < count; i++)
             {
                 var sequence = _rows[i]!;
-                sequence.Length++;
+                sequence.StepDecoded(count);
                 Sample(sequence, logits.Span.Slice(i * vocab, vocab), now);
             }
         }
@@ -413,7 +404,7 @@ public sealed class GenerationEngine : IAsyncDisposable
             Parallel.For(0, count, i =>
             {
                 var sequence = _rows[i]!;
-                sequence.Length++;
+                sequence.StepDecoded(count);
                 Sample(sequence, logits.Span.Slice(i * vocab, vocab), now);
             });
         }

@@ -127,7 +127,21 @@ public sealed class GenerationSequence
         _queueSpan = source.StartDetached("kazgrpc.generation.queue", ActivityKind.Internal, _parent);
         _queueSpan?.SetTag("kazgrpc.model", model);
         _queueSpan?.SetTag("kazgrpc.priority", Level);
-        Traced = true;
+
+        // A request the sampler dropped costs the engine nothing more (its later spans share this parent).
+        Traced = _queueSpan is not null;
+    }
+
+    /// <summary>A decode step over <paramref name="batch"/> rows gave this sequence a position; on the
+    /// engine's row pass, so that tracing adds no pass of its own.</summary>
+    internal void StepDecoded(int batch)
+    {
+        Length++;
+        if (Traced)
+        {
+            DecodeSteps++;
+            LargestDecodeBatch = Math.Max(LargestDecodeBatch, batch);
+        }
     }
 
     internal void StartPrefillSpan(ActivitySource source, string model)

@@ -49,6 +49,7 @@ public static class KazakhScript
         var builder = new StringBuilder(text.Length + 8);
         for (var i = 0; i < text.Length; i++)
         {
+            var start = i;
             var c = text[i];
             if (Composed(text, i, out var precomposed) && !char.IsAsciiLetter(c))
             {
@@ -63,7 +64,8 @@ public static class KazakhScript
             }
 
             // A loan digraph of a capital keeps its second letter small unless the word is in capitals.
-            if (latin.Length > 1 && char.IsUpper(c) && !(NextIsUpper(text, i) || PreviousIsUpper(text, i)))
+            // The letter before is the one before start: a composed letter's own base is a capital.
+            if (latin.Length > 1 && char.IsUpper(c) && !(NextIsUpper(text, i) || PreviousIsUpper(text, start)))
             {
                 builder.Append(latin[0]).Append(latin.AsSpan(1).ToString().ToLowerInvariant());
             }
@@ -91,9 +93,10 @@ public static class KazakhScript
     /// </summary>
     public static string ToCyrillic(string text, out int[] sourceIndex)
     {
-        var index = new List<int>(text?.Length + 1 ?? 0);
-        var result = ToCyrillic(text!, index);
-        index.Add(text!.Length);
+        ArgumentNullException.ThrowIfNull(text);
+        var index = new List<int>(text.Length + 1);
+        var result = ToCyrillic(text, index);
+        index.Add(text.Length);
         sourceIndex = [.. index];
         return result;
     }

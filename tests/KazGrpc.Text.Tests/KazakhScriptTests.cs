@@ -85,6 +85,8 @@ public sealed partial class KazakhScriptTests
     [Theory]
     [InlineData("қаи\u0306ың", "qaiyñ")]
     [InlineData("е\u0308лка", "iolka")]
+    [InlineData("Е\u0308лка", "İolka")]
+    [InlineData("Е\u0308ЛКА", "İOLKA")]
     public void ToLatin_LettersTypedWithCombiningMarks_AsThePrecomposedLetters(string cyrillic, string latin)
     {
         Assert.Equal(latin, KazakhScript.ToLatin(cyrillic));

@@ -119,7 +119,8 @@ internal sealed class TokenizerGrpcService(TokenizerRuntime runtime, TokenizerMe
             try
             {
                 TokenizeResponse response;
-                var parent = request.Traceparent.Length > 0 ? Spans.ParseTraceparent(request.Traceparent) : default;
+                // Parsed only when someone listens: parsing allocates the ids, on every request of the stream.
+                var parent = request.Traceparent.Length > 0 && tracing.Source.HasListeners() ? Spans.ParseTraceparent(request.Traceparent) : default;
                 using var span = parent == default ? null : StartEncodeSpan(request, ActivityKind.Server, parent);
                 try
                 {

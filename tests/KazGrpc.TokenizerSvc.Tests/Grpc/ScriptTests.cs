@@ -97,6 +97,36 @@ public sealed class ScriptTests(TokenizerServiceFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task TokenizeStream_BadInputScript_AnsweredInBandNamingInputScript()
+    {
+        using var call = Client.TokenizeStream(cancellationToken: Token);
+        await call.RequestStream.WriteAsync(new TokenizeRequest { Tokenizer = "o200k_base", Texts = { Latin }, RequestId = "unknown", InputScript = (Script)9 }, Token);
+        await call.RequestStream.WriteAsync(
+            new TokenizeRequest { Tokenizer = "o200k_base", Texts = { Latin }, RequestId = "special", InputScript = Script.Latin, AllowSpecialTokens = true }, Token);
+        await call.RequestStream.WriteAsync(new TokenizeRequest { Tokenizer = "o200k_base", Texts = { Latin }, RequestId = "latin", InputScript = Script.Latin }, Token);
+        await call.RequestStream.CompleteAsync();
+
+        var answers = new Dictionary<string, TokenizeResponse>();
+        await foreach (var response in call.ResponseStream.ReadAllAsync(Token))
+        {
+            answers[response.RequestId] = response;
+        }
+
+        AssertNamesInputScript(answers["unknown"].Error, "`input_script` must be SCRIPT_UNSPECIFIED, SCRIPT_CYRILLIC or SCRIPT_LATIN; got 9");
+        AssertNamesInputScript(answers["special"].Error, "`input_script` SCRIPT_LATIN cannot be combined with `allow_special_tokens`");
+        Assert.Null(answers["latin"].Error);
+        Assert.NotEmpty(answers["latin"].Results[0].Ids);
+
+        static void AssertNamesInputScript(RequestError error, string words)
+        {
+            Assert.Equal((int)StatusCode.InvalidArgument, error.Code);
+            Assert.Contains(words, error.Message, StringComparison.Ordinal);
+            var badRequest = Assert.Single(error.Details, d => d.Is(Google.Rpc.BadRequest.Descriptor)).Unpack<Google.Rpc.BadRequest>();
+            Assert.Contains(badRequest.FieldViolations, v => v.Field == "input_script");
+        }
+    }
+
+    [Fact]
     public async Task CountTokens_LatinInputScript_CountsTheCyrillicSpelling()
     {
         var cyrillic = await Client.CountTokensAsync(new CountTokensRequest { Tokenizer = "o200k_base", Texts = { Cyrillic } }, cancellationToken: Token);
