@@ -3,6 +3,7 @@ Kubernetes overlays, read as files and as docker-compose and kubectl kustomize r
 check prints "deploy check: ok WHAT" or "deploy check: FAIL WHAT: WHY"; the last line is
 "deploy check: N passed, M failed", and the exit status is non-zero on any failure."""
 
+import functools
 import json
 import os
 import re
@@ -314,8 +315,10 @@ def dockerfile_checks():
 
 # ------------------------------------------------------------------------------------- Kubernetes
 
+@functools.cache
 def instruments():
-    """Prometheus names of the instruments the services create (kazgrpc.batch.queue_length -> kazgrpc_batch_queue_length)."""
+    """Prometheus names of the instruments the services create (kazgrpc.batch.queue_length -> kazgrpc_batch_queue_length).
+    Read once: the dashboard and each overlay's HPA ask."""
     names = set()
     for root in ("services", "inference-svc", "tokenizer-svc"):
         for directory, subdirectories, files in os.walk(root):
@@ -325,7 +328,7 @@ def instruments():
                     with open(os.path.join(directory, file), encoding="utf-8") as source:
                         text = source.read()
                     names.update(n.replace(".", "_") for n in re.findall(r'\bCreate\w*(?:<\w+>)?\(\s*"([a-z0-9_.]+)"', text))
-    return names
+    return frozenset(names)
 
 
 def dashboard_checks():
