@@ -29,6 +29,16 @@ check_script() {
   record "$name" "$(awk '{print $3}' <<<"$summary")" "$(awk '{print $5}' <<<"$summary")" "$rc"
 }
 
+# node_suite NAME SCRIPT [ARGS...]: runs a script of node --test suites, whose summary reads
+# "# pass N" / "# fail N" (or "ℹ pass N"), and records its counts.
+node_suite() {
+  local name=$1; shift
+  "$@" 2>&1 | tee "$logs/$name.txt"
+  local rc=${PIPESTATUS[0]}
+  record "$name" "$(grep -E '^(# |ℹ )pass ' "$logs/$name.txt" | tail -1 | awk '{print $3}')" \
+    "$(grep -E '^(# |ℹ )fail ' "$logs/$name.txt" | tail -1 | awk '{print $3}')" "$rc"
+}
+
 # Debian packages the tests use (tests/apt-packages.txt), installed when missing.
 if [[ -f tests/apt-packages.txt ]]; then
   missing=()
@@ -80,11 +90,8 @@ export KAZGRPC_TOKENIZER_ADDRESS=127.0.0.1:$TOKENIZER_PORT KAZGRPC_INFERENCE_ADD
 live_failed=0
 
 echo "test.sh: running the Node reflection checks..."
-clients/node-smoke/run.sh 2>&1 | tee "$logs/node.txt"
-node_rc=${PIPESTATUS[0]}
-record Node "$(grep -E '^(# |ℹ )pass ' "$logs/node.txt" | tail -1 | awk '{print $3}')" \
-  "$(grep -E '^(# |ℹ )fail ' "$logs/node.txt" | tail -1 | awk '{print $3}')" "$node_rc"
-(( node_rc == 0 )) || live_failed=1
+node_suite Node clients/node-smoke/run.sh
+[[ ${suites[-1]##*|} == 0 ]] || live_failed=1
 
 echo "test.sh: driving the HTTP fronts of both services with curl..."
 KAZGRPC_TOKENIZER_HTTP=http://127.0.0.1:$TOKENIZER_HTTP_PORT KAZGRPC_INFERENCE_HTTP=http://127.0.0.1:$INFERENCE_HTTP_PORT \
@@ -92,11 +99,8 @@ KAZGRPC_TOKENIZER_HTTP=http://127.0.0.1:$TOKENIZER_HTTP_PORT KAZGRPC_INFERENCE_H
 [[ ${suites[-1]##*|} == 0 ]] || live_failed=1
 
 echo "test.sh: running the openai SDK checks against inference-svc's OpenAI-compatible API..."
-KAZGRPC_OPENAI_BASE_URL=http://127.0.0.1:$INFERENCE_HTTP_PORT/v1 clients/openai-smoke/run.sh 2>&1 | tee "$logs/openai.txt"
-openai_rc=${PIPESTATUS[0]}
-record OpenAI "$(grep -E '^(# |ℹ )pass ' "$logs/openai.txt" | tail -1 | awk '{print $3}')" \
-  "$(grep -E '^(# |ℹ )fail ' "$logs/openai.txt" | tail -1 | awk '{print $3}')" "$openai_rc"
-(( openai_rc == 0 )) || live_failed=1
+KAZGRPC_OPENAI_BASE_URL=http://127.0.0.1:$INFERENCE_HTTP_PORT/v1 node_suite OpenAI clients/openai-smoke/run.sh
+[[ ${suites[-1]##*|} == 0 ]] || live_failed=1
 
 echo "test.sh: driving the kazgrpc CLI in a terminal (tmux)..."
 check_script cli tests/cli-check.sh

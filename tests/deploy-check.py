@@ -3,6 +3,7 @@ Kubernetes overlays, read as files and as docker-compose and kubectl kustomize r
 check prints "deploy check: ok WHAT" or "deploy check: FAIL WHAT: WHY"; the last line is
 "deploy check: N passed, M failed", and the exit status is non-zero on any failure."""
 
+import functools
 import json
 import os
 import re
@@ -314,8 +315,10 @@ def dockerfile_checks():
 
 # ------------------------------------------------------------------------------------- Kubernetes
 
+@functools.cache
 def instruments():
-    """Prometheus names of the instruments the services create (kazgrpc.batch.queue_length -> kazgrpc_batch_queue_length)."""
+    """Prometheus names of the instruments the services create (kazgrpc.batch.queue_length -> kazgrpc_batch_queue_length).
+    Read once: the dashboard and each overlay's HPA ask."""
     names = set()
     for root in ("services", "inference-svc", "tokenizer-svc"):
         for directory, subdirectories, files in os.walk(root):
@@ -325,7 +328,7 @@ def instruments():
                     with open(os.path.join(directory, file), encoding="utf-8") as source:
                         text = source.read()
                     names.update(n.replace(".", "_") for n in re.findall(r'\bCreate\w*(?:<\w+>)?\(\s*"([a-z0-9_.]+)"', text))
-    return names
+    return frozenset(names)
 
 
 def dashboard_checks():
@@ -364,6 +367,13 @@ def k8s_checks(overlay, objects):
 
     deployments = find("Deployment")
     inference = find("Deployment", "inference-svc")[0] if find("Deployment", "inference-svc") else None
+
+    def every_container():
+        """(deployment, container) for each container of each Deployment, init containers included."""
+        for deployment in deployments:
+            spec = deployment["spec"]["template"]["spec"]
+            for container in spec["containers"] + (spec.get("initContainers") or []):
+                yield deployment, container
 
     def service_containers():
         """(deployment, container, spec) for every container that runs a KazGrpc host."""
@@ -463,22 +473,20 @@ def k8s_checks(overlay, objects):
 
     def security():
         problems = []
-        for deployment in deployments:
-            spec = deployment["spec"]["template"]["spec"]
-            pod = spec.get("securityContext") or {}
-            for container in spec["containers"] + (spec.get("initContainers") or []):
-                where = f"{deployment['metadata']['name']}/{container['name']}"
-                context = {**pod, **(container.get("securityContext") or {})}
-                if context.get("runAsNonRoot") is not True or not isinstance(context.get("runAsUser"), int) or context["runAsUser"] == 0:
-                    problems.append(f"{where} is not runAsNonRoot with a non-zero runAsUser")
-                if context.get("readOnlyRootFilesystem") is not True:
-                    problems.append(f"{where} has a writable root filesystem")
-                if context.get("allowPrivilegeEscalation") is not False:
-                    problems.append(f"{where} may gain privileges")
-                if "ALL" not in ((context.get("capabilities") or {}).get("drop") or []):
-                    problems.append(f"{where} keeps capabilities")
-                if not any(m["mountPath"] == "/tmp" for m in container.get("volumeMounts") or []):
-                    problems.append(f"{where} has no writable /tmp")
+        for deployment, container in every_container():
+            pod = deployment["spec"]["template"]["spec"].get("securityContext") or {}
+            where = f"{deployment['metadata']['name']}/{container['name']}"
+            context = {**pod, **(container.get("securityContext") or {})}
+            if context.get("runAsNonRoot") is not True or not isinstance(context.get("runAsUser"), int) or context["runAsUser"] == 0:
+                problems.append(f"{where} is not runAsNonRoot with a non-zero runAsUser")
+            if context.get("readOnlyRootFilesystem") is not True:
+                problems.append(f"{where} has a writable root filesystem")
+            if context.get("allowPrivilegeEscalation") is not False:
+                problems.append(f"{where} may gain privileges")
+            if "ALL" not in ((context.get("capabilities") or {}).get("drop") or []):
+                problems.append(f"{where} keeps capabilities")
+            if not any(m["mountPath"] == "/tmp" for m in container.get("volumeMounts") or []):
+                problems.append(f"{where} has no writable /tmp")
         return problems
 
     check(f"k8s {overlay}: every container runs non-root, read-only root filesystem, no capabilities, /tmp a volume", security)
@@ -505,25 +513,21 @@ def k8s_checks(overlay, objects):
 
     def configuration():
         problems = []
-        for deployment in deployments:
-            spec = deployment["spec"]["template"]["spec"]
-            for container in spec["containers"] + (spec.get("initContainers") or []):
-                problems += [f"{container['name']}: {p}" for p in config_names(env_of(container))]
-                if container["name"] in SERVICES and container.get("args"):
-                    problems.append(f"{container['name']} is configured by arguments")
+        for _, container in every_container():
+            problems += [f"{container['name']}: {p}" for p in config_names(env_of(container))]
+            if container["name"] in SERVICES and container.get("args"):
+                problems.append(f"{container['name']} is configured by arguments")
         return problems
 
     check(f"k8s {overlay}: configuration is Section__Key environment variables", configuration)
 
     def images():
         problems = []
-        for deployment in deployments:
-            spec = deployment["spec"]["template"]["spec"]
-            for container in spec["containers"] + (spec.get("initContainers") or []):
-                image = container["image"]
-                tag = image.rsplit("/", 1)[-1].partition(":")[2]
-                if not tag or tag == "latest":
-                    problems.append(f"{container['name']}'s image {image} has no tag but latest")
+        for _, container in every_container():
+            image = container["image"]
+            tag = image.rsplit("/", 1)[-1].partition(":")[2]
+            if not tag or tag == "latest":
+                problems.append(f"{container['name']}'s image {image} has no tag but latest")
         return problems
 
     check(f"k8s {overlay}: every image has a tag (set by the overlay's images:)", images)

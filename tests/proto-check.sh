@@ -2,7 +2,8 @@
 # Checks the contract in protos/: it compiles with `protoc -I protos` and nothing else on the
 # include path, `buf lint` and `buf format` are clean, and `buf breaking` finds no breaking change
 # against the contract before its last change (the working tree's changes when there are any
-# uncommitted, else the last commit that changed protos/). Ends with "proto check: N passed, M failed".
+# uncommitted, else the last commit that changed protos/), while it does find one in a copy of the
+# contract with a field deleted. Ends with "proto check: N passed, M failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,7 +11,8 @@ passed=0
 failed=0
 out=$(mktemp)
 against=$(mktemp -d)
-trap 'rm -rf "$out" "$against"' EXIT
+broken=$(mktemp -d)
+trap 'rm -rf "$out" "$against" "$broken"' EXIT
 
 check() {
   local what=$1; shift
@@ -46,6 +48,17 @@ else
   echo "proto check: FAIL buf breaking: no commit before the last change of protos/ (a shallow clone?)"
   failed=$((failed + 1))
 fi
+
+# The check above passes as well when buf compares nothing: a deleted field must fail it, named.
+refuses_deleted_field() {
+  cp -r protos "$broken/"
+  sed -i '/^  string tokenizer = 1;$/d' "$broken/protos/kazgrpc/tokenizer/v1/tokenizer.proto"
+  local said
+  said=$("$buf" breaking "$broken/protos" --against protos 2>&1) && { echo "buf breaking passed the change"; return 1; }
+  echo "$said"
+  grep -qF 'Previously present field "1" with name "tokenizer" on message "TokenizeRequest" was deleted.' <<<"$said"
+}
+check "buf breaking refuses a deleted field (TokenizeRequest.tokenizer)" refuses_deleted_field
 
 echo "proto check: $passed passed, $failed failed"
 (( failed == 0 ))

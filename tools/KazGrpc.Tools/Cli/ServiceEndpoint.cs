@@ -27,13 +27,17 @@ internal sealed class ServiceEndpoint
 
     public string ServiceName { get; }
 
+    /// <summary>The address when no option names one: the environment variable's, else the default.</summary>
+    public string ConfiguredAddress =>
+        Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } value ? value : DefaultAddress;
+
     /// <summary>The address option; unset, it reads the environment variable, then the default.</summary>
     public Option<ServiceAddress> CreateOption(string optionName) => new(optionName)
     {
         Description = $"{ServiceName} address, host:port or http://host:port; unset: ${EnvironmentVariable}, else {DefaultAddress}",
         HelpName = "ADDR",
         CustomParser = result => Parse(result, result.Tokens[0].Value, optionName),
-        DefaultValueFactory = result => Parse(result, Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } value ? value : DefaultAddress, EnvironmentVariable),
+        DefaultValueFactory = result => Parse(result, ConfiguredAddress, EnvironmentVariable),
     };
 
     /// <summary>The address option under its usual name.</summary>

@@ -65,12 +65,16 @@ internal sealed class HealthCommand : Command
     private async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
     {
         var terminal = new Terminal(parse);
-        var address = parse.GetValue(_address) ?? parse.GetValue(_addressArgument) ?? DefaultAddress();
+        var address = parse.GetValue(_address) ?? parse.GetValue(_addressArgument);
         if (address is null)
         {
-            await terminal.Error.WriteLineAsync(
-                $"{terminal.CommandPath}: {ServiceEndpoint.Inference.EnvironmentVariable} must be host:port or http://host:port; got '{Environment.GetEnvironmentVariable(ServiceEndpoint.Inference.EnvironmentVariable)}'");
-            return ExitCodes.Usage;
+            var configured = ServiceEndpoint.Inference.ConfiguredAddress;
+            if (!ServiceAddress.TryParse(configured, out address))
+            {
+                await terminal.Error.WriteLineAsync(
+                    $"{terminal.CommandPath}: {ServiceEndpoint.Inference.EnvironmentVariable} must be host:port or http://host:port; got '{configured}'");
+                return ExitCodes.Usage;
+            }
         }
 
         var service = parse.GetValue(_service)!;
@@ -140,10 +144,4 @@ internal sealed class HealthCommand : Command
     }
 
     private static string ServiceLabel(string service) => service.Length == 0 ? "" : $" {service}";
-
-    private static ServiceAddress? DefaultAddress()
-    {
-        var text = Environment.GetEnvironmentVariable(ServiceEndpoint.Inference.EnvironmentVariable) is { Length: > 0 } value ? value : ServiceEndpoint.Inference.DefaultAddress;
-        return ServiceAddress.TryParse(text, out var address) ? address : null;
-    }
 }
