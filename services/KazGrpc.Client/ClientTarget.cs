@@ -25,6 +25,9 @@ internal sealed class ClientTarget
     /// <summary>The addresses of a static target; empty otherwise.</summary>
     public IReadOnlyList<Uri> Addresses { get; }
 
+    /// <summary>Whether the channel speaks TLS when TLS is configured: https addresses, and dns targets.</summary>
+    public bool UsesTls => Target.Scheme is "https" or "dns" || (Addresses.Count > 0 && Addresses[0].Scheme == Uri.UriSchemeHttps);
+
     /// <summary>Parses <paramref name="value"/>; <paramref name="setting"/> names it in the error.</summary>
     /// <exception cref="InvalidOperationException">An address is neither http(s)://host:port nor dns:///name:port, or mixes schemes.</exception>
     public static ClientTarget Parse(string value, string setting)

@@ -59,9 +59,16 @@ public sealed class KazGrpcClientOptions
         Check(GenerateTimeout > TimeSpan.Zero, $"{SectionName}:GenerateTimeout must be positive; got {GenerateTimeout}");
         Check(MaxAttempts is >= 1 and <= 5, $"{SectionName}:MaxAttempts must be in [1, 5]; got {MaxAttempts}");
         Check(InitialBackoff > TimeSpan.Zero, $"{SectionName}:InitialBackoff must be positive; got {InitialBackoff}");
-        _ = InferenceTarget();
-        _ = TokenizerTarget();
+        var inference = InferenceTarget();
+        var tokenizer = TokenizerTarget();
         Tls.Validate($"{SectionName}:{nameof(Tls)}");
+
+        // One cleartext address beside a TLS one may be meant (a caller of one service only); TLS
+        // settings that no address uses are a mistake that would send keys and text in the clear.
+        Check(
+            !Tls.IsConfigured || inference.UsesTls || tokenizer.UsesTls,
+            $"{SectionName}:{nameof(Tls)} is configured but {SectionName}:{nameof(InferenceAddress)} ('{InferenceAddress}') and "
+            + $"{SectionName}:{nameof(TokenizerAddress)} ('{TokenizerAddress}') are both cleartext; use https:// or dns:///");
     }
 
     /// <summary><see cref="InferenceAddress"/> parsed; errors name the setting as <see cref="Validate"/> does.</summary>

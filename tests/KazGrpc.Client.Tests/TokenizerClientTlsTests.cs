@@ -36,6 +36,22 @@ public sealed class TokenizerClientTlsTests : IDisposable
     }
 
     [Fact]
+    public void Validate_TlsWithOnlyCleartextAddresses_NamesBothAddresses()
+    {
+        var caPath = _ca.WriteCertificate(_files.Combine("ca.crt"));
+        var options = new KazGrpcClientOptions { Tls = { CaPath = caPath } };
+
+        var error = Assert.Throws<InvalidOperationException>(options.Validate);
+
+        Assert.Equal(
+            "KazGrpc:Tls is configured but KazGrpc:InferenceAddress ('http://127.0.0.1:50051') and KazGrpc:TokenizerAddress "
+            + "('http://127.0.0.1:50052') are both cleartext; use https:// or dns:///",
+            error.Message);
+        options.InferenceAddress = "https://inference-svc:50051";
+        options.Validate();
+    }
+
+    [Fact]
     public void AddKazGrpcClient_MissingCaFile_StartUpFailsNamingTheSettingAndTheFile()
     {
         var path = _files.Combine("absent-ca.crt");
