@@ -8,6 +8,7 @@ public static class AuthCallers
     public const string PortalRotatedKey = "kzg_portal-key-two";
     public const string GeneratorKey = "kzg_generator-key";
     public const string EmbedOnlyKey = "kzg_embed-only-key";
+    public const string TinyOnlyKey = "kzg_embed-rpc-but-kaz-tiny-only";
     public const string RequestsKey = "kzg_one-request-at-a-time";
     public const string StreamsKey = "kzg_one-stream-at-a-time";
     public const string PromptKey = "kzg_25-prompt-tokens-a-minute";
@@ -25,6 +26,8 @@ public static class AuthCallers
         new("egov-portal", withRotatedKey ? [PortalKey, PortalRotatedKey] : [PortalKey], ["models", "embed", "generate"], ["minilm", "identity"]),
         new("generator", [GeneratorKey], ["inference"], All),
         new("embed-only", [EmbedOnlyKey], ["embed", "models"], All),
+        // May call Embed, but no embedding model: what such a call learns of minilm is the grant refusal.
+        new("tiny-only", [TinyOnlyKey], ["embed", "models"], ["kaz-tiny"]),
         new(JwtCaller, [], All, All),
         new("q-requests", [RequestsKey], All, All, new Dictionary<string, int> { ["MaxConcurrentRequests"] = 1 }),
         new("q-streams", [StreamsKey], All, All, new Dictionary<string, int> { ["MaxConcurrentStreams"] = 1 }),

@@ -97,6 +97,22 @@ public sealed class HttpAuthTests(AuthInferenceFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task OpenAi_EmbeddingsOfAModelNotGranted_403BeforeItsDimensionsAreChecked()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/embeddings")
+        {
+            Content = new StringContent("""{"model":"minilm","input":"Сәлем","dimensions":12}""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("Authorization", $"Bearer {AuthCallers.TinyOnlyKey}");
+
+        using var response = await _http.SendAsync(request, Token);
+
+        // A wrong `dimensions` would otherwise be answered 400 with minilm's size, telling what the caller may not see.
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal("caller 'tiny-only' has no grant for model 'minilm'", (await ErrorOf(response)).GetProperty("message").GetString());
+    }
+
+    [Fact]
     public async Task OpenAi_OverGeneratedTokensPerMinute_429WithRetryAfterInOpenAisShape()
     {
         using var first = await _http.SendAsync(Chat(AuthCallers.OpenAiQuotaKey, maxTokens: 4), Token);
