@@ -80,6 +80,7 @@ internal static class BenchCli
             + "DynamicBatching:ConcurrentExecutions), e.g. DynamicBatching:MaxQueueDelay=00:00:00; repeatable");
         var serviceEnv = Pairs(command, "--service-env", "NAME=VALUE set over build/service-runtime.env for the started services and the hop echo, "
             + "e.g. DOTNET_gcServer=0; repeatable");
+        var envelope = new EnvelopeOptions(command);
         Run(command, (parse, cancellationToken) =>
         {
             int Pick(int? given, int normal, int quick) => given ?? (parse.GetValue(common.Quick) ? quick : normal);
@@ -90,7 +91,7 @@ internal static class BenchCli
                     TimeSpan.FromSeconds(Pick((int?)parse.GetValue(serviceWarmup), 12, 8)), parse.GetValue(common.Runs), parse.GetValue(common.Quick),
                     [.. parse.GetValue(batchSizes)!.Order()], Pick(parse.GetValue(sweepTexts), 1024, 512), Pick(parse.GetValue(latencyInputs), 500, 200),
                     Pick(parse.GetValue(texts), 6000, 2000), parse.GetValue(common.Seed), [.. parse.GetValue(inferenceConfig)!.Select(kv => $"--{kv.Key}={kv.Value}")],
-                    parse.GetValue(serviceEnv)!, common.Out(parse, "embed")),
+                    parse.GetValue(serviceEnv)!, envelope.Settings(parse), common.Out(parse, "embed")),
                 cancellationToken);
         });
         return command;
@@ -129,6 +130,7 @@ internal static class BenchCli
         var inferenceConfig = Pairs(command, "--inference-config", "KEY=VALUE for the started inference-svc and the in-process engine (OnnxRuntime:*, "
             + "KvCache:*, Generation:*; OnnxRuntime:DecoderIntraOpThreads goes to genai too), e.g. Generation:PrefillTokensPerStep=64; repeatable");
         var serviceEnv = Pairs(command, "--service-env", "NAME=VALUE set over build/service-runtime.env for the started services; repeatable");
+        var envelope = new EnvelopeOptions(command);
         Run(command, (parse, cancellationToken) =>
         {
             int Pick(int? given, int normal, int quick) => given ?? (parse.GetValue(common.Quick) ? quick : normal);
@@ -138,7 +140,7 @@ internal static class BenchCli
                 parse.GetValue(common.Runs), parse.GetValue(common.Quick), Pick(parse.GetValue(requests), 1024, 256), parse.GetValue(promptTokens),
                 parse.GetValue(newTokens), parse.GetValue(temperature), parse.GetValue(prompts) == "text", parse.GetValue(longStreams), parse.GetValue(longTokens),
                 Pick(parse.GetValue(longPrompts), 3, 2), parse.GetValue(common.Seed), [.. parse.GetValue(inferenceConfig)!.Select(kv => $"--{kv.Key}={kv.Value}")],
-                parse.GetValue(serviceEnv)!, common.Out(parse, "generate"));
+                parse.GetValue(serviceEnv)!, envelope.Settings(parse), common.Out(parse, "generate"));
             return settings.Requests >= settings.LongPromptStreams
                 ? GenerateBench.RunAsync(settings, cancellationToken)
                 : throw new InvalidOperationException($"--requests {settings.Requests} is fewer than --long-prompt-streams {settings.LongPromptStreams}");
@@ -288,6 +290,18 @@ internal static class BenchCli
         };
         command.Options.Add(option);
         return option;
+    }
+
+    /// <summary>What of the e-gov envelope the services of <c>embed</c> and <c>generate</c> run with, to measure its cost.</summary>
+    private sealed class EnvelopeOptions(Command command)
+    {
+        public Option<bool> Auth { get; } = Add(command, "--auth", "require API keys on every call, the tokenizer hop's included (keys made for the run)", false);
+
+        public Option<bool> Quotas { get; } = Add(command, "--quotas", "set every quota (Auth:DefaultQuotas) so high that it is counted and never reached", false);
+
+        public Option<bool> Tracing { get; } = Add(command, "--tracing", "export every span over OTLP/HTTP to a sink in this benchmark", false);
+
+        public EnvelopeSettings Settings(ParseResult parse) => new(parse.GetValue(Auth), parse.GetValue(Quotas), parse.GetValue(Tracing));
     }
 
     /// <summary>The options both measuring commands have; where <c>--quick</c> changes a default, the option is null unless given.</summary>

@@ -36,5 +36,8 @@ internal sealed record RuntimeInfo(
         + (Build == "Release" ? string.Empty : " (warning: build with -c Release for figures worth comparing)");
 
     private static string Variables(string prefix, IReadOnlyDictionary<string, string> variables) =>
-        variables.Count == 0 ? string.Empty : prefix + string.Join(' ', variables.Select(v => $"{v.Key}={v.Value}"));
+        variables.Count == 0 ? string.Empty : prefix + string.Join(' ', variables.Select(v => $"{v.Key}={Shown(v.Key, v.Value)}"));
+
+    // A key the envelope made for the run is a credential: the report names it, never shows it.
+    private static string Shown(string name, string value) => name.EndsWith("ApiKey", StringComparison.Ordinal) ? "(made for the run)" : value;
 }

@@ -1,4 +1,4 @@
-using Grpc.Net.Client;
+using Grpc.Core;
 using KazGrpc.Contracts.Inference.V1;
 using KazGrpc.Contracts.Tokenizer.V1;
 using KazGrpc.Launcher;
@@ -14,7 +14,8 @@ namespace KazGrpc.Bench.Core;
 /// <param name="serviceEnvironment"><c>--service-env</c>: NAME=VALUE set over build/service-runtime.env for the services.</param>
 /// <param name="warmup">Warm-up before each window.</param>
 /// <param name="serviceWarmup">More warm-up before the first window of each process.</param>
-internal sealed class ServiceSet(IReadOnlyDictionary<string, string> serviceEnvironment, TimeSpan warmup, TimeSpan serviceWarmup) : IAsyncDisposable
+/// <param name="envelope">What of the envelope the services run with; <c>--service-env</c> goes over its settings.</param>
+internal sealed class ServiceSet(IReadOnlyDictionary<string, string> serviceEnvironment, TimeSpan warmup, TimeSpan serviceWarmup, Envelope envelope) : IAsyncDisposable
 {
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromMinutes(3);
 
@@ -25,7 +26,8 @@ internal sealed class ServiceSet(IReadOnlyDictionary<string, string> serviceEnvi
     public IReadOnlyDictionary<string, string> RuntimeEnvironment { get; } = ServiceRuntimeEnvironment.Read(RepositoryPaths.Root);
 
     /// <summary>The services' environment: <see cref="RuntimeEnvironment"/> with <c>--service-env</c> over it.</summary>
-    public IReadOnlyDictionary<string, string> ServiceEnvironment => ServiceRuntimeEnvironment.With(RuntimeEnvironment, serviceEnvironment);
+    public IReadOnlyDictionary<string, string> ServiceEnvironment =>
+        ServiceRuntimeEnvironment.With(ServiceRuntimeEnvironment.With(RuntimeEnvironment, envelope.Environment), serviceEnvironment);
 
     /// <summary>tokenizer-svc with the models of <paramref name="modelsDirectory"/>, ready once it lists <paramref name="tokenizer"/>.</summary>
     public Task<RunningService> TokenizerAsync(string modelsDirectory, string tokenizer, CancellationToken cancellationToken) => StartAsync(
@@ -34,7 +36,7 @@ internal sealed class ServiceSet(IReadOnlyDictionary<string, string> serviceEnvi
         (grpc, _) => [$"--Hosting:GrpcAddress=127.0.0.1:{grpc}", "--Hosting:MetricsAddress=", "--Hosting:HttpAddress=", $"--Tokenization:ModelsDirectory={modelsDirectory}", "--Logging:LogLevel:Default=Warning"],
         ServiceEnvironment,
         hasMetrics: false,
-        async (channel, token) => (await new TokenizerService.TokenizerServiceClient(channel).ListTokenizersAsync(new ListTokenizersRequest(), cancellationToken: token))
+        async (calls, token) => (await new TokenizerService.TokenizerServiceClient(calls).ListTokenizersAsync(new ListTokenizersRequest(), cancellationToken: token))
             .Tokenizers.Any(t => t.Name == tokenizer),
         cancellationToken);
 
@@ -54,7 +56,7 @@ internal sealed class ServiceSet(IReadOnlyDictionary<string, string> serviceEnvi
         ],
         ServiceEnvironment,
         hasMetrics: true,
-        async (channel, token) => await new InferenceService.InferenceServiceClient(channel).GetModelAsync(new GetModelRequest { Name = model }, cancellationToken: token)
+        async (calls, token) => await new InferenceService.InferenceServiceClient(calls).GetModelAsync(new GetModelRequest { Name = model }, cancellationToken: token)
             is { State: ModelState.Ready },
         cancellationToken);
 
@@ -65,7 +67,7 @@ internal sealed class ServiceSet(IReadOnlyDictionary<string, string> serviceEnvi
     /// </summary>
     public async Task<RunningService> StartAsync(
         string name, string dll, Func<int, int, IEnumerable<string>> args, IReadOnlyDictionary<string, string> environment, bool hasMetrics,
-        Func<GrpcChannel, CancellationToken, Task<bool>>? ready, CancellationToken cancellationToken)
+        Func<CallInvoker, CancellationToken, Task<bool>>? ready, CancellationToken cancellationToken)
     {
         if (_running.TryGetValue(name, out var running))
         {
@@ -77,10 +79,12 @@ internal sealed class ServiceSet(IReadOnlyDictionary<string, string> serviceEnvi
         var service = new RunningService(
             ServiceProcess.Start(name, dll, args(grpc, metrics), environment, RepositoryPaths.Root),
             new Uri($"http://127.0.0.1:{grpc}"),
-            hasMetrics ? new Uri($"http://127.0.0.1:{metrics}") : null);
+            hasMetrics ? new Uri($"http://127.0.0.1:{metrics}") : null,
+            envelope.ApiKey);
         try
         {
-            await service.Process.WaitServingAsync(service.Address, ReadyTimeout, cancellationToken, ready: ready);
+            await service.Process.WaitServingAsync(
+                service.Address, ReadyTimeout, cancellationToken, ready: ready is null ? null : (channel, token) => ready(RunningService.WithKey(channel, envelope.ApiKey), token));
             return _running[name] = service;
         }
         catch

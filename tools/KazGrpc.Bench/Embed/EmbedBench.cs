@@ -54,13 +54,15 @@ internal sealed class EmbedBench
         using var encoder = settings.Phases.Contains(EmbedPhase.Inproc) || settings.Phases.Contains(EmbedPhase.Latency)
             ? EncoderModel.Load(workspace.ModelDirectory, EmbeddingModelConfig.Read(workspace.ModelDirectory), new SessionFactory(Options.Create(onnx), NullLogger<SessionFactory>.Instance))
             : null;
-        await using var services = new EmbedServices(settings, workspace);
+        await using var envelope = await Envelope.StartAsync(settings.Envelope, cancellationToken);
+        await using var services = new EmbedServices(settings, workspace, envelope);
         var runtime = RuntimeInfo.Current(services.ServiceEnvironment);
 
         Report.Line($"bench embed: {settings.Model} (tokenizer {workspace.Tokenizer}), {settings.Runs} run(s), {settings.Concurrency} callers, windows of "
             + $"{settings.Duration.TotalSeconds} s after {settings.Warmup.TotalSeconds} s warm-up (+{settings.ServiceWarmup.TotalSeconds} s on a fresh process), "
             + $"{settings.LatencyInputs} inputs at 1 caller; phases {string.Join(',', settings.Phases).ToLowerInvariant()}");
         Report.Line(runtime.ToString());
+        Report.Line(envelope.ToString());
         if (encoder is not null)
         {
             Report.Line($"in-process: {settings.Model} on {encoder.Provider}, {batching.ConcurrentExecutions} executions at once (as the batcher runs them), "
@@ -96,6 +98,11 @@ internal sealed class EmbedBench
             + "* = the in-process ceiling (the best batch size).");
         Report.Line();
         Report.Targets(targets);
+        if (settings.Envelope.Tracing)
+        {
+            Report.Line(envelope.ToString());
+        }
+
         await Report.WriteJsonAsync(settings.Out, new BenchResult<EmbedSettings>(Report.CommandLine(), started,
             (DateTimeOffset.UtcNow - started).TotalSeconds, runtime, settings, medians, targets, windows), BenchJsonContext.Default.BenchResultEmbedSettings, cancellationToken);
     }
@@ -234,7 +241,7 @@ internal sealed class EmbedBench
     /// <summary>Embed of one input; the answer must count the tokens the corpus holds, so that the in-process runs embed what the service embeds.</summary>
     private static Func<CorpusText, CancellationToken, ValueTask<Work>> EmbedCall(RunningService inference, string model)
     {
-        var client = new InferenceService.InferenceServiceClient(inference.Channel);
+        var client = new InferenceService.InferenceServiceClient(inference.Invoker);
         return async (input, cancellationToken) =>
         {
             var response = await client.EmbedAsync(new EmbedRequest { Model = model, Inputs = { input.Text } }, deadline: DateTime.UtcNow + CallTimeout, cancellationToken: cancellationToken);
@@ -248,7 +255,7 @@ internal sealed class EmbedBench
     /// <summary>An echo of one input: its text out, an embedding's worth of floats back.</summary>
     private static Func<CorpusText, CancellationToken, ValueTask<Work>> EchoCall(RunningService echo)
     {
-        var client = new EchoService.EchoServiceClient(echo.Channel);
+        var client = new EchoService.EchoServiceClient(echo.Invoker);
         return async (input, cancellationToken) =>
         {
             var response = await client.EchoAsync(new EchoRequest { Text = input.Text, ReplyFloats = IdentityEncoder.DefaultDimensions }, deadline: DateTime.UtcNow + CallTimeout, cancellationToken: cancellationToken);

@@ -7,9 +7,9 @@ namespace KazGrpc.Bench.Embed;
 /// served kind (the model, the model with MaxBatchSize=1, the identity encoder), and the bare and hop
 /// echo servers (<c>kazgrpc-bench echo-server</c>).
 /// </summary>
-internal sealed class EmbedServices(EmbedSettings settings, ModelWorkspace workspace) : IAsyncDisposable
+internal sealed class EmbedServices(EmbedSettings settings, ModelWorkspace workspace, Envelope envelope) : IAsyncDisposable
 {
-    private readonly ServiceSet _set = new(settings.ServiceEnvironment, settings.Warmup, settings.ServiceWarmup);
+    private readonly ServiceSet _set = new(settings.ServiceEnvironment, settings.Warmup, settings.ServiceWarmup, envelope);
 
     /// <summary>The services' environment: build/service-runtime.env with <c>--service-env</c> over it.</summary>
     public IReadOnlyDictionary<string, string> ServiceEnvironment => _set.ServiceEnvironment;

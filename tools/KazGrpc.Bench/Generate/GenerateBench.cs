@@ -62,7 +62,8 @@ internal sealed class GenerateBench : IAsyncDisposable
         using var tokenizer = new InProcessTokenizer(
             new TokenizationOptions { ModelsDirectory = workspace.ModelsDirectory, Builtins = TiktokenLoader.BuiltinNames.Contains(workspace.Tokenizer) ? [workspace.Tokenizer] : [] },
             workspace.Tokenizer, cancellationToken);
-        await using var services = new ServiceSet(settings.ServiceEnvironment, settings.Warmup, settings.ServiceWarmup);
+        await using var envelope = await Envelope.StartAsync(settings.Envelope, cancellationToken);
+        await using var services = new ServiceSet(settings.ServiceEnvironment, settings.Warmup, settings.ServiceWarmup, envelope);
         var runtime = RuntimeInfo.Current(services.ServiceEnvironment);
         var threads = InferenceConfig.Bind(settings.InferenceConfig, OnnxRuntimeOptions.SectionName, new OnnxRuntimeOptions()).DecoderIntraOpThreads;
         var known = tokenizer.Service.GetTokenizer(workspace.Tokenizer).Bytes;
@@ -73,6 +74,7 @@ internal sealed class GenerateBench : IAsyncDisposable
             + $"windows of {settings.Duration.TotalSeconds} s after {settings.Warmup.TotalSeconds} s warm-up (+{settings.ServiceWarmup.TotalSeconds} s on a fresh process); "
             + $"phases {string.Join(',', settings.Phases).ToLowerInvariant()}");
         Report.Line(runtime.ToString());
+        Report.Line(envelope.ToString());
         Report.Line($"requests: {(settings.TextPrompts ? "text" : "token_ids")} prompts of {settings.PromptTokens} tokens (log-uniform), {settings.NewTokens} new tokens (uniform), "
             + $"end-of-sequence ignored, {(settings.Temperature > 0 ? $"sampled at temperature {settings.Temperature} with a seed per request" : "greedy")}; "
             + $"long prompt: {settings.LongPromptStreams} streams decoding, then {settings.LongPrompts} prompts of {settings.LongPromptTokens:N0} tokens one after another");
@@ -113,6 +115,11 @@ internal sealed class GenerateBench : IAsyncDisposable
             + "cpu: cores busy in this process / the services (genai: its process) / anything else.");
         Report.Line();
         Report.Targets(targets);
+        if (settings.Envelope.Tracing)
+        {
+            Report.Line(envelope.ToString());
+        }
+
         await Report.WriteJsonAsync(settings.Out, new BenchResult<GenerateSettings>(Report.CommandLine(), started,
             (DateTimeOffset.UtcNow - started).TotalSeconds, runtime, settings, medians, targets, windows), BenchJsonContext.Default.BenchResultGenerateSettings, cancellationToken);
     }
@@ -279,7 +286,7 @@ internal sealed class GenerateBench : IAsyncDisposable
     /// say the request ran to its length, with as many tokens as the chunks carried.</summary>
     private Func<GenerateInput, StreamTimeline, CancellationToken, Task<int>> ServedStream(RunningService inference)
     {
-        var client = new InferenceService.InferenceServiceClient(inference.Channel);
+        var client = new InferenceService.InferenceServiceClient(inference.Invoker);
         var banned = _banned.ToDictionary(b => (uint)b.Key, b => b.Value);
         return async (input, timeline, cancellationToken) =>
         {
