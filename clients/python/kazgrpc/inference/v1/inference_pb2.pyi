@@ -24,6 +24,14 @@ MODEL_STATE_UNSPECIFIED: ModelState
 SCRIPT_CYRILLIC: Script
 SCRIPT_LATIN: Script
 SCRIPT_UNSPECIFIED: Script
+SENSITIVE_NUMBER_KIND_BIN: SensitiveNumberKind
+SENSITIVE_NUMBER_KIND_IIN: SensitiveNumberKind
+SENSITIVE_NUMBER_KIND_PHONE: SensitiveNumberKind
+SENSITIVE_NUMBER_KIND_UNSPECIFIED: SensitiveNumberKind
+SENSITIVE_NUMBER_POLICY_ALLOW: SensitiveNumberPolicy
+SENSITIVE_NUMBER_POLICY_MASK: SensitiveNumberPolicy
+SENSITIVE_NUMBER_POLICY_REJECT: SensitiveNumberPolicy
+SENSITIVE_NUMBER_POLICY_UNSPECIFIED: SensitiveNumberPolicy
 
 class AbortRequest(_message.Message):
     __slots__ = ["request_id"]
@@ -46,10 +54,11 @@ class ChatMessage(_message.Message):
     def __init__(self, role: _Optional[str] = ..., content: _Optional[str] = ...) -> None: ...
 
 class CompleteResponse(_message.Message):
-    __slots__ = ["finish_reason", "logprobs", "request_id", "text", "timings", "token_ids", "usage"]
+    __slots__ = ["finish_reason", "logprobs", "request_id", "sensitive_spans", "text", "timings", "token_ids", "usage"]
     FINISH_REASON_FIELD_NUMBER: _ClassVar[int]
     LOGPROBS_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    SENSITIVE_SPANS_FIELD_NUMBER: _ClassVar[int]
     TEXT_FIELD_NUMBER: _ClassVar[int]
     TIMINGS_FIELD_NUMBER: _ClassVar[int]
     TOKEN_IDS_FIELD_NUMBER: _ClassVar[int]
@@ -57,14 +66,15 @@ class CompleteResponse(_message.Message):
     finish_reason: FinishReason
     logprobs: _containers.RepeatedCompositeFieldContainer[TokenLogprob]
     request_id: str
+    sensitive_spans: _containers.RepeatedCompositeFieldContainer[SensitiveSpan]
     text: str
     timings: Timings
     token_ids: _containers.RepeatedScalarFieldContainer[int]
     usage: Usage
-    def __init__(self, text: _Optional[str] = ..., token_ids: _Optional[_Iterable[int]] = ..., finish_reason: _Optional[_Union[FinishReason, str]] = ..., usage: _Optional[_Union[Usage, _Mapping]] = ..., timings: _Optional[_Union[Timings, _Mapping]] = ..., logprobs: _Optional[_Iterable[_Union[TokenLogprob, _Mapping]]] = ..., request_id: _Optional[str] = ...) -> None: ...
+    def __init__(self, text: _Optional[str] = ..., token_ids: _Optional[_Iterable[int]] = ..., finish_reason: _Optional[_Union[FinishReason, str]] = ..., usage: _Optional[_Union[Usage, _Mapping]] = ..., timings: _Optional[_Union[Timings, _Mapping]] = ..., logprobs: _Optional[_Iterable[_Union[TokenLogprob, _Mapping]]] = ..., request_id: _Optional[str] = ..., sensitive_spans: _Optional[_Iterable[_Union[SensitiveSpan, _Mapping]]] = ...) -> None: ...
 
 class EmbedRequest(_message.Message):
-    __slots__ = ["input_script", "input_type", "inputs", "model", "normalize", "priority", "request_id", "truncate"]
+    __slots__ = ["input_script", "input_type", "inputs", "model", "normalize", "priority", "request_id", "return_sensitive_spans", "sensitive_numbers", "truncate"]
     INPUTS_FIELD_NUMBER: _ClassVar[int]
     INPUT_SCRIPT_FIELD_NUMBER: _ClassVar[int]
     INPUT_TYPE_FIELD_NUMBER: _ClassVar[int]
@@ -72,6 +82,8 @@ class EmbedRequest(_message.Message):
     NORMALIZE_FIELD_NUMBER: _ClassVar[int]
     PRIORITY_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    RETURN_SENSITIVE_SPANS_FIELD_NUMBER: _ClassVar[int]
+    SENSITIVE_NUMBERS_FIELD_NUMBER: _ClassVar[int]
     TRUNCATE_FIELD_NUMBER: _ClassVar[int]
     input_script: Script
     input_type: EmbedInputType
@@ -80,18 +92,22 @@ class EmbedRequest(_message.Message):
     normalize: bool
     priority: int
     request_id: str
+    return_sensitive_spans: bool
+    sensitive_numbers: SensitiveNumberPolicy
     truncate: bool
-    def __init__(self, model: _Optional[str] = ..., inputs: _Optional[_Iterable[str]] = ..., normalize: bool = ..., truncate: bool = ..., priority: _Optional[int] = ..., request_id: _Optional[str] = ..., input_type: _Optional[_Union[EmbedInputType, str]] = ..., input_script: _Optional[_Union[Script, str]] = ...) -> None: ...
+    def __init__(self, model: _Optional[str] = ..., inputs: _Optional[_Iterable[str]] = ..., normalize: bool = ..., truncate: bool = ..., priority: _Optional[int] = ..., request_id: _Optional[str] = ..., input_type: _Optional[_Union[EmbedInputType, str]] = ..., input_script: _Optional[_Union[Script, str]] = ..., sensitive_numbers: _Optional[_Union[SensitiveNumberPolicy, str]] = ..., return_sensitive_spans: bool = ...) -> None: ...
 
 class EmbedResponse(_message.Message):
-    __slots__ = ["embeddings", "model", "usage"]
+    __slots__ = ["embeddings", "model", "sensitive_spans", "usage"]
     EMBEDDINGS_FIELD_NUMBER: _ClassVar[int]
     MODEL_FIELD_NUMBER: _ClassVar[int]
+    SENSITIVE_SPANS_FIELD_NUMBER: _ClassVar[int]
     USAGE_FIELD_NUMBER: _ClassVar[int]
     embeddings: _containers.RepeatedCompositeFieldContainer[Embedding]
     model: str
+    sensitive_spans: _containers.RepeatedCompositeFieldContainer[SensitiveSpan]
     usage: Usage
-    def __init__(self, embeddings: _Optional[_Iterable[_Union[Embedding, _Mapping]]] = ..., usage: _Optional[_Union[Usage, _Mapping]] = ..., model: _Optional[str] = ...) -> None: ...
+    def __init__(self, embeddings: _Optional[_Iterable[_Union[Embedding, _Mapping]]] = ..., usage: _Optional[_Union[Usage, _Mapping]] = ..., model: _Optional[str] = ..., sensitive_spans: _Optional[_Iterable[_Union[SensitiveSpan, _Mapping]]] = ...) -> None: ...
 
 class Embedding(_message.Message):
     __slots__ = ["index", "values"]
@@ -102,7 +118,7 @@ class Embedding(_message.Message):
     def __init__(self, values: _Optional[_Iterable[float]] = ..., index: _Optional[int] = ...) -> None: ...
 
 class GenerateRequest(_message.Message):
-    __slots__ = ["input_script", "messages", "model", "parameters", "priority", "prompt", "request_id", "token_ids"]
+    __slots__ = ["input_script", "messages", "model", "parameters", "priority", "prompt", "request_id", "return_sensitive_spans", "sensitive_numbers", "token_ids"]
     INPUT_SCRIPT_FIELD_NUMBER: _ClassVar[int]
     MESSAGES_FIELD_NUMBER: _ClassVar[int]
     MODEL_FIELD_NUMBER: _ClassVar[int]
@@ -110,6 +126,8 @@ class GenerateRequest(_message.Message):
     PRIORITY_FIELD_NUMBER: _ClassVar[int]
     PROMPT_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    RETURN_SENSITIVE_SPANS_FIELD_NUMBER: _ClassVar[int]
+    SENSITIVE_NUMBERS_FIELD_NUMBER: _ClassVar[int]
     TOKEN_IDS_FIELD_NUMBER: _ClassVar[int]
     input_script: Script
     messages: _containers.RepeatedCompositeFieldContainer[ChatMessage]
@@ -118,8 +136,10 @@ class GenerateRequest(_message.Message):
     priority: int
     prompt: str
     request_id: str
+    return_sensitive_spans: bool
+    sensitive_numbers: SensitiveNumberPolicy
     token_ids: _containers.RepeatedScalarFieldContainer[int]
-    def __init__(self, model: _Optional[str] = ..., prompt: _Optional[str] = ..., messages: _Optional[_Iterable[_Union[ChatMessage, _Mapping]]] = ..., token_ids: _Optional[_Iterable[int]] = ..., parameters: _Optional[_Union[GenerationParameters, _Mapping]] = ..., request_id: _Optional[str] = ..., priority: _Optional[int] = ..., input_script: _Optional[_Union[Script, str]] = ...) -> None: ...
+    def __init__(self, model: _Optional[str] = ..., prompt: _Optional[str] = ..., messages: _Optional[_Iterable[_Union[ChatMessage, _Mapping]]] = ..., token_ids: _Optional[_Iterable[int]] = ..., parameters: _Optional[_Union[GenerationParameters, _Mapping]] = ..., request_id: _Optional[str] = ..., priority: _Optional[int] = ..., input_script: _Optional[_Union[Script, str]] = ..., sensitive_numbers: _Optional[_Union[SensitiveNumberPolicy, str]] = ..., return_sensitive_spans: bool = ...) -> None: ...
 
 class GenerateResponse(_message.Message):
     __slots__ = ["chunk", "final", "request_id"]
@@ -142,14 +162,16 @@ class GenerationChunk(_message.Message):
     def __init__(self, text: _Optional[str] = ..., token_ids: _Optional[_Iterable[int]] = ..., logprobs: _Optional[_Iterable[_Union[TokenLogprob, _Mapping]]] = ...) -> None: ...
 
 class GenerationFinal(_message.Message):
-    __slots__ = ["finish_reason", "timings", "usage"]
+    __slots__ = ["finish_reason", "sensitive_spans", "timings", "usage"]
     FINISH_REASON_FIELD_NUMBER: _ClassVar[int]
+    SENSITIVE_SPANS_FIELD_NUMBER: _ClassVar[int]
     TIMINGS_FIELD_NUMBER: _ClassVar[int]
     USAGE_FIELD_NUMBER: _ClassVar[int]
     finish_reason: FinishReason
+    sensitive_spans: _containers.RepeatedCompositeFieldContainer[SensitiveSpan]
     timings: Timings
     usage: Usage
-    def __init__(self, finish_reason: _Optional[_Union[FinishReason, str]] = ..., usage: _Optional[_Union[Usage, _Mapping]] = ..., timings: _Optional[_Union[Timings, _Mapping]] = ...) -> None: ...
+    def __init__(self, finish_reason: _Optional[_Union[FinishReason, str]] = ..., usage: _Optional[_Union[Usage, _Mapping]] = ..., timings: _Optional[_Union[Timings, _Mapping]] = ..., sensitive_spans: _Optional[_Iterable[_Union[SensitiveSpan, _Mapping]]] = ...) -> None: ...
 
 class GenerationParameters(_message.Message):
     __slots__ = ["frequency_penalty", "ignore_eos", "logit_bias", "logprobs", "max_new_tokens", "min_new_tokens", "min_p", "presence_penalty", "repetition_penalty", "seed", "stop", "stop_token_ids", "temperature", "top_k", "top_p"]
@@ -244,6 +266,18 @@ class ModelInfo(_message.Message):
     waiting_requests: int
     def __init__(self, name: _Optional[str] = ..., kind: _Optional[_Union[ModelKind, str]] = ..., tokenizer: _Optional[str] = ..., max_context_tokens: _Optional[int] = ..., embedding_dimensions: _Optional[int] = ..., state: _Optional[_Union[ModelState, str]] = ..., state_reason: _Optional[str] = ..., execution_provider: _Optional[str] = ..., max_batch_size: _Optional[int] = ..., kv_cache_slots: _Optional[int] = ..., running_requests: _Optional[int] = ..., waiting_requests: _Optional[int] = ..., kv_cache_usage: _Optional[float] = ..., kv_cache_slot_tokens: _Optional[int] = ..., query_prefix: _Optional[str] = ..., passage_prefix: _Optional[str] = ...) -> None: ...
 
+class SensitiveSpan(_message.Message):
+    __slots__ = ["end", "index", "kind", "start"]
+    END_FIELD_NUMBER: _ClassVar[int]
+    INDEX_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    START_FIELD_NUMBER: _ClassVar[int]
+    end: int
+    index: int
+    kind: SensitiveNumberKind
+    start: int
+    def __init__(self, kind: _Optional[_Union[SensitiveNumberKind, str]] = ..., index: _Optional[int] = ..., start: _Optional[int] = ..., end: _Optional[int] = ...) -> None: ...
+
 class Timings(_message.Message):
     __slots__ = ["queue_ms", "time_to_first_token_ms", "total_ms"]
     QUEUE_MS_FIELD_NUMBER: _ClassVar[int]
@@ -290,6 +324,12 @@ class FinishReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []
 
 class Script(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
+
+class SensitiveNumberPolicy(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
+
+class SensitiveNumberKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []
 
 class EmbedInputType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):

@@ -10,6 +10,14 @@ DESCRIPTOR: _descriptor.FileDescriptor
 SCRIPT_CYRILLIC: Script
 SCRIPT_LATIN: Script
 SCRIPT_UNSPECIFIED: Script
+SENSITIVE_NUMBER_KIND_BIN: SensitiveNumberKind
+SENSITIVE_NUMBER_KIND_IIN: SensitiveNumberKind
+SENSITIVE_NUMBER_KIND_PHONE: SensitiveNumberKind
+SENSITIVE_NUMBER_KIND_UNSPECIFIED: SensitiveNumberKind
+SENSITIVE_NUMBER_POLICY_ALLOW: SensitiveNumberPolicy
+SENSITIVE_NUMBER_POLICY_MASK: SensitiveNumberPolicy
+SENSITIVE_NUMBER_POLICY_REJECT: SensitiveNumberPolicy
+SENSITIVE_NUMBER_POLICY_UNSPECIFIED: SensitiveNumberPolicy
 TOKENIZER_KIND_BPE: TokenizerKind
 TOKENIZER_KIND_SENTENCEPIECE: TokenizerKind
 TOKENIZER_KIND_TIKTOKEN: TokenizerKind
@@ -17,24 +25,30 @@ TOKENIZER_KIND_UNSPECIFIED: TokenizerKind
 TOKENIZER_KIND_WORDPIECE: TokenizerKind
 
 class ApplyChatTemplateRequest(_message.Message):
-    __slots__ = ["add_generation_prompt", "messages", "model", "tokenizer"]
+    __slots__ = ["add_generation_prompt", "messages", "model", "return_sensitive_spans", "sensitive_numbers", "tokenizer"]
     ADD_GENERATION_PROMPT_FIELD_NUMBER: _ClassVar[int]
     MESSAGES_FIELD_NUMBER: _ClassVar[int]
     MODEL_FIELD_NUMBER: _ClassVar[int]
+    RETURN_SENSITIVE_SPANS_FIELD_NUMBER: _ClassVar[int]
+    SENSITIVE_NUMBERS_FIELD_NUMBER: _ClassVar[int]
     TOKENIZER_FIELD_NUMBER: _ClassVar[int]
     add_generation_prompt: bool
     messages: _containers.RepeatedCompositeFieldContainer[ChatMessage]
     model: str
+    return_sensitive_spans: bool
+    sensitive_numbers: SensitiveNumberPolicy
     tokenizer: str
-    def __init__(self, tokenizer: _Optional[str] = ..., model: _Optional[str] = ..., messages: _Optional[_Iterable[_Union[ChatMessage, _Mapping]]] = ..., add_generation_prompt: bool = ...) -> None: ...
+    def __init__(self, tokenizer: _Optional[str] = ..., model: _Optional[str] = ..., messages: _Optional[_Iterable[_Union[ChatMessage, _Mapping]]] = ..., add_generation_prompt: bool = ..., sensitive_numbers: _Optional[_Union[SensitiveNumberPolicy, str]] = ..., return_sensitive_spans: bool = ...) -> None: ...
 
 class ApplyChatTemplateResponse(_message.Message):
-    __slots__ = ["ids", "text"]
+    __slots__ = ["ids", "sensitive_spans", "text"]
     IDS_FIELD_NUMBER: _ClassVar[int]
+    SENSITIVE_SPANS_FIELD_NUMBER: _ClassVar[int]
     TEXT_FIELD_NUMBER: _ClassVar[int]
     ids: _containers.RepeatedScalarFieldContainer[int]
+    sensitive_spans: _containers.RepeatedCompositeFieldContainer[SensitiveSpan]
     text: str
-    def __init__(self, text: _Optional[str] = ..., ids: _Optional[_Iterable[int]] = ...) -> None: ...
+    def __init__(self, text: _Optional[str] = ..., ids: _Optional[_Iterable[int]] = ..., sensitive_spans: _Optional[_Iterable[_Union[SensitiveSpan, _Mapping]]] = ...) -> None: ...
 
 class ChatMessage(_message.Message):
     __slots__ = ["content", "role"]
@@ -59,16 +73,18 @@ class ConvertScriptResponse(_message.Message):
     def __init__(self, texts: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class CountTokensRequest(_message.Message):
-    __slots__ = ["add_special_tokens", "input_script", "texts", "tokenizer"]
+    __slots__ = ["add_special_tokens", "input_script", "sensitive_numbers", "texts", "tokenizer"]
     ADD_SPECIAL_TOKENS_FIELD_NUMBER: _ClassVar[int]
     INPUT_SCRIPT_FIELD_NUMBER: _ClassVar[int]
+    SENSITIVE_NUMBERS_FIELD_NUMBER: _ClassVar[int]
     TEXTS_FIELD_NUMBER: _ClassVar[int]
     TOKENIZER_FIELD_NUMBER: _ClassVar[int]
     add_special_tokens: bool
     input_script: Script
+    sensitive_numbers: SensitiveNumberPolicy
     texts: _containers.RepeatedScalarFieldContainer[str]
     tokenizer: str
-    def __init__(self, tokenizer: _Optional[str] = ..., texts: _Optional[_Iterable[str]] = ..., add_special_tokens: bool = ..., input_script: _Optional[_Union[Script, str]] = ...) -> None: ...
+    def __init__(self, tokenizer: _Optional[str] = ..., texts: _Optional[_Iterable[str]] = ..., add_special_tokens: bool = ..., input_script: _Optional[_Union[Script, str]] = ..., sensitive_numbers: _Optional[_Union[SensitiveNumberPolicy, str]] = ...) -> None: ...
 
 class CountTokensResponse(_message.Message):
     __slots__ = ["counts"]
@@ -148,6 +164,18 @@ class RequestError(_message.Message):
     message: str
     def __init__(self, code: _Optional[int] = ..., message: _Optional[str] = ..., details: _Optional[_Iterable[_Union[_any_pb2.Any, _Mapping]]] = ...) -> None: ...
 
+class SensitiveSpan(_message.Message):
+    __slots__ = ["end", "index", "kind", "start"]
+    END_FIELD_NUMBER: _ClassVar[int]
+    INDEX_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    START_FIELD_NUMBER: _ClassVar[int]
+    end: int
+    index: int
+    kind: SensitiveNumberKind
+    start: int
+    def __init__(self, kind: _Optional[_Union[SensitiveNumberKind, str]] = ..., index: _Optional[int] = ..., start: _Optional[int] = ..., end: _Optional[int] = ...) -> None: ...
+
 class SpecialToken(_message.Message):
     __slots__ = ["content", "id"]
     CONTENT_FIELD_NUMBER: _ClassVar[int]
@@ -157,13 +185,15 @@ class SpecialToken(_message.Message):
     def __init__(self, content: _Optional[str] = ..., id: _Optional[int] = ...) -> None: ...
 
 class TokenizeRequest(_message.Message):
-    __slots__ = ["add_special_tokens", "allow_special_tokens", "input_script", "max_tokens", "request_id", "return_offsets", "texts", "tokenizer", "traceparent"]
+    __slots__ = ["add_special_tokens", "allow_special_tokens", "input_script", "max_tokens", "request_id", "return_offsets", "return_sensitive_spans", "sensitive_numbers", "texts", "tokenizer", "traceparent"]
     ADD_SPECIAL_TOKENS_FIELD_NUMBER: _ClassVar[int]
     ALLOW_SPECIAL_TOKENS_FIELD_NUMBER: _ClassVar[int]
     INPUT_SCRIPT_FIELD_NUMBER: _ClassVar[int]
     MAX_TOKENS_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     RETURN_OFFSETS_FIELD_NUMBER: _ClassVar[int]
+    RETURN_SENSITIVE_SPANS_FIELD_NUMBER: _ClassVar[int]
+    SENSITIVE_NUMBERS_FIELD_NUMBER: _ClassVar[int]
     TEXTS_FIELD_NUMBER: _ClassVar[int]
     TOKENIZER_FIELD_NUMBER: _ClassVar[int]
     TRACEPARENT_FIELD_NUMBER: _ClassVar[int]
@@ -173,10 +203,12 @@ class TokenizeRequest(_message.Message):
     max_tokens: int
     request_id: str
     return_offsets: bool
+    return_sensitive_spans: bool
+    sensitive_numbers: SensitiveNumberPolicy
     texts: _containers.RepeatedScalarFieldContainer[str]
     tokenizer: str
     traceparent: str
-    def __init__(self, tokenizer: _Optional[str] = ..., texts: _Optional[_Iterable[str]] = ..., add_special_tokens: bool = ..., return_offsets: bool = ..., max_tokens: _Optional[int] = ..., request_id: _Optional[str] = ..., allow_special_tokens: bool = ..., input_script: _Optional[_Union[Script, str]] = ..., traceparent: _Optional[str] = ...) -> None: ...
+    def __init__(self, tokenizer: _Optional[str] = ..., texts: _Optional[_Iterable[str]] = ..., add_special_tokens: bool = ..., return_offsets: bool = ..., max_tokens: _Optional[int] = ..., request_id: _Optional[str] = ..., allow_special_tokens: bool = ..., input_script: _Optional[_Union[Script, str]] = ..., sensitive_numbers: _Optional[_Union[SensitiveNumberPolicy, str]] = ..., return_sensitive_spans: bool = ..., traceparent: _Optional[str] = ...) -> None: ...
 
 class TokenizeResponse(_message.Message):
     __slots__ = ["error", "request_id", "results"]
@@ -189,14 +221,16 @@ class TokenizeResponse(_message.Message):
     def __init__(self, results: _Optional[_Iterable[_Union[TokenizeResult, _Mapping]]] = ..., request_id: _Optional[str] = ..., error: _Optional[_Union[RequestError, _Mapping]] = ...) -> None: ...
 
 class TokenizeResult(_message.Message):
-    __slots__ = ["ids", "offsets", "truncated"]
+    __slots__ = ["ids", "offsets", "sensitive_spans", "truncated"]
     IDS_FIELD_NUMBER: _ClassVar[int]
     OFFSETS_FIELD_NUMBER: _ClassVar[int]
+    SENSITIVE_SPANS_FIELD_NUMBER: _ClassVar[int]
     TRUNCATED_FIELD_NUMBER: _ClassVar[int]
     ids: _containers.RepeatedScalarFieldContainer[int]
     offsets: _containers.RepeatedCompositeFieldContainer[Offset]
+    sensitive_spans: _containers.RepeatedCompositeFieldContainer[SensitiveSpan]
     truncated: bool
-    def __init__(self, ids: _Optional[_Iterable[int]] = ..., offsets: _Optional[_Iterable[_Union[Offset, _Mapping]]] = ..., truncated: bool = ...) -> None: ...
+    def __init__(self, ids: _Optional[_Iterable[int]] = ..., offsets: _Optional[_Iterable[_Union[Offset, _Mapping]]] = ..., truncated: bool = ..., sensitive_spans: _Optional[_Iterable[_Union[SensitiveSpan, _Mapping]]] = ...) -> None: ...
 
 class TokenizerInfo(_message.Message):
     __slots__ = ["bos_token_id", "chat_template", "eos_token_ids", "kind", "max_tokens", "name", "pad_token_id", "special_tokens", "vocab_size"]
@@ -221,6 +255,12 @@ class TokenizerInfo(_message.Message):
     def __init__(self, name: _Optional[str] = ..., kind: _Optional[_Union[TokenizerKind, str]] = ..., vocab_size: _Optional[int] = ..., special_tokens: _Optional[_Iterable[_Union[SpecialToken, _Mapping]]] = ..., max_tokens: _Optional[int] = ..., bos_token_id: _Optional[int] = ..., eos_token_ids: _Optional[_Iterable[int]] = ..., pad_token_id: _Optional[int] = ..., chat_template: _Optional[str] = ...) -> None: ...
 
 class Script(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
+
+class SensitiveNumberPolicy(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
+
+class SensitiveNumberKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []
 
 class TokenizerKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):

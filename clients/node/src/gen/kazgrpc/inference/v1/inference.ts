@@ -241,6 +241,118 @@ export function scriptToJSON(object: Script): string {
 }
 
 /**
+ * What the service does with a Kazakhstan identification number (IIN or BIN: 12 digits with a
+ * valid check digit) or phone number in request text (the same values as
+ * kazgrpc.tokenizer.v1.SensitiveNumberPolicy). The policy in force is the stricter of the caller's
+ * (configuration: `Auth:SensitiveNumbers`, `Auth:Callers:<id>:SensitiveNumbers`) and the request's.
+ * Whatever the policy, the numbers never appear in logs, traces or audit lines.
+ */
+export enum SensitiveNumberPolicy {
+  /** SENSITIVE_NUMBER_POLICY_UNSPECIFIED - The caller's policy. */
+  SENSITIVE_NUMBER_POLICY_UNSPECIFIED = 0,
+  /** SENSITIVE_NUMBER_POLICY_ALLOW - The model sees the numbers as they are. */
+  SENSITIVE_NUMBER_POLICY_ALLOW = 1,
+  /**
+   * SENSITIVE_NUMBER_POLICY_MASK - The model sees a placeholder (`[IIN]`, `[BIN]`, `[PHONE]`) in each number's place; its tokens
+   * count in `usage`.
+   */
+  SENSITIVE_NUMBER_POLICY_MASK = 2,
+  /**
+   * SENSITIVE_NUMBER_POLICY_REJECT - A text holding one is refused with INVALID_ARGUMENT naming the field and the code point position
+   * of the first, never the number.
+   */
+  SENSITIVE_NUMBER_POLICY_REJECT = 3,
+  UNRECOGNIZED = -1,
+}
+
+export function sensitiveNumberPolicyFromJSON(object: any): SensitiveNumberPolicy {
+  switch (object) {
+    case 0:
+    case "SENSITIVE_NUMBER_POLICY_UNSPECIFIED":
+      return SensitiveNumberPolicy.SENSITIVE_NUMBER_POLICY_UNSPECIFIED;
+    case 1:
+    case "SENSITIVE_NUMBER_POLICY_ALLOW":
+      return SensitiveNumberPolicy.SENSITIVE_NUMBER_POLICY_ALLOW;
+    case 2:
+    case "SENSITIVE_NUMBER_POLICY_MASK":
+      return SensitiveNumberPolicy.SENSITIVE_NUMBER_POLICY_MASK;
+    case 3:
+    case "SENSITIVE_NUMBER_POLICY_REJECT":
+      return SensitiveNumberPolicy.SENSITIVE_NUMBER_POLICY_REJECT;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return SensitiveNumberPolicy.UNRECOGNIZED;
+  }
+}
+
+export function sensitiveNumberPolicyToJSON(object: SensitiveNumberPolicy): string {
+  switch (object) {
+    case SensitiveNumberPolicy.SENSITIVE_NUMBER_POLICY_UNSPECIFIED:
+      return "SENSITIVE_NUMBER_POLICY_UNSPECIFIED";
+    case SensitiveNumberPolicy.SENSITIVE_NUMBER_POLICY_ALLOW:
+      return "SENSITIVE_NUMBER_POLICY_ALLOW";
+    case SensitiveNumberPolicy.SENSITIVE_NUMBER_POLICY_MASK:
+      return "SENSITIVE_NUMBER_POLICY_MASK";
+    case SensitiveNumberPolicy.SENSITIVE_NUMBER_POLICY_REJECT:
+      return "SENSITIVE_NUMBER_POLICY_REJECT";
+    case SensitiveNumberPolicy.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
+/** What a sensitive number is. */
+export enum SensitiveNumberKind {
+  /** SENSITIVE_NUMBER_KIND_UNSPECIFIED - Never sent by the service. */
+  SENSITIVE_NUMBER_KIND_UNSPECIFIED = 0,
+  /** SENSITIVE_NUMBER_KIND_IIN - An individual identification number (ЖСН / ИИН). */
+  SENSITIVE_NUMBER_KIND_IIN = 1,
+  /** SENSITIVE_NUMBER_KIND_BIN - A business identification number (БСН / БИН). */
+  SENSITIVE_NUMBER_KIND_BIN = 2,
+  /** SENSITIVE_NUMBER_KIND_PHONE - A Kazakhstan phone number. */
+  SENSITIVE_NUMBER_KIND_PHONE = 3,
+  UNRECOGNIZED = -1,
+}
+
+export function sensitiveNumberKindFromJSON(object: any): SensitiveNumberKind {
+  switch (object) {
+    case 0:
+    case "SENSITIVE_NUMBER_KIND_UNSPECIFIED":
+      return SensitiveNumberKind.SENSITIVE_NUMBER_KIND_UNSPECIFIED;
+    case 1:
+    case "SENSITIVE_NUMBER_KIND_IIN":
+      return SensitiveNumberKind.SENSITIVE_NUMBER_KIND_IIN;
+    case 2:
+    case "SENSITIVE_NUMBER_KIND_BIN":
+      return SensitiveNumberKind.SENSITIVE_NUMBER_KIND_BIN;
+    case 3:
+    case "SENSITIVE_NUMBER_KIND_PHONE":
+      return SensitiveNumberKind.SENSITIVE_NUMBER_KIND_PHONE;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return SensitiveNumberKind.UNRECOGNIZED;
+  }
+}
+
+export function sensitiveNumberKindToJSON(object: SensitiveNumberKind): string {
+  switch (object) {
+    case SensitiveNumberKind.SENSITIVE_NUMBER_KIND_UNSPECIFIED:
+      return "SENSITIVE_NUMBER_KIND_UNSPECIFIED";
+    case SensitiveNumberKind.SENSITIVE_NUMBER_KIND_IIN:
+      return "SENSITIVE_NUMBER_KIND_IIN";
+    case SensitiveNumberKind.SENSITIVE_NUMBER_KIND_BIN:
+      return "SENSITIVE_NUMBER_KIND_BIN";
+    case SensitiveNumberKind.SENSITIVE_NUMBER_KIND_PHONE:
+      return "SENSITIVE_NUMBER_KIND_PHONE";
+    case SensitiveNumberKind.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
+/**
  * What an Embed input is, for models trained with a prefix on each side of a retrieval pair
  * (E5: `query: ` and `passage: `).
  */
@@ -284,6 +396,18 @@ export function embedInputTypeToJSON(object: EmbedInputType): string {
     default:
       return "UNRECOGNIZED";
   }
+}
+
+/** Where a sensitive number is in a request's text, in Unicode code points of the text as sent. */
+export interface SensitiveSpan {
+  /** What it is. */
+  kind: SensitiveNumberKind;
+  /** The input (Embed) or chat message (Generate with `messages`) it is in; 0 for `prompt`. */
+  index: number;
+  /** First code point of the number (separators of a phone number included). */
+  start: number;
+  /** One past its last code point. */
+  end: number;
 }
 
 /** One model's description. */
@@ -388,6 +512,16 @@ export interface EmbedRequest {
    * Cyrillic. Default SCRIPT_UNSPECIFIED: as they are.
    */
   inputScript: Script;
+  /**
+   * What to do with identification and phone numbers in the inputs (see SensitiveNumberPolicy).
+   * Default: the caller's policy.
+   */
+  sensitiveNumbers: SensitiveNumberPolicy;
+  /**
+   * Return where the inputs' identification and phone numbers are (`sensitive_spans`), whatever
+   * the policy. Default false.
+   */
+  returnSensitiveSpans: boolean;
 }
 
 /** One input's vector. */
@@ -407,6 +541,8 @@ export interface EmbedResponse {
     | undefined;
   /** The model that answered. */
   model: string;
+  /** The inputs' identification and phone numbers, when `return_sensitive_spans` was set. */
+  sensitiveSpans: SensitiveSpan[];
 }
 
 /** Sampling and stopping rules of a generation. */
@@ -508,6 +644,17 @@ export interface GenerateRequest {
    * as they are.
    */
   inputScript: Script;
+  /**
+   * What to do with identification and phone numbers in `prompt` or the messages' contents (see
+   * SensitiveNumberPolicy); `token_ids` are not text and are not looked at. Default: the caller's
+   * policy.
+   */
+  sensitiveNumbers: SensitiveNumberPolicy;
+  /**
+   * Return where the prompt's identification and phone numbers are (in GenerationFinal or
+   * CompleteResponse), whatever the policy. Default false.
+   */
+  returnSensitiveSpans: boolean;
 }
 
 /** One message of a conversation. */
@@ -558,7 +705,11 @@ export interface Timings {
 export interface GenerationFinal {
   finishReason: FinishReason;
   usage: Usage | undefined;
-  timings: Timings | undefined;
+  timings:
+    | Timings
+    | undefined;
+  /** The prompt's identification and phone numbers, when `return_sensitive_spans` was set. */
+  sensitiveSpans: SensitiveSpan[];
 }
 
 export interface GenerateResponse {
@@ -588,6 +739,8 @@ export interface CompleteResponse {
   logprobs: TokenLogprob[];
   /** The request's id (the caller's, or the one the service generated). */
   requestId: string;
+  /** The prompt's identification and phone numbers, when `return_sensitive_spans` was set. */
+  sensitiveSpans: SensitiveSpan[];
 }
 
 export interface AbortRequest {
@@ -599,6 +752,123 @@ export interface AbortResponse {
   /** True when the request was still running and is now stopping; false when it had already ended. */
   wasRunning: boolean;
 }
+
+function createBaseSensitiveSpan(): SensitiveSpan {
+  return { kind: 0, index: 0, start: 0, end: 0 };
+}
+
+export const SensitiveSpan: MessageFns<SensitiveSpan> = {
+  encode(message: SensitiveSpan, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.kind !== 0) {
+      writer.uint32(8).int32(message.kind);
+    }
+    if (message.index !== 0) {
+      writer.uint32(16).uint32(message.index);
+    }
+    if (message.start !== 0) {
+      writer.uint32(24).uint32(message.start);
+    }
+    if (message.end !== 0) {
+      writer.uint32(32).uint32(message.end);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SensitiveSpan {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSensitiveSpan();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.kind = reader.int32() as any;
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.index = reader.uint32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.start = reader.uint32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.end = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SensitiveSpan {
+    return {
+      kind: isSet(object.kind) ? sensitiveNumberKindFromJSON(object.kind) : 0,
+      index: isSet(object.index) ? globalThis.Number(object.index) : 0,
+      start: isSet(object.start) ? globalThis.Number(object.start) : 0,
+      end: isSet(object.end) ? globalThis.Number(object.end) : 0,
+    };
+  },
+
+  toJSON(message: SensitiveSpan): unknown {
+    const obj: any = {};
+    if (message.kind !== 0) {
+      obj.kind = sensitiveNumberKindToJSON(message.kind);
+    }
+    if (message.index !== 0) {
+      obj.index = Math.round(message.index);
+    }
+    if (message.start !== 0) {
+      obj.start = Math.round(message.start);
+    }
+    if (message.end !== 0) {
+      obj.end = Math.round(message.end);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SensitiveSpan>, I>>(base?: I): SensitiveSpan {
+    return SensitiveSpan.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SensitiveSpan>, I>>(object: I): SensitiveSpan {
+    const message = createBaseSensitiveSpan();
+    message.kind = object.kind ?? 0;
+    message.index = object.index ?? 0;
+    message.start = object.start ?? 0;
+    message.end = object.end ?? 0;
+    return message;
+  },
+};
 
 function createBaseModelInfo(): ModelInfo {
   return {
@@ -1265,6 +1535,8 @@ function createBaseEmbedRequest(): EmbedRequest {
     requestId: "",
     inputType: 0,
     inputScript: 0,
+    sensitiveNumbers: 0,
+    returnSensitiveSpans: false,
   };
 }
 
@@ -1293,6 +1565,12 @@ export const EmbedRequest: MessageFns<EmbedRequest> = {
     }
     if (message.inputScript !== 0) {
       writer.uint32(64).int32(message.inputScript);
+    }
+    if (message.sensitiveNumbers !== 0) {
+      writer.uint32(72).int32(message.sensitiveNumbers);
+    }
+    if (message.returnSensitiveSpans !== false) {
+      writer.uint32(80).bool(message.returnSensitiveSpans);
     }
     return writer;
   },
@@ -1374,6 +1652,22 @@ export const EmbedRequest: MessageFns<EmbedRequest> = {
             message.inputScript = reader.int32() as any;
             continue;
           }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.sensitiveNumbers = reader.int32() as any;
+            continue;
+          }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.returnSensitiveSpans = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1408,6 +1702,16 @@ export const EmbedRequest: MessageFns<EmbedRequest> = {
         : isSet(object.input_script)
         ? scriptFromJSON(object.input_script)
         : 0,
+      sensitiveNumbers: isSet(object.sensitiveNumbers)
+        ? sensitiveNumberPolicyFromJSON(object.sensitiveNumbers)
+        : isSet(object.sensitive_numbers)
+        ? sensitiveNumberPolicyFromJSON(object.sensitive_numbers)
+        : 0,
+      returnSensitiveSpans: isSet(object.returnSensitiveSpans)
+        ? globalThis.Boolean(object.returnSensitiveSpans)
+        : isSet(object.return_sensitive_spans)
+        ? globalThis.Boolean(object.return_sensitive_spans)
+        : false,
     };
   },
 
@@ -1437,6 +1741,12 @@ export const EmbedRequest: MessageFns<EmbedRequest> = {
     if (message.inputScript !== 0) {
       obj.inputScript = scriptToJSON(message.inputScript);
     }
+    if (message.sensitiveNumbers !== 0) {
+      obj.sensitiveNumbers = sensitiveNumberPolicyToJSON(message.sensitiveNumbers);
+    }
+    if (message.returnSensitiveSpans !== false) {
+      obj.returnSensitiveSpans = message.returnSensitiveSpans;
+    }
     return obj;
   },
 
@@ -1453,6 +1763,8 @@ export const EmbedRequest: MessageFns<EmbedRequest> = {
     message.requestId = object.requestId ?? "";
     message.inputType = object.inputType ?? 0;
     message.inputScript = object.inputScript ?? 0;
+    message.sensitiveNumbers = object.sensitiveNumbers ?? 0;
+    message.returnSensitiveSpans = object.returnSensitiveSpans ?? false;
     return message;
   },
 };
@@ -1557,7 +1869,7 @@ export const Embedding: MessageFns<Embedding> = {
 };
 
 function createBaseEmbedResponse(): EmbedResponse {
-  return { embeddings: [], usage: undefined, model: "" };
+  return { embeddings: [], usage: undefined, model: "", sensitiveSpans: [] };
 }
 
 export const EmbedResponse: MessageFns<EmbedResponse> = {
@@ -1570,6 +1882,9 @@ export const EmbedResponse: MessageFns<EmbedResponse> = {
     }
     if (message.model !== "") {
       writer.uint32(26).string(message.model);
+    }
+    for (const v of message.sensitiveSpans) {
+      SensitiveSpan.encode(v!, writer.uint32(34).fork()).join();
     }
     return writer;
   },
@@ -1611,6 +1926,14 @@ export const EmbedResponse: MessageFns<EmbedResponse> = {
             message.model = reader.string();
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.sensitiveSpans.push(SensitiveSpan.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1630,6 +1953,11 @@ export const EmbedResponse: MessageFns<EmbedResponse> = {
         : [],
       usage: isSet(object.usage) ? Usage.fromJSON(object.usage) : undefined,
       model: isSet(object.model) ? globalThis.String(object.model) : "",
+      sensitiveSpans: globalThis.Array.isArray(object?.sensitiveSpans)
+        ? object.sensitiveSpans.map((e: any) => SensitiveSpan.fromJSON(e))
+        : globalThis.Array.isArray(object?.sensitive_spans)
+        ? object.sensitive_spans.map((e: any) => SensitiveSpan.fromJSON(e))
+        : [],
     };
   },
 
@@ -1644,6 +1972,9 @@ export const EmbedResponse: MessageFns<EmbedResponse> = {
     if (message.model !== "") {
       obj.model = message.model;
     }
+    if (message.sensitiveSpans?.length) {
+      obj.sensitiveSpans = message.sensitiveSpans.map((e) => SensitiveSpan.toJSON(e));
+    }
     return obj;
   },
 
@@ -1655,6 +1986,7 @@ export const EmbedResponse: MessageFns<EmbedResponse> = {
     message.embeddings = object.embeddings?.map((e) => Embedding.fromPartial(e)) || [];
     message.usage = (object.usage !== undefined && object.usage !== null) ? Usage.fromPartial(object.usage) : undefined;
     message.model = object.model ?? "";
+    message.sensitiveSpans = object.sensitiveSpans?.map((e) => SensitiveSpan.fromPartial(e)) || [];
     return message;
   },
 };
@@ -2166,6 +2498,8 @@ function createBaseGenerateRequest(): GenerateRequest {
     requestId: "",
     priority: 0,
     inputScript: 0,
+    sensitiveNumbers: 0,
+    returnSensitiveSpans: false,
   };
 }
 
@@ -2198,6 +2532,12 @@ export const GenerateRequest: MessageFns<GenerateRequest> = {
     }
     if (message.inputScript !== 0) {
       writer.uint32(64).int32(message.inputScript);
+    }
+    if (message.sensitiveNumbers !== 0) {
+      writer.uint32(72).int32(message.sensitiveNumbers);
+    }
+    if (message.returnSensitiveSpans !== false) {
+      writer.uint32(80).bool(message.returnSensitiveSpans);
     }
     return writer;
   },
@@ -2289,6 +2629,22 @@ export const GenerateRequest: MessageFns<GenerateRequest> = {
             message.inputScript = reader.int32() as any;
             continue;
           }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.sensitiveNumbers = reader.int32() as any;
+            continue;
+          }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.returnSensitiveSpans = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2325,6 +2681,16 @@ export const GenerateRequest: MessageFns<GenerateRequest> = {
         : isSet(object.input_script)
         ? scriptFromJSON(object.input_script)
         : 0,
+      sensitiveNumbers: isSet(object.sensitiveNumbers)
+        ? sensitiveNumberPolicyFromJSON(object.sensitiveNumbers)
+        : isSet(object.sensitive_numbers)
+        ? sensitiveNumberPolicyFromJSON(object.sensitive_numbers)
+        : 0,
+      returnSensitiveSpans: isSet(object.returnSensitiveSpans)
+        ? globalThis.Boolean(object.returnSensitiveSpans)
+        : isSet(object.return_sensitive_spans)
+        ? globalThis.Boolean(object.return_sensitive_spans)
+        : false,
     };
   },
 
@@ -2354,6 +2720,12 @@ export const GenerateRequest: MessageFns<GenerateRequest> = {
     if (message.inputScript !== 0) {
       obj.inputScript = scriptToJSON(message.inputScript);
     }
+    if (message.sensitiveNumbers !== 0) {
+      obj.sensitiveNumbers = sensitiveNumberPolicyToJSON(message.sensitiveNumbers);
+    }
+    if (message.returnSensitiveSpans !== false) {
+      obj.returnSensitiveSpans = message.returnSensitiveSpans;
+    }
     return obj;
   },
 
@@ -2372,6 +2744,8 @@ export const GenerateRequest: MessageFns<GenerateRequest> = {
     message.requestId = object.requestId ?? "";
     message.priority = object.priority ?? 0;
     message.inputScript = object.inputScript ?? 0;
+    message.sensitiveNumbers = object.sensitiveNumbers ?? 0;
+    message.returnSensitiveSpans = object.returnSensitiveSpans ?? false;
     return message;
   },
 };
@@ -2894,7 +3268,7 @@ export const Timings: MessageFns<Timings> = {
 };
 
 function createBaseGenerationFinal(): GenerationFinal {
-  return { finishReason: 0, usage: undefined, timings: undefined };
+  return { finishReason: 0, usage: undefined, timings: undefined, sensitiveSpans: [] };
 }
 
 export const GenerationFinal: MessageFns<GenerationFinal> = {
@@ -2907,6 +3281,9 @@ export const GenerationFinal: MessageFns<GenerationFinal> = {
     }
     if (message.timings !== undefined) {
       Timings.encode(message.timings, writer.uint32(26).fork()).join();
+    }
+    for (const v of message.sensitiveSpans) {
+      SensitiveSpan.encode(v!, writer.uint32(34).fork()).join();
     }
     return writer;
   },
@@ -2948,6 +3325,14 @@ export const GenerationFinal: MessageFns<GenerationFinal> = {
             message.timings = Timings.decode(reader, reader.uint32());
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.sensitiveSpans.push(SensitiveSpan.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2969,6 +3354,11 @@ export const GenerationFinal: MessageFns<GenerationFinal> = {
         : 0,
       usage: isSet(object.usage) ? Usage.fromJSON(object.usage) : undefined,
       timings: isSet(object.timings) ? Timings.fromJSON(object.timings) : undefined,
+      sensitiveSpans: globalThis.Array.isArray(object?.sensitiveSpans)
+        ? object.sensitiveSpans.map((e: any) => SensitiveSpan.fromJSON(e))
+        : globalThis.Array.isArray(object?.sensitive_spans)
+        ? object.sensitive_spans.map((e: any) => SensitiveSpan.fromJSON(e))
+        : [],
     };
   },
 
@@ -2983,6 +3373,9 @@ export const GenerationFinal: MessageFns<GenerationFinal> = {
     if (message.timings !== undefined) {
       obj.timings = Timings.toJSON(message.timings);
     }
+    if (message.sensitiveSpans?.length) {
+      obj.sensitiveSpans = message.sensitiveSpans.map((e) => SensitiveSpan.toJSON(e));
+    }
     return obj;
   },
 
@@ -2996,6 +3389,7 @@ export const GenerationFinal: MessageFns<GenerationFinal> = {
     message.timings = (object.timings !== undefined && object.timings !== null)
       ? Timings.fromPartial(object.timings)
       : undefined;
+    message.sensitiveSpans = object.sensitiveSpans?.map((e) => SensitiveSpan.fromPartial(e)) || [];
     return message;
   },
 };
@@ -3110,7 +3504,16 @@ export const GenerateResponse: MessageFns<GenerateResponse> = {
 };
 
 function createBaseCompleteResponse(): CompleteResponse {
-  return { text: "", tokenIds: [], finishReason: 0, usage: undefined, timings: undefined, logprobs: [], requestId: "" };
+  return {
+    text: "",
+    tokenIds: [],
+    finishReason: 0,
+    usage: undefined,
+    timings: undefined,
+    logprobs: [],
+    requestId: "",
+    sensitiveSpans: [],
+  };
 }
 
 export const CompleteResponse: MessageFns<CompleteResponse> = {
@@ -3139,6 +3542,9 @@ export const CompleteResponse: MessageFns<CompleteResponse> = {
     }
     if (message.requestId !== "") {
       writer.uint32(58).string(message.requestId);
+    }
+    for (const v of message.sensitiveSpans) {
+      SensitiveSpan.encode(v!, writer.uint32(66).fork()).join();
     }
     return writer;
   },
@@ -3222,6 +3628,14 @@ export const CompleteResponse: MessageFns<CompleteResponse> = {
             message.requestId = reader.string();
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.sensitiveSpans.push(SensitiveSpan.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3257,6 +3671,11 @@ export const CompleteResponse: MessageFns<CompleteResponse> = {
         : isSet(object.request_id)
         ? globalThis.String(object.request_id)
         : "",
+      sensitiveSpans: globalThis.Array.isArray(object?.sensitiveSpans)
+        ? object.sensitiveSpans.map((e: any) => SensitiveSpan.fromJSON(e))
+        : globalThis.Array.isArray(object?.sensitive_spans)
+        ? object.sensitive_spans.map((e: any) => SensitiveSpan.fromJSON(e))
+        : [],
     };
   },
 
@@ -3283,6 +3702,9 @@ export const CompleteResponse: MessageFns<CompleteResponse> = {
     if (message.requestId !== "") {
       obj.requestId = message.requestId;
     }
+    if (message.sensitiveSpans?.length) {
+      obj.sensitiveSpans = message.sensitiveSpans.map((e) => SensitiveSpan.toJSON(e));
+    }
     return obj;
   },
 
@@ -3300,6 +3722,7 @@ export const CompleteResponse: MessageFns<CompleteResponse> = {
       : undefined;
     message.logprobs = object.logprobs?.map((e) => TokenLogprob.fromPartial(e)) || [];
     message.requestId = object.requestId ?? "";
+    message.sensitiveSpans = object.sensitiveSpans?.map((e) => SensitiveSpan.fromPartial(e)) || [];
     return message;
   },
 };

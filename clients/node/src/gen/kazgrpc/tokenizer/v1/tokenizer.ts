@@ -93,6 +93,120 @@ export function scriptToJSON(object: Script): string {
   }
 }
 
+/**
+ * What the service does with a Kazakhstan identification number (IIN or BIN: 12 digits with a
+ * valid check digit, so that ordinary 12-digit numbers are left alone) or phone number (+7, 8 or 7,
+ * then 10 digits starting with 7) in request text. The policy in force is the stricter of the
+ * caller's (configuration: `Auth:SensitiveNumbers`, `Auth:Callers:<id>:SensitiveNumbers`) and the
+ * request's: a request may ask for a stricter one, never a laxer one. Whatever the policy, the
+ * numbers never appear in the service's logs, traces or audit lines.
+ */
+export enum SensitiveNumberPolicy {
+  /** SENSITIVE_NUMBER_POLICY_UNSPECIFIED - The caller's policy. */
+  SENSITIVE_NUMBER_POLICY_UNSPECIFIED = 0,
+  /** SENSITIVE_NUMBER_POLICY_ALLOW - The numbers are tokenized as they are. */
+  SENSITIVE_NUMBER_POLICY_ALLOW = 1,
+  /**
+   * SENSITIVE_NUMBER_POLICY_MASK - Each number is replaced by a placeholder (`[IIN]`, `[BIN]`, `[PHONE]`) before tokenizing: the
+   * model never sees it. Offsets still refer to the text as sent (a placeholder's tokens span its
+   * number).
+   */
+  SENSITIVE_NUMBER_POLICY_MASK = 2,
+  /**
+   * SENSITIVE_NUMBER_POLICY_REJECT - A text holding one is refused with INVALID_ARGUMENT naming the field and the code point position
+   * of the first, never the number.
+   */
+  SENSITIVE_NUMBER_POLICY_REJECT = 3,
+  UNRECOGNIZED = -1,
+}
+
+export function sensitiveNumberPolicyFromJSON(object: any): SensitiveNumberPolicy {
+  switch (object) {
+    case 0:
+    case "SENSITIVE_NUMBER_POLICY_UNSPECIFIED":
+      return SensitiveNumberPolicy.SENSITIVE_NUMBER_POLICY_UNSPECIFIED;
+    case 1:
+    case "SENSITIVE_NUMBER_POLICY_ALLOW":
+      return SensitiveNumberPolicy.SENSITIVE_NUMBER_POLICY_ALLOW;
+    case 2:
+    case "SENSITIVE_NUMBER_POLICY_MASK":
+      return SensitiveNumberPolicy.SENSITIVE_NUMBER_POLICY_MASK;
+    case 3:
+    case "SENSITIVE_NUMBER_POLICY_REJECT":
+      return SensitiveNumberPolicy.SENSITIVE_NUMBER_POLICY_REJECT;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return SensitiveNumberPolicy.UNRECOGNIZED;
+  }
+}
+
+export function sensitiveNumberPolicyToJSON(object: SensitiveNumberPolicy): string {
+  switch (object) {
+    case SensitiveNumberPolicy.SENSITIVE_NUMBER_POLICY_UNSPECIFIED:
+      return "SENSITIVE_NUMBER_POLICY_UNSPECIFIED";
+    case SensitiveNumberPolicy.SENSITIVE_NUMBER_POLICY_ALLOW:
+      return "SENSITIVE_NUMBER_POLICY_ALLOW";
+    case SensitiveNumberPolicy.SENSITIVE_NUMBER_POLICY_MASK:
+      return "SENSITIVE_NUMBER_POLICY_MASK";
+    case SensitiveNumberPolicy.SENSITIVE_NUMBER_POLICY_REJECT:
+      return "SENSITIVE_NUMBER_POLICY_REJECT";
+    case SensitiveNumberPolicy.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
+/** What a sensitive number is. */
+export enum SensitiveNumberKind {
+  /** SENSITIVE_NUMBER_KIND_UNSPECIFIED - Never sent by the service. */
+  SENSITIVE_NUMBER_KIND_UNSPECIFIED = 0,
+  /** SENSITIVE_NUMBER_KIND_IIN - An individual identification number (ЖСН / ИИН). */
+  SENSITIVE_NUMBER_KIND_IIN = 1,
+  /** SENSITIVE_NUMBER_KIND_BIN - A business identification number (БСН / БИН). */
+  SENSITIVE_NUMBER_KIND_BIN = 2,
+  /** SENSITIVE_NUMBER_KIND_PHONE - A Kazakhstan phone number. */
+  SENSITIVE_NUMBER_KIND_PHONE = 3,
+  UNRECOGNIZED = -1,
+}
+
+export function sensitiveNumberKindFromJSON(object: any): SensitiveNumberKind {
+  switch (object) {
+    case 0:
+    case "SENSITIVE_NUMBER_KIND_UNSPECIFIED":
+      return SensitiveNumberKind.SENSITIVE_NUMBER_KIND_UNSPECIFIED;
+    case 1:
+    case "SENSITIVE_NUMBER_KIND_IIN":
+      return SensitiveNumberKind.SENSITIVE_NUMBER_KIND_IIN;
+    case 2:
+    case "SENSITIVE_NUMBER_KIND_BIN":
+      return SensitiveNumberKind.SENSITIVE_NUMBER_KIND_BIN;
+    case 3:
+    case "SENSITIVE_NUMBER_KIND_PHONE":
+      return SensitiveNumberKind.SENSITIVE_NUMBER_KIND_PHONE;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return SensitiveNumberKind.UNRECOGNIZED;
+  }
+}
+
+export function sensitiveNumberKindToJSON(object: SensitiveNumberKind): string {
+  switch (object) {
+    case SensitiveNumberKind.SENSITIVE_NUMBER_KIND_UNSPECIFIED:
+      return "SENSITIVE_NUMBER_KIND_UNSPECIFIED";
+    case SensitiveNumberKind.SENSITIVE_NUMBER_KIND_IIN:
+      return "SENSITIVE_NUMBER_KIND_IIN";
+    case SensitiveNumberKind.SENSITIVE_NUMBER_KIND_BIN:
+      return "SENSITIVE_NUMBER_KIND_BIN";
+    case SensitiveNumberKind.SENSITIVE_NUMBER_KIND_PHONE:
+      return "SENSITIVE_NUMBER_KIND_PHONE";
+    case SensitiveNumberKind.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 /** The algorithm family of a tokenizer. */
 export enum TokenizerKind {
   /** TOKENIZER_KIND_UNSPECIFIED - Never sent by the service. */
@@ -151,6 +265,18 @@ export function tokenizerKindToJSON(object: TokenizerKind): string {
     default:
       return "UNRECOGNIZED";
   }
+}
+
+/** Where a sensitive number is in a request's text, in Unicode code points of the text as sent. */
+export interface SensitiveSpan {
+  /** What it is. */
+  kind: SensitiveNumberKind;
+  /** The chat message it is in (ApplyChatTemplate); 0 in a TokenizeResult, which is one text's. */
+  index: number;
+  /** First code point of the number (separators of a phone number included). */
+  start: number;
+  /** One past its last code point. */
+  end: number;
 }
 
 /** A control token of a tokenizer (beginning of text, end of turn, separator, ...). */
@@ -248,6 +374,16 @@ export interface TokenizeRequest {
    */
   inputScript: Script;
   /**
+   * What to do with identification and phone numbers in the texts (see SensitiveNumberPolicy).
+   * Default: the caller's policy.
+   */
+  sensitiveNumbers: SensitiveNumberPolicy;
+  /**
+   * Return where each text's identification and phone numbers are (`sensitive_spans`), whatever the
+   * policy. Default false.
+   */
+  returnSensitiveSpans: boolean;
+  /**
    * W3C trace context (`traceparent` header format, e.g. `00-<trace id>-<span id>-01`) of the
    * caller's span for this request, so that the tokenizer's work joins the caller's trace. Read on
    * TokenizeStream, whose headers belong to the long-lived stream rather than to any one request;
@@ -268,6 +404,8 @@ export interface TokenizeResult {
   offsets: Offset[];
   /** True when `max_tokens` cut ids from the end. */
   truncated: boolean;
+  /** The text's identification and phone numbers, when `return_sensitive_spans` was set. */
+  sensitiveSpans: SensitiveSpan[];
 }
 
 export interface TokenizeResponse {
@@ -294,6 +432,11 @@ export interface CountTokensRequest {
    * tokens of their Cyrillic spelling.
    */
   inputScript: Script;
+  /**
+   * As TokenizeRequest.sensitive_numbers: under MASK the placeholders' tokens are counted, under
+   * REJECT a text holding a number is refused.
+   */
+  sensitiveNumbers: SensitiveNumberPolicy;
 }
 
 export interface CountTokensResponse {
@@ -396,6 +539,16 @@ export interface ApplyChatTemplateRequest {
    * Default false.
    */
   addGenerationPrompt: boolean;
+  /**
+   * What to do with identification and phone numbers in the contents (see SensitiveNumberPolicy).
+   * Default: the caller's policy.
+   */
+  sensitiveNumbers: SensitiveNumberPolicy;
+  /**
+   * Return where the contents' identification and phone numbers are, whatever the policy.
+   * Default false.
+   */
+  returnSensitiveSpans: boolean;
 }
 
 export interface ApplyChatTemplateResponse {
@@ -403,6 +556,11 @@ export interface ApplyChatTemplateResponse {
   text: string;
   /** The rendered prompt's ids: template tokens as control tokens, message contents as plain text. */
   ids: number[];
+  /**
+   * The contents' identification and phone numbers, when `return_sensitive_spans` was set; `index`
+   * is the message's.
+   */
+  sensitiveSpans: SensitiveSpan[];
 }
 
 export interface ConvertScriptRequest {
@@ -419,6 +577,123 @@ export interface ConvertScriptResponse {
   /** The converted texts, in request order. */
   texts: string[];
 }
+
+function createBaseSensitiveSpan(): SensitiveSpan {
+  return { kind: 0, index: 0, start: 0, end: 0 };
+}
+
+export const SensitiveSpan: MessageFns<SensitiveSpan> = {
+  encode(message: SensitiveSpan, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.kind !== 0) {
+      writer.uint32(8).int32(message.kind);
+    }
+    if (message.index !== 0) {
+      writer.uint32(16).uint32(message.index);
+    }
+    if (message.start !== 0) {
+      writer.uint32(24).uint32(message.start);
+    }
+    if (message.end !== 0) {
+      writer.uint32(32).uint32(message.end);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SensitiveSpan {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSensitiveSpan();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.kind = reader.int32() as any;
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.index = reader.uint32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.start = reader.uint32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.end = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SensitiveSpan {
+    return {
+      kind: isSet(object.kind) ? sensitiveNumberKindFromJSON(object.kind) : 0,
+      index: isSet(object.index) ? globalThis.Number(object.index) : 0,
+      start: isSet(object.start) ? globalThis.Number(object.start) : 0,
+      end: isSet(object.end) ? globalThis.Number(object.end) : 0,
+    };
+  },
+
+  toJSON(message: SensitiveSpan): unknown {
+    const obj: any = {};
+    if (message.kind !== 0) {
+      obj.kind = sensitiveNumberKindToJSON(message.kind);
+    }
+    if (message.index !== 0) {
+      obj.index = Math.round(message.index);
+    }
+    if (message.start !== 0) {
+      obj.start = Math.round(message.start);
+    }
+    if (message.end !== 0) {
+      obj.end = Math.round(message.end);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SensitiveSpan>, I>>(base?: I): SensitiveSpan {
+    return SensitiveSpan.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SensitiveSpan>, I>>(object: I): SensitiveSpan {
+    const message = createBaseSensitiveSpan();
+    message.kind = object.kind ?? 0;
+    message.index = object.index ?? 0;
+    message.start = object.start ?? 0;
+    message.end = object.end ?? 0;
+    return message;
+  },
+};
 
 function createBaseSpecialToken(): SpecialToken {
   return { content: "", id: 0 };
@@ -972,6 +1247,8 @@ function createBaseTokenizeRequest(): TokenizeRequest {
     requestId: "",
     allowSpecialTokens: false,
     inputScript: 0,
+    sensitiveNumbers: 0,
+    returnSensitiveSpans: false,
     traceparent: "",
   };
 }
@@ -1001,6 +1278,12 @@ export const TokenizeRequest: MessageFns<TokenizeRequest> = {
     }
     if (message.inputScript !== 0) {
       writer.uint32(64).int32(message.inputScript);
+    }
+    if (message.sensitiveNumbers !== 0) {
+      writer.uint32(72).int32(message.sensitiveNumbers);
+    }
+    if (message.returnSensitiveSpans !== false) {
+      writer.uint32(80).bool(message.returnSensitiveSpans);
     }
     if (message.traceparent !== "") {
       writer.uint32(122).string(message.traceparent);
@@ -1085,6 +1368,22 @@ export const TokenizeRequest: MessageFns<TokenizeRequest> = {
             message.inputScript = reader.int32() as any;
             continue;
           }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.sensitiveNumbers = reader.int32() as any;
+            continue;
+          }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.returnSensitiveSpans = reader.bool();
+            continue;
+          }
           case 15: {
             if (tag !== 122) {
               break;
@@ -1139,6 +1438,16 @@ export const TokenizeRequest: MessageFns<TokenizeRequest> = {
         : isSet(object.input_script)
         ? scriptFromJSON(object.input_script)
         : 0,
+      sensitiveNumbers: isSet(object.sensitiveNumbers)
+        ? sensitiveNumberPolicyFromJSON(object.sensitiveNumbers)
+        : isSet(object.sensitive_numbers)
+        ? sensitiveNumberPolicyFromJSON(object.sensitive_numbers)
+        : 0,
+      returnSensitiveSpans: isSet(object.returnSensitiveSpans)
+        ? globalThis.Boolean(object.returnSensitiveSpans)
+        : isSet(object.return_sensitive_spans)
+        ? globalThis.Boolean(object.return_sensitive_spans)
+        : false,
       traceparent: isSet(object.traceparent) ? globalThis.String(object.traceparent) : "",
     };
   },
@@ -1169,6 +1478,12 @@ export const TokenizeRequest: MessageFns<TokenizeRequest> = {
     if (message.inputScript !== 0) {
       obj.inputScript = scriptToJSON(message.inputScript);
     }
+    if (message.sensitiveNumbers !== 0) {
+      obj.sensitiveNumbers = sensitiveNumberPolicyToJSON(message.sensitiveNumbers);
+    }
+    if (message.returnSensitiveSpans !== false) {
+      obj.returnSensitiveSpans = message.returnSensitiveSpans;
+    }
     if (message.traceparent !== "") {
       obj.traceparent = message.traceparent;
     }
@@ -1188,13 +1503,15 @@ export const TokenizeRequest: MessageFns<TokenizeRequest> = {
     message.requestId = object.requestId ?? "";
     message.allowSpecialTokens = object.allowSpecialTokens ?? false;
     message.inputScript = object.inputScript ?? 0;
+    message.sensitiveNumbers = object.sensitiveNumbers ?? 0;
+    message.returnSensitiveSpans = object.returnSensitiveSpans ?? false;
     message.traceparent = object.traceparent ?? "";
     return message;
   },
 };
 
 function createBaseTokenizeResult(): TokenizeResult {
-  return { ids: [], offsets: [], truncated: false };
+  return { ids: [], offsets: [], truncated: false, sensitiveSpans: [] };
 }
 
 export const TokenizeResult: MessageFns<TokenizeResult> = {
@@ -1211,6 +1528,9 @@ export const TokenizeResult: MessageFns<TokenizeResult> = {
     }
     if (message.truncated !== false) {
       writer.uint32(24).bool(message.truncated);
+    }
+    for (const v of message.sensitiveSpans) {
+      SensitiveSpan.encode(v!, writer.uint32(34).fork()).join();
     }
     return writer;
   },
@@ -1262,6 +1582,14 @@ export const TokenizeResult: MessageFns<TokenizeResult> = {
             message.truncated = reader.bool();
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.sensitiveSpans.push(SensitiveSpan.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1279,6 +1607,11 @@ export const TokenizeResult: MessageFns<TokenizeResult> = {
       ids: globalThis.Array.isArray(object?.ids) ? object.ids.map((e: any) => globalThis.Number(e)) : [],
       offsets: globalThis.Array.isArray(object?.offsets) ? object.offsets.map((e: any) => Offset.fromJSON(e)) : [],
       truncated: isSet(object.truncated) ? globalThis.Boolean(object.truncated) : false,
+      sensitiveSpans: globalThis.Array.isArray(object?.sensitiveSpans)
+        ? object.sensitiveSpans.map((e: any) => SensitiveSpan.fromJSON(e))
+        : globalThis.Array.isArray(object?.sensitive_spans)
+        ? object.sensitive_spans.map((e: any) => SensitiveSpan.fromJSON(e))
+        : [],
     };
   },
 
@@ -1293,6 +1626,9 @@ export const TokenizeResult: MessageFns<TokenizeResult> = {
     if (message.truncated !== false) {
       obj.truncated = message.truncated;
     }
+    if (message.sensitiveSpans?.length) {
+      obj.sensitiveSpans = message.sensitiveSpans.map((e) => SensitiveSpan.toJSON(e));
+    }
     return obj;
   },
 
@@ -1304,6 +1640,7 @@ export const TokenizeResult: MessageFns<TokenizeResult> = {
     message.ids = object.ids?.map((e) => e) || [];
     message.offsets = object.offsets?.map((e) => Offset.fromPartial(e)) || [];
     message.truncated = object.truncated ?? false;
+    message.sensitiveSpans = object.sensitiveSpans?.map((e) => SensitiveSpan.fromPartial(e)) || [];
     return message;
   },
 };
@@ -1418,7 +1755,7 @@ export const TokenizeResponse: MessageFns<TokenizeResponse> = {
 };
 
 function createBaseCountTokensRequest(): CountTokensRequest {
-  return { tokenizer: "", texts: [], addSpecialTokens: false, inputScript: 0 };
+  return { tokenizer: "", texts: [], addSpecialTokens: false, inputScript: 0, sensitiveNumbers: 0 };
 }
 
 export const CountTokensRequest: MessageFns<CountTokensRequest> = {
@@ -1434,6 +1771,9 @@ export const CountTokensRequest: MessageFns<CountTokensRequest> = {
     }
     if (message.inputScript !== 0) {
       writer.uint32(32).int32(message.inputScript);
+    }
+    if (message.sensitiveNumbers !== 0) {
+      writer.uint32(40).int32(message.sensitiveNumbers);
     }
     return writer;
   },
@@ -1483,6 +1823,14 @@ export const CountTokensRequest: MessageFns<CountTokensRequest> = {
             message.inputScript = reader.int32() as any;
             continue;
           }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.sensitiveNumbers = reader.int32() as any;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1509,6 +1857,11 @@ export const CountTokensRequest: MessageFns<CountTokensRequest> = {
         : isSet(object.input_script)
         ? scriptFromJSON(object.input_script)
         : 0,
+      sensitiveNumbers: isSet(object.sensitiveNumbers)
+        ? sensitiveNumberPolicyFromJSON(object.sensitiveNumbers)
+        : isSet(object.sensitive_numbers)
+        ? sensitiveNumberPolicyFromJSON(object.sensitive_numbers)
+        : 0,
     };
   },
 
@@ -1526,6 +1879,9 @@ export const CountTokensRequest: MessageFns<CountTokensRequest> = {
     if (message.inputScript !== 0) {
       obj.inputScript = scriptToJSON(message.inputScript);
     }
+    if (message.sensitiveNumbers !== 0) {
+      obj.sensitiveNumbers = sensitiveNumberPolicyToJSON(message.sensitiveNumbers);
+    }
     return obj;
   },
 
@@ -1538,6 +1894,7 @@ export const CountTokensRequest: MessageFns<CountTokensRequest> = {
     message.texts = object.texts?.map((e) => e) || [];
     message.addSpecialTokens = object.addSpecialTokens ?? false;
     message.inputScript = object.inputScript ?? 0;
+    message.sensitiveNumbers = object.sensitiveNumbers ?? 0;
     return message;
   },
 };
@@ -2292,7 +2649,14 @@ export const ChatMessage: MessageFns<ChatMessage> = {
 };
 
 function createBaseApplyChatTemplateRequest(): ApplyChatTemplateRequest {
-  return { tokenizer: undefined, model: undefined, messages: [], addGenerationPrompt: false };
+  return {
+    tokenizer: undefined,
+    model: undefined,
+    messages: [],
+    addGenerationPrompt: false,
+    sensitiveNumbers: 0,
+    returnSensitiveSpans: false,
+  };
 }
 
 export const ApplyChatTemplateRequest: MessageFns<ApplyChatTemplateRequest> = {
@@ -2308,6 +2672,12 @@ export const ApplyChatTemplateRequest: MessageFns<ApplyChatTemplateRequest> = {
     }
     if (message.addGenerationPrompt !== false) {
       writer.uint32(32).bool(message.addGenerationPrompt);
+    }
+    if (message.sensitiveNumbers !== 0) {
+      writer.uint32(40).int32(message.sensitiveNumbers);
+    }
+    if (message.returnSensitiveSpans !== false) {
+      writer.uint32(48).bool(message.returnSensitiveSpans);
     }
     return writer;
   },
@@ -2357,6 +2727,22 @@ export const ApplyChatTemplateRequest: MessageFns<ApplyChatTemplateRequest> = {
             message.addGenerationPrompt = reader.bool();
             continue;
           }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.sensitiveNumbers = reader.int32() as any;
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.returnSensitiveSpans = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2381,6 +2767,16 @@ export const ApplyChatTemplateRequest: MessageFns<ApplyChatTemplateRequest> = {
         : isSet(object.add_generation_prompt)
         ? globalThis.Boolean(object.add_generation_prompt)
         : false,
+      sensitiveNumbers: isSet(object.sensitiveNumbers)
+        ? sensitiveNumberPolicyFromJSON(object.sensitiveNumbers)
+        : isSet(object.sensitive_numbers)
+        ? sensitiveNumberPolicyFromJSON(object.sensitive_numbers)
+        : 0,
+      returnSensitiveSpans: isSet(object.returnSensitiveSpans)
+        ? globalThis.Boolean(object.returnSensitiveSpans)
+        : isSet(object.return_sensitive_spans)
+        ? globalThis.Boolean(object.return_sensitive_spans)
+        : false,
     };
   },
 
@@ -2398,6 +2794,12 @@ export const ApplyChatTemplateRequest: MessageFns<ApplyChatTemplateRequest> = {
     if (message.addGenerationPrompt !== false) {
       obj.addGenerationPrompt = message.addGenerationPrompt;
     }
+    if (message.sensitiveNumbers !== 0) {
+      obj.sensitiveNumbers = sensitiveNumberPolicyToJSON(message.sensitiveNumbers);
+    }
+    if (message.returnSensitiveSpans !== false) {
+      obj.returnSensitiveSpans = message.returnSensitiveSpans;
+    }
     return obj;
   },
 
@@ -2410,12 +2812,14 @@ export const ApplyChatTemplateRequest: MessageFns<ApplyChatTemplateRequest> = {
     message.model = object.model ?? undefined;
     message.messages = object.messages?.map((e) => ChatMessage.fromPartial(e)) || [];
     message.addGenerationPrompt = object.addGenerationPrompt ?? false;
+    message.sensitiveNumbers = object.sensitiveNumbers ?? 0;
+    message.returnSensitiveSpans = object.returnSensitiveSpans ?? false;
     return message;
   },
 };
 
 function createBaseApplyChatTemplateResponse(): ApplyChatTemplateResponse {
-  return { text: "", ids: [] };
+  return { text: "", ids: [], sensitiveSpans: [] };
 }
 
 export const ApplyChatTemplateResponse: MessageFns<ApplyChatTemplateResponse> = {
@@ -2429,6 +2833,9 @@ export const ApplyChatTemplateResponse: MessageFns<ApplyChatTemplateResponse> = 
         writer.uint32(v);
       }
       writer.join();
+    }
+    for (const v of message.sensitiveSpans) {
+      SensitiveSpan.encode(v!, writer.uint32(26).fork()).join();
     }
     return writer;
   },
@@ -2472,6 +2879,14 @@ export const ApplyChatTemplateResponse: MessageFns<ApplyChatTemplateResponse> = 
 
             break;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.sensitiveSpans.push(SensitiveSpan.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2488,6 +2903,11 @@ export const ApplyChatTemplateResponse: MessageFns<ApplyChatTemplateResponse> = 
     return {
       text: isSet(object.text) ? globalThis.String(object.text) : "",
       ids: globalThis.Array.isArray(object?.ids) ? object.ids.map((e: any) => globalThis.Number(e)) : [],
+      sensitiveSpans: globalThis.Array.isArray(object?.sensitiveSpans)
+        ? object.sensitiveSpans.map((e: any) => SensitiveSpan.fromJSON(e))
+        : globalThis.Array.isArray(object?.sensitive_spans)
+        ? object.sensitive_spans.map((e: any) => SensitiveSpan.fromJSON(e))
+        : [],
     };
   },
 
@@ -2499,6 +2919,9 @@ export const ApplyChatTemplateResponse: MessageFns<ApplyChatTemplateResponse> = 
     if (message.ids?.length) {
       obj.ids = message.ids.map((e) => Math.round(e));
     }
+    if (message.sensitiveSpans?.length) {
+      obj.sensitiveSpans = message.sensitiveSpans.map((e) => SensitiveSpan.toJSON(e));
+    }
     return obj;
   },
 
@@ -2509,6 +2932,7 @@ export const ApplyChatTemplateResponse: MessageFns<ApplyChatTemplateResponse> = 
     const message = createBaseApplyChatTemplateResponse();
     message.text = object.text ?? "";
     message.ids = object.ids?.map((e) => e) || [];
+    message.sensitiveSpans = object.sensitiveSpans?.map((e) => SensitiveSpan.fromPartial(e)) || [];
     return message;
   },
 };
