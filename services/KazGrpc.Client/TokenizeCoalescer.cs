@@ -278,6 +278,7 @@ internal sealed class TokenizeCoalescer(
     internal static bool AskSame(TokenizeRequest first, TokenizeRequest next) =>
         first.AddSpecialTokens == next.AddSpecialTokens && first.ReturnOffsets == next.ReturnOffsets && first.MaxTokens == next.MaxTokens
         && first.AllowSpecialTokens == next.AllowSpecialTokens && first.InputScript == next.InputScript
+        && first.SensitiveNumbers == next.SensitiveNumbers && first.ReturnSensitiveSpans == next.ReturnSensitiveSpans
         && string.Equals(first.Tokenizer, next.Tokenizer, StringComparison.Ordinal);
 
     /// <summary>Whether a request of <paramref name="texts"/> texts and <paramref name="bytes"/> bytes fits beside

@@ -1,8 +1,34 @@
+using System.Text.Json;
+
 namespace KazGrpc.Tokenization;
 
 /// <summary>Finds which tokenizer files a model directory holds and how to load them.</summary>
 public static class ModelDirectoryTokenizer
 {
+    /// <summary>The tokenizer the directory's <c>kazgrpc.json</c> names (<c>"tokenizer": "o200k_base"</c>);
+    /// null when it has no such file or names none (a file that cannot be read is the model loader's to report).</summary>
+    public static string? NamedTokenizer(string directory)
+    {
+        var path = Path.Combine(directory, "kazgrpc.json");
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllBytes(path));
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("tokenizer", out var name) && name.ValueKind == JsonValueKind.String && name.GetString() is { Length: > 0 } tokenizer
+                ? tokenizer
+                : null;
+        }
+        catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>
     /// Returns the loader for the first tokenizer found, in this order: <c>tokenizer.model</c> or
     /// <c>original/tokenizer.model</c> (tiktoken rank file in Llama 3 form, else SentencePiece, with

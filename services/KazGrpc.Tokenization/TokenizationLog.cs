@@ -13,6 +13,9 @@ internal static partial class TokenizationLog
     [LoggerMessage(3, LogLevel.Warning, "Model directory {Directory} has no tokenizer that can be read ({Reason})")]
     public static partial void NoTokenizer(ILogger logger, string directory, string reason);
 
+    [LoggerMessage(5, LogLevel.Debug, "Model directory {Directory} has no tokenizer of its own; its kazgrpc.json names tokenizer {Tokenizer}")]
+    public static partial void NamedTokenizer(ILogger logger, string directory, string tokenizer);
+
     [LoggerMessage(4, LogLevel.Warning, "Models directory {Directory} does not exist; only built-in tokenizers are loaded")]
     public static partial void NoModelsDirectory(ILogger logger, string directory);
 }

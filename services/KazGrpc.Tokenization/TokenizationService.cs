@@ -47,28 +47,33 @@ public sealed class TokenizationService
         }
 
         var pool = _registry.Get(command.Tokenizer);
-        return await pool.RunAsync((pool.Definition, command), static (encoder, state) => Encode(encoder, state.Definition, state.command), cancellationToken).ConfigureAwait(false);
+        // Found (and refused) here, so that a refused request never takes an encoder.
+        var found = Find(command.Texts, "texts", command.SensitiveNumbers, command.ReturnSensitiveSpans);
+        return await pool.RunAsync((pool.Definition, command, found), static (encoder, state) => Encode(encoder, state.Definition, state.command, state.found), cancellationToken)
+            .ConfigureAwait(false);
     }
 
     /// <summary>Counts the ids of each text.</summary>
     public ValueTask<int[]> CountTokensAsync(string tokenizer, IReadOnlyList<string> texts, bool addSpecialTokens, CancellationToken cancellationToken) =>
-        CountTokensAsync(tokenizer, texts, addSpecialTokens, inputScript: null, cancellationToken);
+        CountTokensAsync(tokenizer, texts, addSpecialTokens, inputScript: null, SensitiveNumberPolicy.Allow, cancellationToken);
 
-    /// <summary>Counts the ids of each text; <paramref name="inputScript"/> <see cref="Script.Latin"/>
-    /// counts those of its Cyrillic spelling.</summary>
-    public async ValueTask<int[]> CountTokensAsync(string tokenizer, IReadOnlyList<string> texts, bool addSpecialTokens, Script? inputScript, CancellationToken cancellationToken)
+    /// <summary>Counts the ids of each text as <see cref="TokenizeAsync"/> would encode it: <paramref name="inputScript"/>
+    /// <see cref="Script.Latin"/> counts those of its Cyrillic spelling, <paramref name="sensitiveNumbers"/> masks or refuses.</summary>
+    public async ValueTask<int[]> CountTokensAsync(
+        string tokenizer, IReadOnlyList<string> texts, bool addSpecialTokens, Script? inputScript, SensitiveNumberPolicy sensitiveNumbers, CancellationToken cancellationToken)
     {
         FieldRules.Required(tokenizer, "tokenizer");
         RequestLimits.Texts(texts, "texts", _limits);
         var pool = _registry.Get(tokenizer);
         var framing = addSpecialTokens ? pool.Definition.PrefixIds.Count + pool.Definition.SuffixIds.Count : 0;
         var latin = inputScript == Script.Latin;
-        return await pool.RunAsync((texts, framing, latin), static (encoder, state) =>
+        var found = Find(texts, "texts", sensitiveNumbers, wanted: false);
+        return await pool.RunAsync((texts, framing, latin, found), static (encoder, state) =>
         {
             var counts = new int[state.texts.Count];
             for (var i = 0; i < counts.Length; i++)
             {
-                var text = state.latin ? KazakhScript.ToCyrillic(state.texts[i]) : state.texts[i];
+                var text = Prepare(state.texts[i], state.found?[i] ?? [], state.latin, offsets: null, out _);
                 counts[i] = encoder.Count(text, allowSpecialTokens: false) + state.framing;
             }
 
@@ -111,13 +116,21 @@ public sealed class TokenizationService
     /// <param name="targetField">The request field that named it (<c>tokenizer</c> or <c>model</c>), for error messages.</param>
     /// <param name="messages">The conversation.</param>
     /// <param name="addGenerationPrompt">End with an assistant header.</param>
+    /// <param name="sensitiveNumbers">What to do with sensitive numbers in the contents: the stricter of the caller's policy and the request's.</param>
+    /// <param name="spans">Where the contents' sensitive numbers are, whatever the policy (code points of each content as given), or null when not asked for.</param>
     /// <param name="cancellationToken">Stops waiting for a worker.</param>
     public async ValueTask<(string Text, int[] Ids)> ApplyChatTemplateAsync(
-        string target, string targetField, IReadOnlyList<ChatMessage> messages, bool addGenerationPrompt, CancellationToken cancellationToken)
+        string target, string targetField, IReadOnlyList<ChatMessage> messages, bool addGenerationPrompt,
+        SensitiveNumberPolicy sensitiveNumbers, List<(int Message, SensitiveNumberKind Kind, int Start, int End)>? spans, CancellationToken cancellationToken)
     {
         FieldRules.Required(target, targetField);
         ValidateMessages(messages);
         var pool = _registry.Get(target);
+        if (sensitiveNumbers != SensitiveNumberPolicy.Allow || spans is not null)
+        {
+            messages = Guard(messages, sensitiveNumbers, spans);
+        }
+
         var segments = ChatTemplates.Render(pool.Definition, messages, addGenerationPrompt);
         return await pool.RunAsync(segments, static (encoder, segments) =>
         {
@@ -138,6 +151,44 @@ public sealed class TokenizationService
 
             return (text.ToString(), ids.ToArray());
         }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The messages with their contents' sensitive numbers masked or refused, each found added to <paramref name="spans"/>.</summary>
+    private static ChatMessage[] Guard(IReadOnlyList<ChatMessage> messages, SensitiveNumberPolicy policy, List<(int, SensitiveNumberKind, int, int)>? spans)
+    {
+        var guarded = new ChatMessage[messages.Count];
+        for (var i = 0; i < guarded.Length; i++)
+        {
+            var content = messages[i].Content;
+            var found = SensitiveNumberGuard.Check(content, policy, $"messages[{i}].content", spans is not null);
+            foreach (var span in found)
+            {
+                var (start, end) = span.CodePoints(content);
+                spans?.Add((i, span.Kind, start, end));
+            }
+
+            guarded[i] = policy == SensitiveNumberPolicy.Mask && found.Count > 0 ? messages[i] with { Content = SensitiveNumbers.Mask(content, found) } : messages[i];
+        }
+
+        return guarded;
+    }
+
+    /// <summary>Each text's sensitive numbers, found (and refused) under <paramref name="policy"/>; null
+    /// when neither the policy nor the caller needs them, which costs nothing.</summary>
+    private static IReadOnlyList<SensitiveSpan>[]? Find(IReadOnlyList<string> texts, string field, SensitiveNumberPolicy policy, bool wanted)
+    {
+        if (policy == SensitiveNumberPolicy.Allow && !wanted)
+        {
+            return null;
+        }
+
+        var found = new IReadOnlyList<SensitiveSpan>[texts.Count];
+        for (var i = 0; i < found.Length; i++)
+        {
+            found[i] = SensitiveNumberGuard.Check(texts[i], policy, $"{field}[{i}]", wanted);
+        }
+
+        return found;
     }
 
     private void ValidateMessages(IReadOnlyList<ChatMessage> messages)
@@ -164,48 +215,53 @@ public sealed class TokenizationService
         RequestLimits.Texts([.. messages.Select(m => m.Content)], "messages.content", _limits);
     }
 
-    private static TokenizeResult[] Encode(TokenEncoder encoder, TokenizerDefinition definition, TokenizeCommand command)
+    private static TokenizeResult[] Encode(TokenEncoder encoder, TokenizerDefinition definition, TokenizeCommand command, IReadOnlyList<SensitiveSpan>[]? found)
     {
         var results = new TokenizeResult[command.Texts.Count];
         var ids = new List<int>();
         var offsets = command.ReturnOffsets ? new List<Range>() : null;
+        var latin = command.InputScript == Script.Latin;
         for (var i = 0; i < results.Length; i++)
         {
             ids.Clear();
             offsets?.Clear();
             var text = command.Texts[i];
-            if (command.InputScript == Script.Latin)
+            var spans = found?[i] ?? [];
+            var masked = command.SensitiveNumbers == SensitiveNumberPolicy.Mask ? spans : [];
+            var prepared = Prepare(text, masked, latin, offsets, out var source);
+            encoder.Encode(prepared, command.AllowSpecialTokens, ids, offsets);
+            if (source is not null)
             {
-                EncodeLatin(encoder, text, ids, offsets);
-            }
-            else
-            {
-                encoder.Encode(text, command.AllowSpecialTokens, ids, offsets);
+                // Offsets into what was encoded, mapped back to the text as given.
+                for (var j = 0; j < offsets!.Count; j++)
+                {
+                    var (start, length) = offsets[j].GetOffsetAndLength(prepared.Length);
+                    offsets[j] = source[start]..source[start + length];
+                }
             }
 
-            results[i] = Frame(definition, command, text, ids, offsets);
+            var result = Frame(definition, command, text, ids, offsets);
+            results[i] = command.ReturnSensitiveSpans
+                ? result with { SensitiveSpans = [.. spans.Select(span => At(span, text))] }
+                : result;
         }
 
         return results;
     }
 
-    /// <summary>Encodes the Cyrillic spelling of Latin-script <paramref name="text"/>, with offsets
-    /// mapped back to <paramref name="text"/> (the Cyrillic spelling may be shorter: ch is one letter).</summary>
-    private static void EncodeLatin(TokenEncoder encoder, string text, List<int> ids, List<Range>? offsets)
+    private static (SensitiveNumberKind Kind, int Start, int End) At(SensitiveSpan span, string text)
     {
-        if (offsets is null)
-        {
-            encoder.Encode(KazakhScript.ToCyrillic(text), allowSpecialTokens: false, ids, null);
-            return;
-        }
+        var (start, end) = span.CodePoints(text);
+        return (span.Kind, start, end);
+    }
 
-        var cyrillic = KazakhScript.ToCyrillic(text, out var source);
-        encoder.Encode(cyrillic, allowSpecialTokens: false, ids, offsets);
-        for (var i = 0; i < offsets.Count; i++)
-        {
-            var (start, length) = offsets[i].GetOffsetAndLength(cyrillic.Length);
-            offsets[i] = source[start]..source[start + length];
-        }
+    /// <summary>What is encoded for <paramref name="text"/>: itself, or with <paramref name="masked"/> replaced
+    /// and/or (<paramref name="latin"/>) spelt in Cyrillic; <paramref name="source"/> maps it back when it
+    /// differs and <paramref name="offsets"/> are wanted, else is null.</summary>
+    private static string Prepare(string text, IReadOnlyList<SensitiveSpan> masked, bool latin, List<Range>? offsets, out int[]? source)
+    {
+        source = null;
+        return masked.Count == 0 && !latin ? text : PreparedText.Build(text, masked, latin, offsets is not null, out source);
     }
 
     /// <summary>Adds framing ids, truncates to the token limit and converts offsets to code points.</summary>

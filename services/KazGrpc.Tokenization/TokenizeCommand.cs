@@ -27,4 +27,10 @@ public sealed record TokenizeCommand
     /// Cyrillic before encoding (offsets still refer to the texts as given); null or
     /// <see cref="Script.Cyrillic"/> encodes them as they are.</summary>
     public Script? InputScript { get; init; }
+
+    /// <summary>What to do with the sensitive numbers in the texts: the stricter of the caller's policy and the request's.</summary>
+    public SensitiveNumberPolicy SensitiveNumbers { get; init; }
+
+    /// <summary>Return where each text's sensitive numbers are (<see cref="TokenizeResult.SensitiveSpans"/>), whatever the policy.</summary>
+    public bool ReturnSensitiveSpans { get; init; }
 }

@@ -69,7 +69,16 @@ public sealed class TokenizerRegistry : IDisposable
                 var loader = ModelDirectoryTokenizer.Find(name, directory, out var reason);
                 if (loader is null)
                 {
-                    TokenizationLog.NoTokenizer(logger, directory, reason);
+                    // A model that names another tokenizer (a built-in, say) needs none of its own.
+                    if (ModelDirectoryTokenizer.NamedTokenizer(directory) is { } named)
+                    {
+                        TokenizationLog.NamedTokenizer(logger, directory, named);
+                    }
+                    else
+                    {
+                        TokenizationLog.NoTokenizer(logger, directory, reason);
+                    }
+
                     continue;
                 }
 

@@ -100,7 +100,10 @@ public sealed class TokenizeCoalescerTests(TokenizerServiceFixture fixture)
     {
         // Merging compares every field but texts, request_id and traceparent; a new field must join that comparison (TokenizeCoalescer.AskSame).
         Assert.Equal(
-            ["tokenizer", "texts", "add_special_tokens", "return_offsets", "max_tokens", "request_id", "allow_special_tokens", "input_script", "traceparent"],
+            [
+                "tokenizer", "texts", "add_special_tokens", "return_offsets", "max_tokens", "request_id", "allow_special_tokens", "input_script",
+                "sensitive_numbers", "return_sensitive_spans", "traceparent",
+            ],
             TokenizeRequest.Descriptor.Fields.InFieldNumberOrder().Select(f => f.Name));
     }
 
@@ -112,6 +115,18 @@ public sealed class TokenizeCoalescerTests(TokenizerServiceFixture fixture)
 
         Assert.True(TokenizeCoalescer.AskSame(cyrillic, cyrillic.Clone()));
         Assert.False(TokenizeCoalescer.AskSame(cyrillic, latin));
+    }
+
+    [Fact]
+    public void AskSame_OtherSensitiveNumberPolicyOrSpans_NotMerged()
+    {
+        var allowed = new TokenizeRequest { Tokenizer = "o200k_base", Texts = { "ЖСН 880101300123" } };
+        var masked = new TokenizeRequest { Tokenizer = "o200k_base", Texts = { "ЖСН 880101300123" }, SensitiveNumbers = SensitiveNumberPolicy.Mask };
+        var spans = new TokenizeRequest { Tokenizer = "o200k_base", Texts = { "ЖСН 880101300123" }, ReturnSensitiveSpans = true };
+
+        Assert.True(TokenizeCoalescer.AskSame(masked, masked.Clone()));
+        Assert.False(TokenizeCoalescer.AskSame(allowed, masked));
+        Assert.False(TokenizeCoalescer.AskSame(allowed, spans));
     }
 
     [Fact]

@@ -1,9 +1,13 @@
 using KazGrpc.Contracts.Tokenizer.V1;
 using KazGrpc.Core;
 using KazGrpc.Hosting;
+using KazGrpc.Hosting.Security;
 using KazGrpc.Tokenization;
 using ProtoChatMessage = KazGrpc.Contracts.Tokenizer.V1.ChatMessage;
 using ProtoKind = KazGrpc.Contracts.Tokenizer.V1.TokenizerKind;
+using ProtoPolicy = KazGrpc.Contracts.Tokenizer.V1.SensitiveNumberPolicy;
+using ProtoSensitiveKind = KazGrpc.Contracts.Tokenizer.V1.SensitiveNumberKind;
+using ProtoSensitiveSpan = KazGrpc.Contracts.Tokenizer.V1.SensitiveSpan;
 using ProtoResult = KazGrpc.Contracts.Tokenizer.V1.TokenizeResult;
 
 namespace KazGrpc.TokenizerSvc.Grpc;
@@ -52,7 +56,9 @@ internal static class ProtoMapping
         return info;
     }
 
-    public static TokenizeCommand ToCommand(TokenizeRequest request) => new()
+    /// <param name="request">The request.</param>
+    /// <param name="caller">Its caller, whose policy for sensitive numbers the request may only tighten; null: allow.</param>
+    public static TokenizeCommand ToCommand(TokenizeRequest request, CallerScope? caller) => new()
     {
         Tokenizer = request.Tokenizer,
         Texts = request.Texts,
@@ -61,6 +67,36 @@ internal static class ProtoMapping
         MaxTokens = (int)Math.Min(request.MaxTokens, int.MaxValue),
         AllowSpecialTokens = request.AllowSpecialTokens,
         InputScript = ToDomain(request.InputScript, "input_script"),
+        SensitiveNumbers = Policy(request.SensitiveNumbers, caller, "sensitive_numbers"),
+        ReturnSensitiveSpans = request.ReturnSensitiveSpans,
+    };
+
+    /// <summary>The policy in force: the stricter of <paramref name="caller"/>'s and what the request's <paramref name="field"/> asks.</summary>
+    public static Text.SensitiveNumberPolicy Policy(ProtoPolicy requested, CallerScope? caller, string field)
+    {
+        var asked = requested switch
+        {
+            ProtoPolicy.Unspecified or ProtoPolicy.Allow => Text.SensitiveNumberPolicy.Allow,
+            ProtoPolicy.Mask => Text.SensitiveNumberPolicy.Mask,
+            ProtoPolicy.Reject => Text.SensitiveNumberPolicy.Reject,
+            _ => throw new RequestValidationException(field,
+                $"`{field}` must be SENSITIVE_NUMBER_POLICY_UNSPECIFIED, _ALLOW, _MASK or _REJECT; got {(int)requested}"),
+        };
+        return Text.SensitiveNumberGuard.Stricter(caller?.SensitiveNumbers ?? Text.SensitiveNumberPolicy.Allow, asked);
+    }
+
+    /// <summary>A sensitive number's span as the contract carries it.</summary>
+    public static ProtoSensitiveSpan ToProto(Text.SensitiveNumberKind kind, int index, int start, int end) => new()
+    {
+        Kind = kind switch
+        {
+            Text.SensitiveNumberKind.Iin => ProtoSensitiveKind.Iin,
+            Text.SensitiveNumberKind.Bin => ProtoSensitiveKind.Bin,
+            _ => ProtoSensitiveKind.Phone,
+        },
+        Index = (uint)index,
+        Start = (uint)start,
+        End = (uint)end,
     };
 
     /// <summary>The script an <c>input_script</c> field names; null when it names none.</summary>
@@ -93,6 +129,11 @@ internal static class ProtoMapping
                 {
                     proto.Offsets.Add(new Offset { Start = (uint)start, End = (uint)end });
                 }
+            }
+
+            foreach (var (kind, start, end) in result.SensitiveSpans ?? [])
+            {
+                proto.SensitiveSpans.Add(ToProto(kind, 0, start, end));
             }
 
             response.Results.Add(proto);

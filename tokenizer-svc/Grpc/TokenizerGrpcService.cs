@@ -3,6 +3,8 @@ using Grpc.Core;
 using KazGrpc.Contracts.Tokenizer.V1;
 using KazGrpc.Core;
 using KazGrpc.Hosting;
+using KazGrpc.Hosting.Security;
+using KazGrpc.Text;
 using KazGrpc.Tokenization;
 
 namespace KazGrpc.TokenizerSvc.Grpc;
@@ -34,13 +36,14 @@ internal sealed class TokenizerGrpcService(TokenizerRuntime runtime, TokenizerMe
     public override async Task<TokenizeResponse> Tokenize(TokenizeRequest request, ServerCallContext context)
     {
         using var span = StartEncodeSpan(request, ActivityKind.Internal, default);
-        return await TokenizeOne(runtime.Service, request, span, context.CancellationToken);
+        return await TokenizeOne(runtime.Service, request, AccessControl.Of(context.GetHttpContext()), span, context.CancellationToken);
     }
 
     public override async Task<CountTokensResponse> CountTokens(CountTokensRequest request, ServerCallContext context)
     {
         var counts = await runtime.Service.CountTokensAsync(
-            request.Tokenizer, request.Texts, request.AddSpecialTokens, ProtoMapping.ToDomain(request.InputScript, "input_script"), context.CancellationToken);
+            request.Tokenizer, request.Texts, request.AddSpecialTokens, ProtoMapping.ToDomain(request.InputScript, "input_script"),
+            ProtoMapping.Policy(request.SensitiveNumbers, AccessControl.Of(context.GetHttpContext()), "sensitive_numbers"), context.CancellationToken);
         metrics.Encoded(request.Tokenizer, counts.Length, counts.Sum(c => (long)c));
         var response = new CountTokensResponse();
         response.Counts.Add(counts.Select(c => (uint)c));
@@ -50,7 +53,7 @@ internal sealed class TokenizerGrpcService(TokenizerRuntime runtime, TokenizerMe
     public override Task<DetokenizeResponse> Detokenize(DetokenizeRequest request, ServerCallContext context)
     {
         using var span = tracing.Source.StartActivity("kazgrpc.tokenizer.decode");
-        span?.SetTag("kazgrpc.tokenizer", request.Tokenizer);
+        span?.SetTag("kazgrpc.tokenizer", SensitiveNumbers.Redact(request.Tokenizer));
         span?.SetTag("kazgrpc.tokens", request.Ids.Count);
         var text = runtime.Service.Detokenize(request.Tokenizer, ProtoMapping.ToArray(request.Ids), request.SkipSpecialTokens);
         metrics.Decoded(request.Tokenizer, request.Ids.Count);
@@ -66,13 +69,16 @@ internal sealed class TokenizerGrpcService(TokenizerRuntime runtime, TokenizerMe
             _ => throw new RequestValidationException("target", "one of `tokenizer` or `model` is required"),
         };
         using var span = tracing.Source.StartActivity("kazgrpc.tokenizer.chat_template");
-        span?.SetTag(field == "model" ? "kazgrpc.model" : "kazgrpc.tokenizer", target);
+        span?.SetTag(field == "model" ? "kazgrpc.model" : "kazgrpc.tokenizer", SensitiveNumbers.Redact(target));
         span?.SetTag("kazgrpc.messages", request.Messages.Count);
+        var policy = ProtoMapping.Policy(request.SensitiveNumbers, AccessControl.Of(context.GetHttpContext()), "sensitive_numbers");
+        var spans = request.ReturnSensitiveSpans ? new List<(int Message, Text.SensitiveNumberKind Kind, int Start, int End)>() : null;
         var (text, ids) = await runtime.Service.ApplyChatTemplateAsync(
-            target, field, ProtoMapping.ToDomain(request.Messages), request.AddGenerationPrompt, context.CancellationToken);
+            target, field, ProtoMapping.ToDomain(request.Messages), request.AddGenerationPrompt, policy, spans, context.CancellationToken);
         span?.SetTag("kazgrpc.tokens", ids.Length);
         var response = new ApplyChatTemplateResponse { Text = text };
         response.Ids.Add(ids.Select(i => (uint)i));
+        response.SensitiveSpans.Add(spans?.Select(s => ProtoMapping.ToProto(s.Kind, s.Message, s.Start, s.End)) ?? []);
         return response;
     }
 
@@ -87,6 +93,7 @@ internal sealed class TokenizerGrpcService(TokenizerRuntime runtime, TokenizerMe
     public override async Task TokenizeStream(IAsyncStreamReader<TokenizeRequest> requestStream, IServerStreamWriter<TokenizeResponse> responseStream, ServerCallContext context)
     {
         var service = runtime.Service;
+        var caller = AccessControl.Of(context.GetHttpContext());
         var cancellation = context.CancellationToken;
         using var window = new SemaphoreSlim(StreamWindow, StreamWindow);
         using var writing = new SemaphoreSlim(1, 1);
@@ -129,7 +136,7 @@ internal sealed class TokenizerGrpcService(TokenizerRuntime runtime, TokenizerMe
                         throw new RequestValidationException("request_id", "`request_id` is required on TokenizeStream");
                     }
 
-                    response = await TokenizeOne(service, request, span, cancellation);
+                    response = await TokenizeOne(service, request, caller, span, cancellation);
                 }
                 catch (Exception ex) when (ex is KazGrpcException)
                 {
@@ -223,7 +230,7 @@ internal sealed class TokenizerGrpcService(TokenizerRuntime runtime, TokenizerMe
             return null;
         }
 
-        activity.SetTag("kazgrpc.tokenizer", request.Tokenizer);
+        activity.SetTag("kazgrpc.tokenizer", SensitiveNumbers.Redact(request.Tokenizer));
         var span = new SequenceSpan(activity);
         (spans ??= new Dictionary<string, SequenceSpan>(StringComparer.Ordinal))[request.SequenceId] = span;
         return span;
@@ -249,12 +256,13 @@ internal sealed class TokenizerGrpcService(TokenizerRuntime runtime, TokenizerMe
     private Activity? StartEncodeSpan(TokenizeRequest request, ActivityKind kind, ActivityContext parent)
     {
         var span = tracing.Source.StartActivity("kazgrpc.tokenizer.encode", kind, parent);
-        span?.SetTag("kazgrpc.tokenizer", request.Tokenizer);
+        span?.SetTag("kazgrpc.tokenizer", SensitiveNumbers.Redact(request.Tokenizer));
         span?.SetTag("kazgrpc.texts", request.Texts.Count);
         return span;
     }
 
-    private async Task<TokenizeResponse> TokenizeOne(TokenizationService service, TokenizeRequest request, Activity? span, CancellationToken cancellationToken)
+    private async Task<TokenizeResponse> TokenizeOne(
+        TokenizationService service, TokenizeRequest request, CallerScope? caller, Activity? span, CancellationToken cancellationToken)
     {
         var idBytes = System.Text.Encoding.UTF8.GetByteCount(request.RequestId);
         if (idBytes > service.Limits.MaxIdBytes)
@@ -262,7 +270,7 @@ internal sealed class TokenizerGrpcService(TokenizerRuntime runtime, TokenizerMe
             throw new RequestValidationException("request_id", $"`request_id` must be at most {service.Limits.MaxIdBytes} bytes; got {idBytes}");
         }
 
-        var results = await service.TokenizeAsync(ProtoMapping.ToCommand(request), cancellationToken);
+        var results = await service.TokenizeAsync(ProtoMapping.ToCommand(request, caller), cancellationToken);
         var tokens = results.Sum(r => (long)r.Ids.Length);
         metrics.Encoded(request.Tokenizer, results.Length, tokens);
         span?.SetTag("kazgrpc.tokens", tokens);
