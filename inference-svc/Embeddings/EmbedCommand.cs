@@ -37,4 +37,11 @@ public sealed record EmbedCommand
     /// <summary>The script the inputs are in: <see cref="Script.Latin"/> converts them to Cyrillic
     /// before the prefix goes in front; null or Cyrillic uses them as they are.</summary>
     public Script? InputScript { get; init; }
+
+    /// <summary>What to do with identification and phone numbers in the texts; the caller's policy
+    /// (<see cref="CallerScope.SensitiveNumbers"/>) may make it stricter, never laxer.</summary>
+    public SensitiveNumberPolicy SensitiveNumbers { get; init; }
+
+    /// <summary>Return where the texts' identification and phone numbers are, whatever the policy.</summary>
+    public bool ReturnSensitiveSpans { get; init; }
 }

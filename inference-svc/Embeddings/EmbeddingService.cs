@@ -42,8 +42,10 @@ public sealed class EmbeddingService(
             throw model.NotServing();
         }
 
+        var policy = SensitiveNumberGuard.Stricter(command.Caller?.SensitiveNumbers ?? SensitiveNumberPolicy.Allow, command.SensitiveNumbers);
+        var spans = SensitiveInputs.Check(command.Inputs, static i => $"inputs[{i}]", policy, command.ReturnSensitiveSpans);
         var texts = Prepare(command, model);
-        var tokenized = await tokenizer.TokenizeAsync(model.Tokenizer, texts, command.Truncate ? model.MaxContextTokens : 0, model.Name, cancellationToken);
+        var tokenized = await tokenizer.TokenizeAsync(model.Tokenizer, texts, command.Truncate ? model.MaxContextTokens : 0, model.Name, policy, cancellationToken);
         var items = new BatchItem<int[]>[tokenized.Count];
         var promptTokens = 0;
         for (var i = 0; i < items.Length; i++)
@@ -71,7 +73,7 @@ public sealed class EmbeddingService(
         }
 
         metrics.PromptTokens(model.Name, promptTokens);
-        return new EmbedResult(vectors, promptTokens);
+        return new EmbedResult(vectors, promptTokens, spans);
     }
 
     /// <summary>The texts the tokenizer gets: the inputs in Cyrillic when they are Latin-script, then

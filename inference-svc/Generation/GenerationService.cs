@@ -65,7 +65,11 @@ public sealed class GenerationService(
         ValidateInput(command, decoder.VocabSize);
 
         using var claim = tracker.Register(command.Caller?.CallerId ?? string.Empty, requestId);
-        var prompt = await PromptIdsAsync(command, model, cancellationToken);
+        var policy = SensitiveNumberGuard.Stricter(command.Caller?.SensitiveNumbers ?? SensitiveNumberPolicy.Allow, command.SensitiveNumbers);
+        var spans = command.Messages.Count > 0
+            ? SensitiveInputs.Check([.. command.Messages.Select(m => m.Content)], static i => $"messages[{i}].content", policy, command.ReturnSensitiveSpans)
+            : SensitiveInputs.Check([command.Prompt], static _ => "prompt", policy, command.ReturnSensitiveSpans);
+        var prompt = await PromptIdsAsync(command, model, policy, cancellationToken);
         var maxNew = MaxNewTokens(command.Parameters, prompt.Length, model, decoder);
         var minNew = (int)command.Parameters.MinNewTokens;
         if (minNew > maxNew)
@@ -76,7 +80,8 @@ public sealed class GenerationService(
 
         var request = new GenerationRequest
         {
-            RequestId = requestId,
+            // The engine's request id only names the request in its log lines: redacted once here.
+            RequestId = SensitiveNumbers.Redact(requestId),
             PromptIds = prompt,
             Sampling = sampling,
             Stopping = new StoppingCriteria
@@ -92,7 +97,7 @@ public sealed class GenerationService(
         };
 
         command.Caller?.ChargePrompt(prompt.Length);
-        GenerationLog.Generating(logger, requestId, model.Name, prompt.Length, maxNew, level);
+        GenerationLog.Generating(logger, request.RequestId, model.Name, prompt.Length, maxNew, level);
         var submitted = time.GetTimestamp();
         var sequence = engine.Submit(request, cancellationToken);
         claim.Attach(sequence);
@@ -186,7 +191,8 @@ public sealed class GenerationService(
             emitted,
             (time.GetElapsedTime(arrival, submitted) + result.QueueTime).TotalMilliseconds,
             firstToken == 0 ? 0 : time.GetElapsedTime(arrival, firstToken).TotalMilliseconds,
-            time.GetElapsedTime(arrival, end).TotalMilliseconds);
+            time.GetElapsedTime(arrival, end).TotalMilliseconds,
+            spans);
     }
 
     // The sequence takes its trace from the current activity: the detokenize span's, when there is one.
@@ -304,7 +310,7 @@ public sealed class GenerationService(
         }
     }
 
-    private async Task<int[]> PromptIdsAsync(GenerateCommand command, ModelEntry model, CancellationToken cancellationToken)
+    private async Task<int[]> PromptIdsAsync(GenerateCommand command, ModelEntry model, SensitiveNumberPolicy policy, CancellationToken cancellationToken)
     {
         if (command.TokenIds.Count > 0)
         {
@@ -316,11 +322,11 @@ public sealed class GenerationService(
         {
             // Only the contents: roles name the template's parts, and the template's own text is the model's.
             IReadOnlyList<(string Role, string Content)> messages = latin ? [.. command.Messages.Select(m => (m.Role, KazakhScript.ToCyrillic(m.Content)))] : command.Messages;
-            return await tokenizer.ApplyChatTemplateAsync(model.Tokenizer, messages, model.Name, cancellationToken);
+            return await tokenizer.ApplyChatTemplateAsync(model.Tokenizer, messages, model.Name, policy, cancellationToken);
         }
 
         var prompt = latin ? KazakhScript.ToCyrillic(command.Prompt) : command.Prompt;
-        var tokenized = await tokenizer.TokenizeAsync(model.Tokenizer, [prompt], 0, model.Name, cancellationToken);
+        var tokenized = await tokenizer.TokenizeAsync(model.Tokenizer, [prompt], 0, model.Name, policy, cancellationToken);
         return tokenized[0].Ids.Length > 0
             ? tokenized[0].Ids
             : throw new RequestValidationException("prompt", "`prompt` must not be empty; it has no tokens");

@@ -8,6 +8,8 @@ using KazGrpc.InferenceSvc.Generation;
 using KazGrpc.Models;
 using ProtoInputType = KazGrpc.Contracts.Inference.V1.EmbedInputType;
 using ProtoKind = KazGrpc.Contracts.Inference.V1.ModelKind;
+using ProtoPolicy = KazGrpc.Contracts.Inference.V1.SensitiveNumberPolicy;
+using ProtoSensitiveKind = KazGrpc.Contracts.Inference.V1.SensitiveNumberKind;
 using ProtoScript = KazGrpc.Contracts.Inference.V1.Script;
 using ProtoState = KazGrpc.Contracts.Inference.V1.ModelState;
 
@@ -57,6 +59,8 @@ internal sealed class InferenceGrpcService(ModelRegistry registry, EmbeddingServ
                     $"`input_type` must be EMBED_INPUT_TYPE_UNSPECIFIED, EMBED_INPUT_TYPE_QUERY or EMBED_INPUT_TYPE_PASSAGE; got {(int)request.InputType}"),
             },
             InputScript = InputScript(request.InputScript),
+            SensitiveNumbers = Policy(request.SensitiveNumbers),
+            ReturnSensitiveSpans = request.ReturnSensitiveSpans,
         };
         var result = await embeddings.EmbedAsync(command, context.CancellationToken);
         var response = new EmbedResponse { Model = request.Model, Usage = new Usage { PromptTokens = (uint)result.PromptTokens } };
@@ -67,6 +71,7 @@ internal sealed class InferenceGrpcService(ModelRegistry registry, EmbeddingServ
             response.Embeddings.Add(embedding);
         }
 
+        response.SensitiveSpans.Add(ToProto(result.SensitiveSpans));
         return response;
     }
 
@@ -107,6 +112,7 @@ internal sealed class InferenceGrpcService(ModelRegistry registry, EmbeddingServ
                     response.FinishReason = final.FinishReason;
                     response.Usage = final.Usage;
                     response.Timings = final.Timings;
+                    response.SensitiveSpans.Add(final.SensitiveSpans);
                     break;
             }
         }
@@ -160,8 +166,34 @@ internal sealed class InferenceGrpcService(ModelRegistry registry, EmbeddingServ
             Deadline = Deadline(context),
             Caller = caller,
             InputScript = InputScript(request.InputScript),
+            SensitiveNumbers = Policy(request.SensitiveNumbers),
+            ReturnSensitiveSpans = request.ReturnSensitiveSpans,
         };
     }
+
+    /// <summary>The policy a <c>sensitive_numbers</c> field asks for; unspecified asks for nothing beyond the caller's.</summary>
+    private static Text.SensitiveNumberPolicy Policy(ProtoPolicy policy) => policy switch
+    {
+        ProtoPolicy.Unspecified or ProtoPolicy.Allow => Text.SensitiveNumberPolicy.Allow,
+        ProtoPolicy.Mask => Text.SensitiveNumberPolicy.Mask,
+        ProtoPolicy.Reject => Text.SensitiveNumberPolicy.Reject,
+        _ => throw new RequestValidationException("sensitive_numbers",
+            $"`sensitive_numbers` must be SENSITIVE_NUMBER_POLICY_UNSPECIFIED, _ALLOW, _MASK or _REJECT; got {(int)policy}"),
+    };
+
+    private static IEnumerable<SensitiveSpan> ToProto(IReadOnlyList<(int Index, Text.SensitiveNumberKind Kind, int Start, int End)>? spans) =>
+        spans?.Select(s => new SensitiveSpan
+        {
+            Kind = s.Kind switch
+            {
+                Text.SensitiveNumberKind.Iin => ProtoSensitiveKind.Iin,
+                Text.SensitiveNumberKind.Bin => ProtoSensitiveKind.Bin,
+                _ => ProtoSensitiveKind.Phone,
+            },
+            Index = (uint)s.Index,
+            Start = (uint)s.Start,
+            End = (uint)s.End,
+        }) ?? [];
 
     /// <summary>The script an <c>input_script</c> field names; null when it names none.</summary>
     private static Text.Script? InputScript(ProtoScript script) => script switch
@@ -201,6 +233,7 @@ internal sealed class InferenceGrpcService(ModelRegistry registry, EmbeddingServ
         },
         Usage = new Usage { PromptTokens = (uint)summary.PromptTokens, CompletionTokens = (uint)summary.CompletionTokens },
         Timings = new Timings { QueueMs = summary.QueueMs, TimeToFirstTokenMs = summary.TimeToFirstTokenMs, TotalMs = summary.TotalMs },
+        SensitiveSpans = { ToProto(summary.SensitiveSpans) },
     };
 
     /// <summary>The call's deadline; null when the caller set none.</summary>

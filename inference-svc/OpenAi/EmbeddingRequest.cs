@@ -28,4 +28,8 @@ internal sealed class EmbeddingRequest
     /// <summary>KazGrpc's extension: <c>latin</c> when the inputs are Latin-script Kazakh, converted
     /// to Cyrillic first; <c>cyrillic</c> or absent: as they are.</summary>
     public string? KazgrpcInputScript { get; set; }
+
+    /// <summary>KazGrpc's extension: <c>allow</c>, <c>mask</c> or <c>reject</c> for identification and phone
+    /// numbers in the text; only a policy stricter than the caller's configured one changes anything.</summary>
+    public string? KazgrpcSensitiveNumbers { get; set; }
 }

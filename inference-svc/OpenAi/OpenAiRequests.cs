@@ -63,6 +63,7 @@ internal static class OpenAiRequests
             RequestId = requestId,
             Priority = priority,
             InputScript = InputScript(request.KazgrpcInputScript),
+            SensitiveNumbers = SensitiveNumbers(request.KazgrpcSensitiveNumbers),
         };
         StreamOptionsNeedStream(request.Stream, request.StreamOptions);
         return (command, request.Logprobs == true ? topLogprobs : null);
@@ -100,6 +101,7 @@ internal static class OpenAiRequests
             RequestId = requestId,
             Priority = priority,
             InputScript = InputScript(request.KazgrpcInputScript),
+            SensitiveNumbers = SensitiveNumbers(request.KazgrpcSensitiveNumbers),
         };
         StreamOptionsNeedStream(request.Stream, request.StreamOptions);
         return (command, logprobs);
@@ -137,6 +139,7 @@ internal static class OpenAiRequests
                 _ => throw new RequestValidationException("input_type", $"`input_type` must be 'query' or 'passage'; got '{request.InputType}'"),
             },
             InputScript = InputScript(request.KazgrpcInputScript),
+            SensitiveNumbers = SensitiveNumbers(request.KazgrpcSensitiveNumbers),
         };
         return (command, base64);
     }
@@ -311,6 +314,14 @@ internal static class OpenAiRequests
         "latin" => Script.Latin,
         "cyrillic" => Script.Cyrillic,
         _ => throw new RequestValidationException("kazgrpc_input_script", $"`kazgrpc_input_script` must be 'latin' or 'cyrillic'; got '{script}'"),
+    };
+
+    private static SensitiveNumberPolicy SensitiveNumbers(string? policy) => policy switch
+    {
+        null or "allow" => SensitiveNumberPolicy.Allow,
+        "mask" => SensitiveNumberPolicy.Mask,
+        "reject" => SensitiveNumberPolicy.Reject,
+        _ => throw new RequestValidationException("kazgrpc_sensitive_numbers", $"`kazgrpc_sensitive_numbers` must be 'allow', 'mask' or 'reject'; got '{policy}'"),
     };
 
     private static void RequireModel(string? model)

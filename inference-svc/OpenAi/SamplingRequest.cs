@@ -49,4 +49,8 @@ internal abstract class SamplingRequest
     /// <summary>KazGrpc's extension: <c>latin</c> when the prompt or the messages are Latin-script Kazakh,
     /// converted to Cyrillic before the tokenizer sees them; <c>cyrillic</c> or absent: as they are.</summary>
     public string? KazgrpcInputScript { get; set; }
+
+    /// <summary>KazGrpc's extension: <c>allow</c>, <c>mask</c> or <c>reject</c> for identification and phone
+    /// numbers in the text; only a policy stricter than the caller's configured one changes anything.</summary>
+    public string? KazgrpcSensitiveNumbers { get; set; }
 }

@@ -4,6 +4,8 @@ using KazGrpc.Client;
 using KazGrpc.Contracts.Tokenizer.V1;
 using KazGrpc.Core;
 using KazGrpc.Hosting;
+using ProtoPolicy = KazGrpc.Contracts.Tokenizer.V1.SensitiveNumberPolicy;
+using SensitiveNumberPolicy = KazGrpc.Text.SensitiveNumberPolicy;
 
 namespace KazGrpc.InferenceSvc.Tokenizer;
 
@@ -17,11 +19,15 @@ namespace KazGrpc.InferenceSvc.Tokenizer;
 /// </summary>
 public sealed class TokenizerGateway(TokenizerClient client, TokenizerHealth health, InferenceMetrics metrics, ServerTracing tracing, TimeProvider time)
 {
-    /// <summary>Encodes <paramref name="texts"/> with framing tokens; with <paramref name="maxTokens"/> &gt; 0 longer inputs are cut.</summary>
+    /// <summary>Encodes <paramref name="texts"/> with framing tokens; with <paramref name="maxTokens"/> &gt; 0 longer inputs are cut;
+    /// <paramref name="sensitiveNumbers"/> is the end caller's policy, which tokenizer-svc applies.</summary>
     public async Task<IReadOnlyList<(int[] Ids, bool Truncated)>> TokenizeAsync(
-        string tokenizer, IReadOnlyList<string> texts, int maxTokens, string model, CancellationToken cancellationToken)
+        string tokenizer, IReadOnlyList<string> texts, int maxTokens, string model, SensitiveNumberPolicy sensitiveNumbers, CancellationToken cancellationToken)
     {
-        var request = new TokenizeRequest { Tokenizer = tokenizer, AddSpecialTokens = true, MaxTokens = (uint)Math.Max(0, maxTokens) };
+        var request = new TokenizeRequest
+        {
+            Tokenizer = tokenizer, AddSpecialTokens = true, MaxTokens = (uint)Math.Max(0, maxTokens), SensitiveNumbers = ToProto(sensitiveNumbers),
+        };
         request.Texts.Add(texts);
         var response = await CallAsync(client.TokenizeAsync, request, "TokenizeStream", texts.Count, static r => r.Results.Sum(t => t.Ids.Count), tokenizer, model, cancellationToken);
         var results = new (int[] Ids, bool Truncated)[response.Results.Count];
@@ -34,11 +40,11 @@ public sealed class TokenizerGateway(TokenizerClient client, TokenizerHealth hea
     }
 
     /// <summary>Renders <paramref name="messages"/> with the tokenizer's chat template, ending with
-    /// the assistant's turn header, and returns the ids.</summary>
+    /// the assistant's turn header, and returns the ids; <paramref name="sensitiveNumbers"/> as for <see cref="TokenizeAsync"/>.</summary>
     public async Task<int[]> ApplyChatTemplateAsync(
-        string tokenizer, IReadOnlyList<(string Role, string Content)> messages, string model, CancellationToken cancellationToken)
+        string tokenizer, IReadOnlyList<(string Role, string Content)> messages, string model, SensitiveNumberPolicy sensitiveNumbers, CancellationToken cancellationToken)
     {
-        var request = new ApplyChatTemplateRequest { Tokenizer = tokenizer, AddGenerationPrompt = true };
+        var request = new ApplyChatTemplateRequest { Tokenizer = tokenizer, AddGenerationPrompt = true, SensitiveNumbers = ToProto(sensitiveNumbers) };
         request.Messages.Add(messages.Select(m => new ChatMessage { Role = m.Role, Content = m.Content }));
         var response = await CallAsync(client.ApplyChatTemplateAsync, request, "ApplyChatTemplate", messages.Count, static r => r.Ids.Count, tokenizer, model, cancellationToken);
         return ToInts(response.Ids);
@@ -96,6 +102,13 @@ public sealed class TokenizerGateway(TokenizerClient client, TokenizerHealth hea
             metrics.TokenizerHop(model, time.GetElapsedTime(started));
         }
     }
+
+    private static ProtoPolicy ToProto(SensitiveNumberPolicy policy) => policy switch
+    {
+        SensitiveNumberPolicy.Mask => ProtoPolicy.Mask,
+        SensitiveNumberPolicy.Reject => ProtoPolicy.Reject,
+        _ => ProtoPolicy.Allow,
+    };
 
     private static int[] ToInts(Google.Protobuf.Collections.RepeatedField<uint> ids)
     {

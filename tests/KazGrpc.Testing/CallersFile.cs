@@ -36,12 +36,21 @@ public sealed class CallersFile : IDisposable
         {
             ["Callers"] = callers.ToDictionary(
                 c => c.Id,
-                c => (object)new Dictionary<string, object>
+                c =>
                 {
-                    ["ApiKeys"] = c.Keys.Select(ApiKeyHash.Of).ToArray(),
-                    ["Rpcs"] = c.Rpcs,
-                    ["Models"] = c.Models,
-                    ["Quotas"] = c.Quotas ?? new Dictionary<string, int>(),
+                    var caller = new Dictionary<string, object>
+                    {
+                        ["ApiKeys"] = c.Keys.Select(ApiKeyHash.Of).ToArray(),
+                        ["Rpcs"] = c.Rpcs,
+                        ["Models"] = c.Models,
+                        ["Quotas"] = c.Quotas ?? new Dictionary<string, int>(),
+                    };
+                    if (c.SensitiveNumbers is { } policy)
+                    {
+                        caller["SensitiveNumbers"] = policy;
+                    }
+
+                    return (object)caller;
                 }),
         };
         if (jwt)

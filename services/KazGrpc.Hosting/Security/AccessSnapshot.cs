@@ -1,16 +1,20 @@
+using KazGrpc.Text;
+
 namespace KazGrpc.Hosting.Security;
 
 /// <summary>The callers, keys and JWT settings in force: built whole from one version of the
 /// configuration, and replaced whole when a valid new version arrives.</summary>
 internal sealed class AccessSnapshot
 {
-    private AccessSnapshot(IReadOnlyDictionary<string, Caller> byKey, IReadOnlyDictionary<string, Caller> byId, QuotaLimits defaults, JwtSettings jwt)
+    private AccessSnapshot(
+        IReadOnlyDictionary<string, Caller> byKey, IReadOnlyDictionary<string, Caller> byId, QuotaLimits defaults, SensitiveNumberPolicy sensitiveNumbers, JwtSettings jwt)
     {
         ByKey = byKey;
         ById = byId;
         Defaults = defaults;
+        SensitiveNumbers = sensitiveNumbers;
         Jwt = jwt;
-        Anonymous = new Caller(AccessControl.AnonymousCaller, Grants.All, defaults);
+        Anonymous = new Caller(AccessControl.AnonymousCaller, Grants.All, defaults, sensitiveNumbers);
     }
 
     /// <summary>Callers by the digest of each of their API keys.</summary>
@@ -22,13 +26,16 @@ internal sealed class AccessSnapshot
     /// <summary>The quotas of callers that set none.</summary>
     public QuotaLimits Defaults { get; }
 
+    /// <summary>The policy of callers that set none.</summary>
+    public SensitiveNumberPolicy SensitiveNumbers { get; }
+
     public JwtSettings Jwt { get; }
 
     /// <summary>The caller of every call while auth is off: granted everything, under the default quotas.</summary>
     public Caller Anonymous { get; }
 
     /// <summary>The caller <paramref name="id"/>; an id configuration does not know has no grants and the default quotas.</summary>
-    public Caller Find(string id) => ById.TryGetValue(id, out var caller) ? caller : new Caller(id, Grants.None, Defaults);
+    public Caller Find(string id) => ById.TryGetValue(id, out var caller) ? caller : new Caller(id, Grants.None, Defaults, SensitiveNumbers);
 
     /// <summary>Checks <paramref name="options"/> and builds the snapshot; throws <see cref="InvalidOperationException"/>
     /// naming the setting that is wrong (never a key or secret).</summary>
@@ -51,7 +58,7 @@ internal sealed class AccessSnapshot
             var setting = $"{Section}:Callers:{id}";
             var quotas = QuotaLimits.Resolve(entry.Quotas, defaults);
             CheckQuotas(quotas, $"{setting}:Quotas");
-            var caller = new Caller(id, Grants.From(entry.Rpcs, entry.Models, groups, setting), quotas);
+            var caller = new Caller(id, Grants.From(entry.Rpcs, entry.Models, groups, setting), quotas, entry.SensitiveNumbers ?? options.SensitiveNumbers);
             byId[id] = caller;
             for (var i = 0; i < entry.ApiKeys.Count; i++)
             {
@@ -73,7 +80,7 @@ internal sealed class AccessSnapshot
             }
         }
 
-        return new AccessSnapshot(byKey, byId, defaults, JwtSettings.From(options.Jwt));
+        return new AccessSnapshot(byKey, byId, defaults, options.SensitiveNumbers, JwtSettings.From(options.Jwt));
     }
 
     private static void CheckQuotas(QuotaLimits quotas, string setting)

@@ -1,3 +1,5 @@
+using KazGrpc.Text;
+
 namespace KazGrpc.Hosting.Security;
 
 /// <summary>
@@ -34,6 +36,12 @@ public sealed class AuthOptions
     /// <summary>Named sets of RPCs that grants may name, over the built-in ones (<see cref="RpcGroups"/>);
     /// a group named here replaces a built-in one of the same name. Default none.</summary>
     public Dictionary<string, List<string>> RpcGroups { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>What the service does with identification (IIN, BIN) and phone numbers in the text of a
+    /// caller that sets no policy of its own (the anonymous caller included): <c>Allow</c> (the default),
+    /// <c>Mask</c> (the model sees a placeholder) or <c>Reject</c> (INVALID_ARGUMENT). A request may ask
+    /// for a stricter policy, never a laxer one.</summary>
+    public SensitiveNumberPolicy SensitiveNumbers { get; set; }
 
     /// <summary>Quotas of every caller that does not set its own; unset limits are unlimited.</summary>
     public QuotaOptions DefaultQuotas { get; set; } = new();

@@ -1,3 +1,5 @@
+using KazGrpc.Text;
+
 namespace KazGrpc.Hosting.Security;
 
 /// <summary>One caller (section <c>Auth:Callers:{id}</c>): its API keys, grants and quotas.</summary>
@@ -15,6 +17,10 @@ public sealed class CallerOptions
 
     /// <summary>Models the caller may use, or <c>*</c> for all. Default none.</summary>
     public List<string> Models { get; set; } = [];
+
+    /// <summary>What the service does with identification (IIN, BIN) and phone numbers in the caller's
+    /// text: <c>Allow</c>, <c>Mask</c> or <c>Reject</c>. Default unset: <c>Auth:SensitiveNumbers</c>.</summary>
+    public SensitiveNumberPolicy? SensitiveNumbers { get; set; }
 
     /// <summary>The caller's quotas; unset limits are <c>Auth:DefaultQuotas</c>'.</summary>
     public QuotaOptions Quotas { get; set; } = new();

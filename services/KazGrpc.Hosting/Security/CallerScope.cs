@@ -1,5 +1,6 @@
 using System.Threading.RateLimiting;
 using KazGrpc.Core;
+using KazGrpc.Text;
 
 namespace KazGrpc.Hosting.Security;
 
@@ -13,7 +14,8 @@ namespace KazGrpc.Hosting.Security;
 /// </summary>
 public sealed class CallerScope : IDisposable
 {
-    /// <summary>Longest model name or request id an audit line repeats (both come from the caller); a longer one is cut.</summary>
+    /// <summary>Longest model name or request id an audit line repeats (both come from the caller); a longer one is cut,
+    /// and sensitive numbers in either are masked.</summary>
     private const int MaxNameChars = 128;
 
     private Caller? _caller;
@@ -47,6 +49,10 @@ public sealed class CallerScope : IDisposable
 
     /// <summary>The caller's id once authenticated; empty before, or when it could not be.</summary>
     public string CallerId => _caller?.Id ?? string.Empty;
+
+    /// <summary>The caller's policy for identification and phone numbers in its text; <see cref="SensitiveNumberPolicy.Allow"/>
+    /// before it is authenticated.</summary>
+    public SensitiveNumberPolicy SensitiveNumbers => _caller?.SensitiveNumbers ?? SensitiveNumberPolicy.Allow;
 
     /// <summary>The model the call named (set by <see cref="AuthorizeModel"/>); empty when none.</summary>
     public string Model { get; private set; } = string.Empty;
@@ -122,5 +128,5 @@ public sealed class CallerScope : IDisposable
 
     private Caller Caller => _caller ?? throw new InvalidOperationException("the call's caller has not been authenticated");
 
-    private static string Cut(string value) => value.Length > MaxNameChars ? value[..MaxNameChars] : value;
+    private static string Cut(string value) => Text.SensitiveNumbers.Redact(value.Length > MaxNameChars ? value[..MaxNameChars] : value);
 }

@@ -14,6 +14,8 @@ public static class AuthCallers
     public const string PromptKey = "kzg_25-prompt-tokens-a-minute";
     public const string GeneratedKey = "kzg_8-generated-tokens-a-minute";
     public const string OpenAiQuotaKey = "kzg_openai-4-generated-tokens-a-minute";
+    public const string MaskKey = "kzg_numbers-masked";
+    public const string RejectKey = "kzg_numbers-rejected";
 
     /// <summary>A JWT subject the configuration grants everything.</summary>
     public const string JwtCaller = "jwt-caller";
@@ -34,5 +36,8 @@ public static class AuthCallers
         new("q-prompt", [PromptKey], All, All, new Dictionary<string, int> { ["PromptTokensPerMinute"] = 25 }),
         new("q-generated", [GeneratedKey], All, All, new Dictionary<string, int> { ["GeneratedTokensPerMinute"] = 8 }),
         new("openai-quota", [OpenAiQuotaKey], All, All, new Dictionary<string, int> { ["GeneratedTokensPerMinute"] = 4 }),
+        // Identification and phone numbers: masked before the model, or refused.
+        new("egov-mask", [MaskKey], All, All, SensitiveNumbers: "Mask"),
+        new("egov-reject", [RejectKey], All, All, SensitiveNumbers: "Reject"),
     ];
 }

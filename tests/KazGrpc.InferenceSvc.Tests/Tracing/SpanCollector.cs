@@ -24,6 +24,9 @@ public sealed class SpanCollector : IDisposable
         ActivitySource.AddActivityListener(_listener);
     }
 
+    /// <summary>Every span stopped so far, of any trace.</summary>
+    public IReadOnlyList<Activity> Stopped => [.. _stopped];
+
     /// <summary>
     /// The stopped spans of <paramref name="trace"/> once those named in <paramref name="names"/> have
     /// all stopped (a span name may be listed as often as it must occur); throws with what came when
