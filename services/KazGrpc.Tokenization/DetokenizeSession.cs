@@ -69,4 +69,8 @@ public sealed class DetokenizeSession
             throw;
         }
     }
+
+    /// <summary>Forgets sequence <paramref name="sequenceId"/>, as a failed request does, when one of its
+    /// requests was refused before it reached the session (the caller over its rate of stream messages).</summary>
+    public void Forget(string sequenceId) => _sequences.Remove(sequenceId);
 }
