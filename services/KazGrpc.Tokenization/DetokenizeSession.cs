@@ -40,8 +40,10 @@ public sealed class DetokenizeSession
 
                 if (_sequences.Count >= _limits.MaxSequencesPerStream)
                 {
+                    // A slot frees when the caller finishes one of its sequences, which only it knows.
                     throw new OverloadedException(
-                        $"a DetokenizeStream may hold at most {_limits.MaxSequencesPerStream} open sequences; finish some first", TimeSpan.FromSeconds(1));
+                        $"`sequence_id` '{sequenceId}' would open a sequence over the limit of {_limits.MaxSequencesPerStream} open sequences per DetokenizeStream; finish one first",
+                        TimeSpan.FromSeconds(1));
                 }
 
                 var definition = _service.GetTokenizer(tokenizer);
