@@ -40,8 +40,10 @@ public sealed class DetokenizeSession
 
                 if (_sequences.Count >= _limits.MaxSequencesPerStream)
                 {
+                    // A slot frees when the caller finishes one of its sequences, which only it knows.
                     throw new OverloadedException(
-                        $"a DetokenizeStream may hold at most {_limits.MaxSequencesPerStream} open sequences; finish some first", TimeSpan.FromSeconds(1));
+                        $"`sequence_id` '{sequenceId}' would open a sequence over the limit of {_limits.MaxSequencesPerStream} open sequences per DetokenizeStream; finish one first",
+                        TimeSpan.FromSeconds(1));
                 }
 
                 var definition = _service.GetTokenizer(tokenizer);
@@ -69,4 +71,8 @@ public sealed class DetokenizeSession
             throw;
         }
     }
+
+    /// <summary>Forgets sequence <paramref name="sequenceId"/>, as a failed request does, when one of its
+    /// requests was refused before it reached the session (the caller over its rate of stream messages).</summary>
+    public void Forget(string sequenceId) => _sequences.Remove(sequenceId);
 }

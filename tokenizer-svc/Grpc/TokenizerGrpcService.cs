@@ -107,6 +107,11 @@ internal sealed class TokenizerGrpcService(TokenizerRuntime runtime, TokenizerMe
             {
                 await window.WaitAsync(cancellation);
                 inFlight.RemoveAll(t => t.IsCompleted);
+                if (caller?.TakeStreamMessage() is { } refusal)
+                {
+                    inFlight.Add(Refuse(request.RequestId, refusal));
+                    continue;
+                }
 
                 // Alone, a request is answered here, with no hop; while others are still being
                 // answered it goes to the thread pool, so that one busy stream uses every core.
@@ -144,19 +149,37 @@ internal sealed class TokenizerGrpcService(TokenizerRuntime runtime, TokenizerMe
                     span.SetError(((StatusCode)response.Error.Code).ToString());
                 }
 
-                await writing.WaitAsync(cancellation);
-                try
-                {
-                    await responseStream.WriteAsync(response, cancellation);
-                }
-                finally
-                {
-                    writing.Release();
-                }
+                await Write(response);
             }
             finally
             {
                 window.Release();
+            }
+        }
+
+        // Over the caller's rate of stream messages: answered, not tokenized.
+        async Task Refuse(string requestId, OverloadedException refusal)
+        {
+            try
+            {
+                await Write(new TokenizeResponse { RequestId = requestId, Error = ProtoMapping.ToRequestError(refusal) });
+            }
+            finally
+            {
+                window.Release();
+            }
+        }
+
+        async Task Write(TokenizeResponse response)
+        {
+            await writing.WaitAsync(cancellation);
+            try
+            {
+                await responseStream.WriteAsync(response, cancellation);
+            }
+            finally
+            {
+                writing.Release();
             }
         }
     }
@@ -164,6 +187,7 @@ internal sealed class TokenizerGrpcService(TokenizerRuntime runtime, TokenizerMe
     public override async Task DetokenizeStream(IAsyncStreamReader<DetokenizeStreamRequest> requestStream, IServerStreamWriter<DetokenizeStreamResponse> responseStream, ServerCallContext context)
     {
         var session = runtime.Service.OpenDetokenizeSession();
+        var caller = AccessControl.Of(context.GetHttpContext());
 
         // The spans of the traced sequences open on this stream, by sequence id; none while tracing is off.
         Dictionary<string, SequenceSpan>? spans = null;
@@ -172,6 +196,21 @@ internal sealed class TokenizerGrpcService(TokenizerRuntime runtime, TokenizerMe
             await foreach (var request in requestStream.ReadAllAsync(context.CancellationToken))
             {
                 var response = new DetokenizeStreamResponse { SequenceId = request.SequenceId };
+                if (caller?.TakeStreamMessage() is { } refusal)
+                {
+                    // Its sequence fails as on any other error, so that no later request of it is
+                    // applied without this one.
+                    session.Forget(request.SequenceId);
+                    response.Error = ProtoMapping.ToRequestError(refusal);
+                    if (spans is not null)
+                    {
+                        EndSequenceSpan(spans, request.SequenceId, nameof(StatusCode.ResourceExhausted));
+                    }
+
+                    await responseStream.WriteAsync(response, context.CancellationToken);
+                    continue;
+                }
+
                 var span = SequenceSpanOf(ref spans, request);
                 try
                 {

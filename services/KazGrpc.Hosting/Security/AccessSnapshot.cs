@@ -85,7 +85,8 @@ internal sealed class AccessSnapshot
 
     private static void CheckQuotas(QuotaLimits quotas, string setting)
     {
-        if (quotas.ConcurrentRequests < 0 || quotas.ConcurrentStreams < 0 || quotas.PromptTokensPerMinute < 0 || quotas.GeneratedTokensPerMinute < 0)
+        if (quotas.ConcurrentRequests < 0 || quotas.ConcurrentStreams < 0 || quotas.PromptTokensPerMinute < 0 || quotas.GeneratedTokensPerMinute < 0
+            || quotas.StreamMessagesPerSecond < 0)
         {
             throw new InvalidOperationException($"{setting}: every limit must be >= 0 (0 is unlimited); got {quotas}");
         }

@@ -110,6 +110,12 @@ public sealed class CallerScope : IDisposable
         _account?.ChargePrompt(tokens);
     }
 
+    /// <summary>Counts one request message of a client- or bidi-streaming call against the caller's
+    /// quota of stream messages per second. Returns null when the message may be processed, else the
+    /// refusal to answer it with in-band (the message is not processed; the stream serves on). Costs a
+    /// null check while the quota is unlimited.</summary>
+    public OverloadedException? TakeStreamMessage() => _account?.TakeStreamMessage();
+
     /// <summary>Counts and charges <paramref name="tokens"/> more generated tokens.</summary>
     public void ChargeGenerated(int tokens)
     {

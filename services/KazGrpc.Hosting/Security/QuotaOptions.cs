@@ -25,4 +25,10 @@ public sealed class QuotaOptions
     /// while the caller is under it, so one request may take the count over by its
     /// <c>max_new_tokens</c>, and the next waits for that much longer. Default unset.</summary>
     public int? GeneratedTokensPerMinute { get; set; }
+
+    /// <summary>Request messages per second on the caller's client- and bidi-streaming calls
+    /// (TokenizeStream, DetokenizeStream), counted across all its streams in the process; a burst of one
+    /// second's worth passes at once. A message over it is answered in-band with RESOURCE_EXHAUSTED and
+    /// RetryInfo and not processed, and the stream serves on. Default unset.</summary>
+    public int? StreamMessagesPerSecond { get; set; }
 }

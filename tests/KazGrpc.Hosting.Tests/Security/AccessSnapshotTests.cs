@@ -91,6 +91,27 @@ public sealed class AccessSnapshotTests
     }
 
     [Fact]
+    public void From_StreamMessagesPerSecond_TheCallersOverTheDefault()
+    {
+        var options = Options(new CallerOptions { Quotas = { StreamMessagesPerSecond = 50 } });
+        options.DefaultQuotas.StreamMessagesPerSecond = 10;
+
+        var snapshot = AccessSnapshot.From(options);
+
+        Assert.Equal(50, snapshot.ById["egov-portal"].Quotas.StreamMessagesPerSecond);
+        Assert.Equal(10, snapshot.Find("jwt-subject").Quotas.StreamMessagesPerSecond);
+    }
+
+    [Fact]
+    public void From_NegativeStreamMessagesPerSecond_NamesTheSetting()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => AccessSnapshot.From(Options(new CallerOptions { Quotas = { StreamMessagesPerSecond = -1 } })));
+
+        Assert.StartsWith("Auth:Callers:egov-portal:Quotas: every limit must be >= 0 (0 is unlimited); got ", error.Message, StringComparison.Ordinal);
+        Assert.Contains("StreamMessagesPerSecond = -1", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void From_JwtKeysWithoutIssuer_Refused()
     {
         var options = new AuthOptions { Jwt = { SigningKeys = { Convert.ToBase64String(new byte[32]) } } };

@@ -39,6 +39,46 @@ public sealed class QuotaAccountTests
     }
 
     [Fact]
+    public void TakeStreamMessage_OverTheRate_RefusalSaysTheQuotaAndWhen()
+    {
+        var account = new QuotaAccount("egov-portal", _time);
+        account.Apply(new QuotaLimits(0, 0, 0, 0, StreamMessagesPerSecond: 2));
+
+        Assert.Null(account.TakeStreamMessage());
+        Assert.Null(account.TakeStreamMessage());
+        var refusal = account.TakeStreamMessage();
+
+        Assert.NotNull(refusal);
+        Assert.Equal("caller 'egov-portal' is over its quota of 2 stream messages per second; this message was not processed: send it again in 1 s", refusal.Message);
+        Assert.Equal(TimeSpan.FromSeconds(1), refusal.RetryAfter);
+    }
+
+    [Fact]
+    public void TakeStreamMessage_Unlimited_NeverRefused()
+    {
+        var account = new QuotaAccount("egov-portal", _time);
+        account.Apply(new QuotaLimits(1, 1, 0, 0, StreamMessagesPerSecond: 0));
+
+        Assert.All(Enumerable.Range(0, 10_000), _ => Assert.Null(account.TakeStreamMessage()));
+    }
+
+    [Fact]
+    public void Apply_TheRateChanges_TheNewRateRulesAndHeldSlotsStillCount()
+    {
+        var account = new QuotaAccount("egov-portal", _time);
+        account.Apply(new QuotaLimits(1, 0, 0, 0, StreamMessagesPerSecond: 1));
+        using var held = account.AcquireSlot(stream: false);
+        Assert.Null(account.TakeStreamMessage());
+        Assert.NotNull(account.TakeStreamMessage());
+
+        account.Apply(new QuotaLimits(1, 0, 0, 0, StreamMessagesPerSecond: 3));
+
+        Assert.All(Enumerable.Range(0, 3), _ => Assert.Null(account.TakeStreamMessage()));
+        Assert.Contains("quota of 3 stream messages per second", account.TakeStreamMessage()?.Message, StringComparison.Ordinal);
+        Assert.Throws<OverloadedException>(() => account.AcquireSlot(stream: false));
+    }
+
+    [Fact]
     public void ChargePrompt_OverTheQuota_SaysTheQuotaTheUseAndWhen()
     {
         var account = new QuotaAccount("egov-portal", _time);

@@ -8,10 +8,19 @@ public sealed class AuthTokenizerFixture : IAsyncLifetime
     public const string ReaderKey = "kzg_lists-tokenizers-only";
     public const string StreamerKey = "kzg_one-stream-at-a-time";
 
+    /// <summary>The quota of stream messages per second of the <see cref="RatedCallers"/>.</summary>
+    public const int StreamMessagesPerSecond = 3;
+
+    /// <summary>Callers under <see cref="StreamMessagesPerSecond"/>, one pair per test, so that no test finds another's rate spent.</summary>
+    public static readonly string[] RatedCallers = ["chatty-tokenize", "quiet-tokenize", "chatty-detokenize", "quiet-detokenize"];
+
     private readonly TempDirectory _models = new();
     private LoopbackHost? _host;
 
     public CallersFile Callers { get; } = new();
+
+    /// <summary>The API key of the rated caller <paramref name="id"/>.</summary>
+    public static string RatedKey(string id) => $"kzg_{id}";
 
     public LoopbackHost Host => _host ?? throw new InvalidOperationException("the fixture has not started");
 
@@ -21,6 +30,7 @@ public sealed class AuthTokenizerFixture : IAsyncLifetime
         [
             new TestCaller("reader", [ReaderKey], ["kazgrpc.tokenizer.v1.TokenizerService/ListTokenizers"], []),
             new TestCaller("streamer", [StreamerKey], ["tokenize"], [], new Dictionary<string, int> { ["MaxConcurrentStreams"] = 1 }),
+            .. RatedCallers.Select(id => new TestCaller(id, [RatedKey(id)], ["tokenize"], [], new Dictionary<string, int> { ["StreamMessagesPerSecond"] = StreamMessagesPerSecond })),
         ]);
         _host = await TokenizerHost.StartAsync(_models.Path, [.. Callers.Settings, "--Auth:OpenReflection=false"], TestContext.Current.CancellationToken);
         await _host.WaitForHealthAsync(HealthCheckResponse.Types.ServingStatus.Serving, TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
