@@ -134,6 +134,14 @@ dead=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0));
 typed "kazgrpc health 127.0.0.1:$dead"
 check "health of a dead port: not SERVING, exit 3" all 'exited 3' 'shows "^127\.0\.0\.1:$dead: not SERVING \(UNAVAILABLE: "'
 
+# The key travels in the environment (an open service ignores it); TLS files with a cleartext address are refused before any call.
+typed "KAZGRPC_API_KEY=kzg_unused-by-an-open-service kazgrpc count 'Сәлем'"
+check "count with KAZGRPC_API_KEY set: served, exit 0" all 'exited 0' 'shows "^[0-9]+ tokens \(o200k_base\)$"'
+
+typed "kazgrpc count 'Сәлем' --ca ca.crt"
+check "count --ca with a cleartext address: usage error naming both, exit 2" \
+  all 'exited 2' "shows \"^kazgrpc count: --ca 'ca.crt' is set, but KAZGRPC_TOKENIZER_ADDRESS '.+' is cleartext\""
+
 typed "kazgrpc generate 'Сәлем' --model no-such-model"
 check "generate with an unknown model: NOT_FOUND and the message, exit 1" \
   all 'exited 1' "shows \"^kazgrpc generate: NOT_FOUND: .*'no-such-model'.*kaz-tiny\""

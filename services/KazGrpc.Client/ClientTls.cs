@@ -16,18 +16,18 @@ internal sealed class ClientTls : IDisposable
 {
     private readonly TimeProvider _time;
 
-    private ClientTls(ClientTlsOptions options, string prefix, TimeProvider time, ILogger logger)
+    private ClientTls(TlsFile? ca, TlsFile? certificate, TlsFile? key, string noCertificate, TimeSpan reloadInterval, TimeProvider time, ILogger logger)
     {
         _time = time;
-        CertificateSetting = $"{prefix}:{nameof(ClientTlsOptions.CertificatePath)}";
-        Material = new TlsMaterial(options.CertificateFile(prefix), options.KeyFile(prefix), options.CaFile(prefix), options.ReloadInterval, time, logger);
+        NoCertificate = noCertificate;
+        Material = new TlsMaterial(certificate, key, ca, reloadInterval, time, logger);
     }
 
     /// <summary>The CA and client certificate in use now.</summary>
     public TlsMaterial Material { get; }
 
-    /// <summary>The setting of the client certificate's file, for messages.</summary>
-    public string CertificateSetting { get; }
+    /// <summary>Why no client certificate is presented, for messages: <c>KazGrpc:Tls:CertificatePath is empty</c>.</summary>
+    public string NoCertificate { get; }
 
     /// <summary>A client TLS for <paramref name="options"/>; null when nothing is configured (the system's roots, no client certificate).</summary>
     /// <param name="options">The settings.</param>
@@ -35,7 +35,25 @@ internal sealed class ClientTls : IDisposable
     /// <param name="time">The clock that validity is judged by.</param>
     /// <param name="logger">Where loads and reloads are logged.</param>
     public static ClientTls? Create(ClientTlsOptions options, string prefix, TimeProvider time, ILogger logger) =>
-        options.IsConfigured ? new ClientTls(options, prefix, time, logger) : null;
+        options.IsConfigured
+            ? new ClientTls(
+                options.CaFile(prefix), options.CertificateFile(prefix), options.KeyFile(prefix),
+                $"{prefix}:{nameof(ClientTlsOptions.CertificatePath)} is empty", options.ReloadInterval, time, logger)
+            : null;
+
+    /// <summary>
+    /// A client TLS over files that the caller names in its own terms (the kazgrpc CLI's options and
+    /// variables), made even when none is given, so that a refused client certificate is explained.
+    /// </summary>
+    /// <param name="ca">The CAs to trust for the server, alone; null: the system's roots.</param>
+    /// <param name="certificate">The client certificate chain; null: none is presented.</param>
+    /// <param name="key">Its private key; null: in <paramref name="certificate"/>'s file.</param>
+    /// <param name="noCertificate">Why none is presented when <paramref name="certificate"/> is null, for messages.</param>
+    /// <param name="time">The clock that validity is judged by.</param>
+    /// <param name="logger">Where loads are logged.</param>
+    /// <exception cref="InvalidOperationException">A file is missing or does not load; the message names its setting and the file.</exception>
+    public static ClientTls Create(TlsFile? ca, TlsFile? certificate, TlsFile? key, string noCertificate, TimeProvider time, ILogger logger) =>
+        new(ca, certificate, key, noCertificate, new ClientTlsOptions().ReloadInterval, time, logger);
 
     /// <summary>Gives <paramref name="handler"/>'s new connections this TLS and returns the handler a
     /// channel should use: <paramref name="handler"/> inside one that explains refused client certificates.</summary>

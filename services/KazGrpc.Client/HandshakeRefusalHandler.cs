@@ -8,10 +8,12 @@ namespace KazGrpc.Client;
 /// client has finished its handshake before the server has judged the client's certificate, so a
 /// refusal reaches the client only as the connection closing before the HTTP/2 exchange ("the server
 /// did not complete the HTTP/2 handshake"), and grpc-dotnet reports that as INTERNAL or UNAVAILABLE
-/// by chance of timing. This handler rewrites such failures with a message naming the certificate
-/// the client presented (and its setting) and an <see cref="IOException"/> inside, so that the call
-/// fails with UNAVAILABLE, as gRPC reports failed handshakes. Failures with a socket error (refused,
-/// reset) and failed TLS handshakes keep their own words.
+/// by chance of timing. This handler rewrites such failures in the shape of any failed handshake:
+/// <see cref="HttpRequestError.SecureConnectionError"/>, with the reason inside (an
+/// <see cref="IOException"/> naming the certificate the client presented and its setting), so that
+/// the call fails with UNAVAILABLE, as gRPC reports failed handshakes, and callers can tell it from
+/// an unreachable server. Failures with a socket error (refused, reset) and failed TLS handshakes
+/// keep their own words.
 /// </summary>
 internal sealed class HandshakeRefusalHandler : DelegatingHandler
 {
@@ -30,11 +32,13 @@ internal sealed class HandshakeRefusalHandler : DelegatingHandler
         {
             var presented = _tls.Material.Certificate is { } certificate
                 ? $"this client presented {PemFiles.Describe(certificate.Certificate)} from {certificate.Source}"
-                : $"this client presented none ({_tls.CertificateSetting} is empty)";
+                : $"this client presented none ({_tls.NoCertificate})";
             throw new HttpRequestException(
-                ex.HttpRequestError,
-                $"{request.RequestUri?.Authority} closed the connection right after the TLS handshake, as a server that requires client certificates does when it refuses one; {presented}",
-                new IOException(ex.Message, ex.InnerException));
+                HttpRequestError.SecureConnectionError,
+                ex.Message,
+                new IOException(
+                    $"{request.RequestUri?.Authority} closed the connection right after the TLS handshake, as a server that requires client certificates does when it refuses one; {presented}",
+                    ex.InnerException));
         }
     }
 

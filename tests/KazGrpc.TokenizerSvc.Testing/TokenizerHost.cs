@@ -1,3 +1,5 @@
+using Grpc.Net.Client;
+
 namespace KazGrpc.TokenizerSvc.Testing;
 
 /// <summary>The real tokenizer-svc (<see cref="TokenizerApp.Build"/>) started in this process on loopback.</summary>
@@ -15,8 +17,16 @@ public static class TokenizerHost
     /// (<c>--Section:Key=value</c>, e.g. a fixed <c>--Hosting:GrpcAddress</c> to restart it on the same port).
     /// </summary>
     public static Task<LoopbackHost> StartAsync(string modelsDirectory, IEnumerable<string> settings, CancellationToken cancellationToken) =>
+        StartAsync(modelsDirectory, settings, openChannel: null, cancellationToken);
+
+    /// <summary>
+    /// Starts a tokenizer-svc as above whose <see cref="LoopbackHost.Channel"/> <paramref name="openChannel"/>
+    /// opens, for settings that turn TLS on (<c>--Hosting:Tls:...</c>).
+    /// </summary>
+    public static Task<LoopbackHost> StartAsync(string modelsDirectory, IEnumerable<string> settings, Func<Uri, GrpcChannel>? openChannel, CancellationToken cancellationToken) =>
         LoopbackHost.StartAsync(
             args => TokenizerApp.Build(args),
             [$"--Tokenization:ModelsDirectory={modelsDirectory}", "--Logging:LogLevel:Default=Warning", .. settings],
-            cancellationToken);
+            cancellationToken,
+            openChannel);
 }

@@ -9,6 +9,7 @@ public sealed class KazGrpcCliTests
     {
         { ["tokenize", "Сәлем", "әлем", "--tokenizer", "cl100k_base", "--offsets", "--add-special-tokens", "--json"], "tokenize" },
         { ["count", "бір", "екі үш", "--tokenizer-address", "http://127.0.0.1:1", "--timeout", "2.5"], "count" },
+        { ["count", "бір", "--tokenizer-address", "https://127.0.0.1:1", "--api-key", "kzg_key", "--ca", "ca.crt", "--cert", "c.crt", "--key", "c.key"], "count" },
         { ["detokenize", "1", "2,3", "--skip-special-tokens", "--json"], "detokenize" },
         { ["embed", "Өтініш", "--model", "minilm", "--inference", "127.0.0.1:1", "--json"], "embed" },
         {
@@ -18,10 +19,11 @@ public sealed class KazGrpcCliTests
             ],
             "generate"
         },
-        { ["models", "--json"], "models" },
+        { ["models", "--json", "--api-key", "kzg_key"], "models" },
         { ["models", "prepare", "--models-dir", "m", "--json"], "prepare" },
         { ["health", "127.0.0.1:1", "--service", "kazgrpc.tokenizer.v1.TokenizerService", "--json"], "health" },
         { ["health", "--address", "127.0.0.1:1", "--wait", "60"], "health" },
+        { ["health", "https://127.0.0.1:1", "--ca", "ca.crt", "--cert", "c.crt", "--key", "c.key", "--api-key", "kzg_key"], "health" },
         { ["keys", "new", "--json"], "new" },
         { ["keys", "hash", "kzg_key", "--json"], "hash" },
         { ["forge", "identity-encoder", "--out", "d", "--dimensions", "8", "--json"], "identity-encoder" },
@@ -43,8 +45,8 @@ public sealed class KazGrpcCliTests
     }
 
     [Theory]
-    [InlineData(new[] { "embed", "x", "--inference", "localhost" }, "--inference must be host:port or http://host:port; got 'localhost'")]
-    [InlineData(new[] { "count", "x", "--tokenizer-address", "ftp://h:1" }, "--tokenizer-address must be host:port or http://host:port; got 'ftp://h:1'")]
+    [InlineData(new[] { "embed", "x", "--inference", "localhost" }, "--inference must be host:port or http(s)://host:port; got 'localhost'")]
+    [InlineData(new[] { "count", "x", "--tokenizer-address", "ftp://h:1" }, "--tokenizer-address must be host:port or http(s)://host:port; got 'ftp://h:1'")]
     [InlineData(new[] { "health", "127.0.0.1:1", "--address", "127.0.0.1:2" }, "give the address once: ADDR or --address")]
     [InlineData(new[] { "detokenize", "1", "-2" }, "ID must be a non-negative integer below 2^32; got '-2'")]
     [InlineData(new[] { "detokenize", "1,x" }, "ID must be a non-negative integer below 2^32; got 'x'")]
@@ -108,7 +110,9 @@ public sealed class KazGrpcCliTests
     {
         var generate = KazGrpcCli.Create().Subcommands.Single(c => c.Name == "generate");
 
-        Assert.Equal(["--inference", "--timeout", "--json"], generate.Options.Where(o => o.Name != "--help").TakeLast(3).Select(o => o.Name));
+        Assert.Equal(
+            ["--inference", "--api-key", "--ca", "--cert", "--key", "--timeout", "--json"],
+            generate.Options.Where(o => o.Name != "--help").TakeLast(7).Select(o => o.Name));
         Assert.Equal("--model", generate.Options[0].Name);
     }
 }

@@ -8,7 +8,10 @@ internal static class ExitCodes
     /// <summary>The command did its work (for <c>health</c>: the service is SERVING).</summary>
     public const int Success = 0;
 
-    /// <summary>The command ran and failed, or a service answered with an error other than UNAVAILABLE; stderr says why.</summary>
+    /// <summary>
+    /// The command ran and failed, a service answered with an error other than UNAVAILABLE, or a TLS
+    /// handshake failed (a certificate refused either way, which waiting does not mend); stderr says why.
+    /// </summary>
     public const int Failure = 1;
 
     /// <summary>The command line was wrong; stderr says how.</summary>

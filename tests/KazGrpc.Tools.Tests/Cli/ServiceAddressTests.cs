@@ -29,4 +29,24 @@ public sealed class ServiceAddressTests
     {
         Assert.False(ServiceAddress.TryParse(text, out _));
     }
+
+    [Theory]
+    [InlineData("https://127.0.0.1:50051", true)]
+    [InlineData("http://127.0.0.1:50051", false)]
+    [InlineData("127.0.0.1:443", false)]
+    public void UsesTls_HttpsAddressesOnly(string text, bool tls)
+    {
+        Assert.True(ServiceAddress.TryParse(text, out var address));
+        Assert.Equal(tls, address.UsesTls);
+    }
+
+    [Fact]
+    public void Describe_WithAndWithoutSource_NamesWhatGaveIt()
+    {
+        Assert.True(ServiceAddress.TryParse("10.0.0.5:50051", out var given, "--inference"));
+        Assert.True(ServiceAddress.TryParse("127.0.0.1:50051", out var fallback));
+
+        Assert.Equal("--inference '10.0.0.5:50051'", given.Describe());
+        Assert.Equal("the default address '127.0.0.1:50051'", fallback.Describe());
+    }
 }

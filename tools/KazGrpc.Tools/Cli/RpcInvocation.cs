@@ -1,17 +1,16 @@
 using System.CommandLine;
 using Grpc.Core;
-using Grpc.Net.Client;
 
 namespace KazGrpc.Tools.Cli;
 
-/// <summary>What an <see cref="RpcCommand"/> runs with: its parse result, where to write, a channel to its service and the call's deadline.</summary>
+/// <summary>What an <see cref="RpcCommand"/> runs with: its parse result, where to write, its service's call invoker and the call's deadline.</summary>
 internal sealed class RpcInvocation
 {
-    public RpcInvocation(ParseResult parse, Terminal terminal, GrpcChannel channel, bool json, DateTime deadline, CancellationToken cancellationToken)
+    public RpcInvocation(ParseResult parse, Terminal terminal, CallInvoker callInvoker, bool json, DateTime deadline, CancellationToken cancellationToken)
     {
         Parse = parse;
         Terminal = terminal;
-        Channel = channel;
+        CallInvoker = callInvoker;
         Json = json;
         CallOptions = new CallOptions(deadline: deadline, cancellationToken: cancellationToken);
     }
@@ -20,7 +19,8 @@ internal sealed class RpcInvocation
 
     public Terminal Terminal { get; }
 
-    public GrpcChannel Channel { get; }
+    /// <summary>Calls to the service over its channel, with the API key when one is given.</summary>
+    public CallInvoker CallInvoker { get; }
 
     /// <summary>Whether <c>--json</c> was given.</summary>
     public bool Json { get; }

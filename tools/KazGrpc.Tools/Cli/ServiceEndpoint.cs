@@ -28,30 +28,37 @@ internal sealed class ServiceEndpoint
     public string ServiceName { get; }
 
     /// <summary>The address when no option names one: the environment variable's, else the default.</summary>
-    public string ConfiguredAddress =>
-        Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } value ? value : DefaultAddress;
+    public string ConfiguredAddress => Variable ?? DefaultAddress;
+
+    /// <summary>What gives <see cref="ConfiguredAddress"/>: the environment variable, or null for the default.</summary>
+    public string? ConfiguredSource => Variable is null ? null : EnvironmentVariable;
+
+    private string? Variable => Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } value ? value : null;
 
     /// <summary>The address option; unset, it reads the environment variable, then the default.</summary>
     public Option<ServiceAddress> CreateOption(string optionName) => new(optionName)
     {
-        Description = $"{ServiceName} address, host:port or http://host:port; unset: ${EnvironmentVariable}, else {DefaultAddress}",
+        Description = $"{ServiceName} address, host:port, http://host:port or https://host:port (TLS); unset: ${EnvironmentVariable}, else {DefaultAddress}",
         HelpName = "ADDR",
         CustomParser = result => Parse(result, result.Tokens[0].Value, optionName),
-        DefaultValueFactory = result => Parse(result, ConfiguredAddress, EnvironmentVariable),
+        DefaultValueFactory = result => Parse(result, ConfiguredAddress, ConfiguredSource),
     };
 
     /// <summary>The address option under its usual name.</summary>
     public Option<ServiceAddress> CreateOption() => CreateOption(OptionName);
 
-    /// <summary>Reads an address given by <paramref name="source"/> (an option or a variable), adding a parse error when it is malformed.</summary>
-    public static ServiceAddress Parse(System.CommandLine.Parsing.ArgumentResult result, string text, string source)
+    /// <summary>
+    /// Reads an address given by <paramref name="source"/> (an option, an argument or a variable; null
+    /// for the default), adding a parse error when it is malformed.
+    /// </summary>
+    public static ServiceAddress Parse(System.CommandLine.Parsing.ArgumentResult result, string text, string? source)
     {
-        if (ServiceAddress.TryParse(text, out var address))
+        if (ServiceAddress.TryParse(text, out var address, source))
         {
             return address;
         }
 
-        result.AddError($"{source} must be host:port or http://host:port; got '{text}'");
+        result.AddError($"{source} must be host:port or http(s)://host:port; got '{text}'");
         return null!;
     }
 }

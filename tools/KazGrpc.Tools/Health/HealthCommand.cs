@@ -11,6 +11,9 @@ namespace KazGrpc.Tools.Health;
 /// <c>kazgrpc health [ADDR] [--service NAME] [--wait SECONDS]</c>: asks <c>grpc.health.v1.Health</c>;
 /// with <c>--wait</c>, polls until SERVING. Exit 0 when SERVING, <see cref="ExitCodes.Unavailable"/>
 /// otherwise: scripts start inference-svc once tokenizer-svc serves, and compose and Kubernetes use it as the probe.
+/// Over TLS it takes the same files as the other commands; a failed handshake ends the wait at once
+/// with <see cref="ExitCodes.Failure"/>. The services leave health open, so a key is needed only
+/// where <c>Auth:OpenHealth</c> is off.
 /// </summary>
 internal sealed class HealthCommand : Command
 {
@@ -18,7 +21,7 @@ internal sealed class HealthCommand : Command
 
     private readonly Argument<ServiceAddress?> _addressArgument = new("ADDR")
     {
-        Description = $"the service, host:port or http://host:port (default: ${ServiceEndpoint.Inference.EnvironmentVariable}, else inference-svc's {ServiceEndpoint.Inference.DefaultAddress})",
+        Description = $"the service, host:port, http://host:port or https://host:port (default: ${ServiceEndpoint.Inference.EnvironmentVariable}, else inference-svc's {ServiceEndpoint.Inference.DefaultAddress})",
         Arity = ArgumentArity.ZeroOrOne,
         CustomParser = result => ServiceEndpoint.Parse(result, result.Tokens[0].Value, "ADDR"),
     };
@@ -40,6 +43,7 @@ internal sealed class HealthCommand : Command
     private readonly Option<double> _wait = CliOptions.Number(
         "--wait", "poll until SERVING for at most this long (0: ask once)", "SECONDS", 0d, s => s is >= 0 and <= 24 * 3600, "a number of seconds in [0, 86400]");
 
+    private readonly ConnectionOptions _connection = new();
     private readonly Option<double> _timeout = CliOptions.Timeout(2, "deadline of each check, in seconds");
     private readonly Option<bool> _json = CliOptions.Json();
 
@@ -50,6 +54,11 @@ internal sealed class HealthCommand : Command
         Options.Add(_address);
         Options.Add(_service);
         Options.Add(_wait);
+        foreach (var option in _connection.All)
+        {
+            Options.Add(option);
+        }
+
         Options.Add(_timeout);
         Options.Add(_json);
         Validators.Add(result =>
@@ -69,21 +78,28 @@ internal sealed class HealthCommand : Command
         if (address is null)
         {
             var configured = ServiceEndpoint.Inference.ConfiguredAddress;
-            if (!ServiceAddress.TryParse(configured, out address))
+            if (!ServiceAddress.TryParse(configured, out address, ServiceEndpoint.Inference.ConfiguredSource))
             {
                 await terminal.Error.WriteLineAsync(
-                    $"{terminal.CommandPath}: {ServiceEndpoint.Inference.EnvironmentVariable} must be host:port or http://host:port; got '{configured}'");
+                    $"{terminal.CommandPath}: {ServiceEndpoint.Inference.EnvironmentVariable} must be host:port or http(s)://host:port; got '{configured}'");
                 return ExitCodes.Usage;
             }
+        }
+
+        using var connection = _connection.Open(parse, address, out var problem);
+        if (connection is null)
+        {
+            await terminal.Error.WriteLineAsync($"{terminal.CommandPath}: {problem}");
+            return ExitCodes.Usage;
         }
 
         var service = parse.GetValue(_service)!;
         var timeout = TimeSpan.FromSeconds(parse.GetValue(_timeout));
         var until = DateTime.UtcNow + TimeSpan.FromSeconds(parse.GetValue(_wait));
-        using var channel = address.OpenChannel();
-        var client = new Grpc.Health.V1.Health.HealthClient(channel);
+        var client = new Grpc.Health.V1.Health.HealthClient(connection.CallInvoker);
         string? status = null;
         string? error = null;
+        var handshakeFailed = false;
         try
         {
             while (true)
@@ -101,7 +117,14 @@ internal sealed class HealthCommand : Command
                 catch (RpcException e) when (!cancellationToken.IsCancellationRequested)
                 {
                     status = null;
-                    error = $"{RpcErrorReport.StatusName(e.StatusCode)}: {e.Status.Detail}";
+                    var handshake = HandshakeFailure.Reason(e);
+                    error = handshake is null ? $"{RpcErrorReport.StatusName(e.StatusCode)}: {e.Status.Detail}" : $"TLS handshake failed: {handshake}";
+                    if (handshake is not null)
+                    {
+                        // Waiting does not mend a refused certificate.
+                        handshakeFailed = true;
+                        break;
+                    }
                 }
 
                 if (DateTime.UtcNow + PollInterval > until)
@@ -140,7 +163,7 @@ internal sealed class HealthCommand : Command
                 $"{address.Text}{ServiceLabel(service)}: not SERVING ({error ?? status})"));
         }
 
-        return serving ? ExitCodes.Success : ExitCodes.Unavailable;
+        return serving ? ExitCodes.Success : handshakeFailed ? ExitCodes.Failure : ExitCodes.Unavailable;
     }
 
     private static string ServiceLabel(string service) => service.Length == 0 ? "" : $" {service}";

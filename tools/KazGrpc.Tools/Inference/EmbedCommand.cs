@@ -29,7 +29,7 @@ internal sealed class EmbedCommand : RpcCommand
     {
         var parse = invocation.Parse;
         var texts = parse.GetValue(_texts)!;
-        var client = new InferenceService.InferenceServiceClient(invocation.Channel);
+        var client = new InferenceService.InferenceServiceClient(invocation.CallInvoker);
         var response = await client.EmbedAsync(
             new EmbedRequest { Model = parse.GetValue(_model)!, Inputs = { texts }, Normalize = !parse.GetValue(_raw), Truncate = parse.GetValue(_truncate) },
             invocation.CallOptions);

@@ -107,7 +107,7 @@ internal sealed class GenerateCommand : RpcCommand
 
     protected override async Task<int> RunAsync(RpcInvocation invocation)
     {
-        var client = new InferenceService.InferenceServiceClient(invocation.Channel);
+        var client = new InferenceService.InferenceServiceClient(invocation.CallInvoker);
         using var call = client.Generate(CreateRequest(invocation.Parse), invocation.CallOptions);
         var output = invocation.Terminal.Out;
         GenerationFinal? final = null;

@@ -17,7 +17,7 @@ internal sealed class ModelsCommand : RpcCommand
 
     protected override async Task<int> RunAsync(RpcInvocation invocation)
     {
-        var client = new InferenceService.InferenceServiceClient(invocation.Channel);
+        var client = new InferenceService.InferenceServiceClient(invocation.CallInvoker);
         var response = await client.ListModelsAsync(new ListModelsRequest(), invocation.CallOptions);
         if (invocation.Json)
         {

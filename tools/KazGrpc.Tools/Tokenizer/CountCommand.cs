@@ -27,7 +27,7 @@ internal sealed class CountCommand : RpcCommand
         var parse = invocation.Parse;
         var texts = parse.GetValue(_texts)!;
         var tokenizer = parse.GetValue(_tokenizer)!;
-        var client = new TokenizerService.TokenizerServiceClient(invocation.Channel);
+        var client = new TokenizerService.TokenizerServiceClient(invocation.CallInvoker);
         var response = await client.CountTokensAsync(
             new CountTokensRequest { Tokenizer = tokenizer, Texts = { texts }, AddSpecialTokens = parse.GetValue(_addSpecialTokens) },
             invocation.CallOptions);

@@ -49,7 +49,7 @@ internal sealed class DetokenizeCommand : RpcCommand
     protected override async Task<int> RunAsync(RpcInvocation invocation)
     {
         var parse = invocation.Parse;
-        var client = new TokenizerService.TokenizerServiceClient(invocation.Channel);
+        var client = new TokenizerService.TokenizerServiceClient(invocation.CallInvoker);
         var response = await client.DetokenizeAsync(
             new DetokenizeRequest { Tokenizer = parse.GetValue(_tokenizer)!, Ids = { parse.GetValue(_ids)! }, SkipSpecialTokens = parse.GetValue(_skipSpecialTokens) },
             invocation.CallOptions);

@@ -29,7 +29,7 @@ internal sealed class TokenizeCommand : RpcCommand
         var texts = parse.GetValue(_texts)!;
         var tokenizer = parse.GetValue(_tokenizer)!;
         var offsets = parse.GetValue(_offsets);
-        var client = new TokenizerService.TokenizerServiceClient(invocation.Channel);
+        var client = new TokenizerService.TokenizerServiceClient(invocation.CallInvoker);
         var response = await client.TokenizeAsync(
             new TokenizeRequest { Tokenizer = tokenizer, Texts = { texts }, ReturnOffsets = offsets, AddSpecialTokens = parse.GetValue(_addSpecialTokens) },
             invocation.CallOptions);
