@@ -2,10 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using Grpc.Core;
-using Grpc.Health.V1;
 using KazGrpc.Contracts.Inference.V1;
 using KazGrpc.InferenceSvc.Tests.Tracing;
-using KazGrpc.TokenizerSvc;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
@@ -26,34 +24,20 @@ public sealed class SensitiveNumberLeakTests(TokenizerProcessFixture models) : I
     private const string Phone = "+7 701 234 56 78";
 
     private readonly SpanCollector _spans = new();
-    private LoopbackHost? _tokenizer;
-    private InferenceHost? _inference;
+    private InProcessServices? _services;
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
-    private InferenceService.InferenceServiceClient Client => _inference!.Client;
+    private InferenceService.InferenceServiceClient Client => _services!.Inference.Client;
 
-    public async ValueTask InitializeAsync()
-    {
-        string[] debug = ["--Logging:LogLevel:Default=Debug", "--Logging:LogLevel:Microsoft=Debug"];
-        _tokenizer = await LoopbackHost.StartAsync(
-            args => TokenizerApp.Build(args, builder => builder.Logging.AddFakeLogging()),
-            [$"--Tokenization:ModelsDirectory={models.ModelsDirectory}", .. debug],
-            Token);
-        await _tokenizer.WaitForHealthAsync(HealthCheckResponse.Types.ServingStatus.Serving, TimeSpan.FromSeconds(60), Token);
-        _inference = await InferenceHost.StartAsync(_tokenizer.GrpcAddress, models.ModelsDirectory, Token, debug);
-    }
+    public async ValueTask InitializeAsync() => _services = await InProcessServices.StartAsync(
+        models.ModelsDirectory, ["--Logging:LogLevel:Default=Debug", "--Logging:LogLevel:Microsoft=Debug"], builder => builder.Logging.AddFakeLogging(), Token);
 
     public async ValueTask DisposeAsync()
     {
-        if (_inference is not null)
+        if (_services is not null)
         {
-            await _inference.DisposeAsync();
-        }
-
-        if (_tokenizer is not null)
-        {
-            await _tokenizer.DisposeAsync();
+            await _services.DisposeAsync();
         }
 
         _spans.Dispose();
@@ -99,7 +83,7 @@ public sealed class SensitiveNumberLeakTests(TokenizerProcessFixture models) : I
                 new GenerateRequest { Model = "kaz-tiny", Messages = { new ChatMessage { Role = $"clerk-{Iin}", Content = text } } }, trace, cancellationToken: Token);
             await call.ResponseStream.MoveNext(Token);
         });
-        using (var http = new HttpClient { BaseAddress = _inference!.HttpAddress })
+        using (var http = new HttpClient { BaseAddress = _services!.Inference.HttpAddress })
         {
             using var embedded = await http.PostAsJsonAsync("/v1/embeddings", new { model = "minilm", input = text }, Token);
             embedded.EnsureSuccessStatusCode();
@@ -107,8 +91,8 @@ public sealed class SensitiveNumberLeakTests(TokenizerProcessFixture models) : I
             Assert.Equal(System.Net.HttpStatusCode.NotFound, missing.StatusCode);
         }
 
-        var tokenizerLogs = _tokenizer!.App.Services.GetRequiredService<FakeLogCollector>();
-        var lines = _inference!.Logs.GetSnapshot().Concat(tokenizerLogs.GetSnapshot())
+        var tokenizerLogs = _services!.Tokenizer.App.Services.GetRequiredService<FakeLogCollector>();
+        var lines = _services.Inference.Logs.GetSnapshot().Concat(tokenizerLogs.GetSnapshot())
             .Select(r => $"{r.Category}: {r.Message} {r.Exception} {string.Join(' ', r.StructuredState?.Select(s => s.Value) ?? [])}")
             .ToList();
         Assert.Contains(lines, l => l.StartsWith(Hosting.Security.AuditLog.Category, StringComparison.Ordinal) && l.Contains("embed-[IIN]", StringComparison.Ordinal));

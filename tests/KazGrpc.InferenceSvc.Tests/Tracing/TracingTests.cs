@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using Grpc.Core;
-using Grpc.Health.V1;
 using KazGrpc.Contracts.Inference.V1;
-using KazGrpc.TokenizerSvc.Testing;
 
 namespace KazGrpc.InferenceSvc.Tests.Tracing;
 
@@ -15,30 +13,19 @@ public sealed class TracingTests(TokenizerProcessFixture models) : IAsyncLifetim
     private const string Text = "Өтініш қабылданды.";
 
     private readonly SpanCollector _spans = new();
-    private LoopbackHost? _tokenizer;
-    private InferenceHost? _inference;
+    private InProcessServices? _services;
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
-    private InferenceService.InferenceServiceClient Client => _inference!.Client;
+    private InferenceService.InferenceServiceClient Client => _services!.Inference.Client;
 
-    public async ValueTask InitializeAsync()
-    {
-        _tokenizer = await TokenizerHost.StartAsync(models.ModelsDirectory, Token);
-        await _tokenizer.WaitForHealthAsync(HealthCheckResponse.Types.ServingStatus.Serving, TimeSpan.FromSeconds(60), Token);
-        _inference = await InferenceHost.StartAsync(_tokenizer.GrpcAddress, models.ModelsDirectory, Token);
-    }
+    public async ValueTask InitializeAsync() => _services = await InProcessServices.StartAsync(models.ModelsDirectory, [], null, Token);
 
     public async ValueTask DisposeAsync()
     {
-        if (_inference is not null)
+        if (_services is not null)
         {
-            await _inference.DisposeAsync();
-        }
-
-        if (_tokenizer is not null)
-        {
-            await _tokenizer.DisposeAsync();
+            await _services.DisposeAsync();
         }
 
         _spans.Dispose();

@@ -1,9 +1,7 @@
-using Grpc.Health.V1;
-
 namespace KazGrpc.TokenizerSvc.Tests.Security;
 
 /// <summary>A tokenizer-svc with auth on and reflection closed, serving the built-in encodings.</summary>
-public sealed class AuthTokenizerFixture : IAsyncLifetime
+public sealed class AuthTokenizerFixture : CallersTokenizerFixture
 {
     public const string ReaderKey = "kzg_lists-tokenizers-only";
     public const string StreamerKey = "kzg_one-stream-at-a-time";
@@ -14,36 +12,15 @@ public sealed class AuthTokenizerFixture : IAsyncLifetime
     /// <summary>Callers under <see cref="StreamMessagesPerSecond"/>, one pair per test, so that no test finds another's rate spent.</summary>
     public static readonly string[] RatedCallers = ["chatty-tokenize", "quiet-tokenize", "chatty-detokenize", "quiet-detokenize"];
 
-    private readonly TempDirectory _models = new();
-    private LoopbackHost? _host;
-
-    public CallersFile Callers { get; } = new();
-
     /// <summary>The API key of the rated caller <paramref name="id"/>.</summary>
     public static string RatedKey(string id) => $"kzg_{id}";
 
-    public LoopbackHost Host => _host ?? throw new InvalidOperationException("the fixture has not started");
+    protected override IEnumerable<TestCaller> TestCallers =>
+    [
+        new TestCaller("reader", [ReaderKey], ["kazgrpc.tokenizer.v1.TokenizerService/ListTokenizers"], []),
+        new TestCaller("streamer", [StreamerKey], ["tokenize"], [], new Dictionary<string, int> { ["MaxConcurrentStreams"] = 1 }),
+        .. RatedCallers.Select(id => new TestCaller(id, [RatedKey(id)], ["tokenize"], [], new Dictionary<string, int> { ["StreamMessagesPerSecond"] = StreamMessagesPerSecond })),
+    ];
 
-    public async ValueTask InitializeAsync()
-    {
-        Callers.Write(
-        [
-            new TestCaller("reader", [ReaderKey], ["kazgrpc.tokenizer.v1.TokenizerService/ListTokenizers"], []),
-            new TestCaller("streamer", [StreamerKey], ["tokenize"], [], new Dictionary<string, int> { ["MaxConcurrentStreams"] = 1 }),
-            .. RatedCallers.Select(id => new TestCaller(id, [RatedKey(id)], ["tokenize"], [], new Dictionary<string, int> { ["StreamMessagesPerSecond"] = StreamMessagesPerSecond })),
-        ]);
-        _host = await TokenizerHost.StartAsync(_models.Path, [.. Callers.Settings, "--Auth:OpenReflection=false"], TestContext.Current.CancellationToken);
-        await _host.WaitForHealthAsync(HealthCheckResponse.Types.ServingStatus.Serving, TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
-        }
-
-        Callers.Dispose();
-        _models.Dispose();
-    }
+    protected override IEnumerable<string> Settings => ["--Auth:OpenReflection=false"];
 }
