@@ -39,6 +39,11 @@ public sealed class HostingOptions
     /// <summary>Most concurrent HTTP/2 streams per connection. Default 1000.</summary>
     public int MaxStreamsPerConnection { get; set; } = 1000;
 
+    /// <summary>Most connections open at once on each endpoint (gRPC, HTTP API and metrics, each
+    /// counted apart, so that a full gRPC port leaves probes and scrapes their own); a connection
+    /// over it is closed as soon as it is accepted. Default 10,000; 0 for no limit.</summary>
+    public int MaxConnections { get; set; } = 10_000;
+
     /// <summary>Name of the meter that holds the host's instruments and that <c>/metrics</c> exports.
     /// Default <c>KazGrpc</c>. An exporter takes every meter of its name in the process, so hosts that
     /// share a process (tests) each need their own.</summary>
@@ -77,6 +82,11 @@ public sealed class HostingOptions
         if (MaxReceiveMessageBytes < 1024 || MaxSendMessageBytes < 1024)
         {
             throw new InvalidOperationException($"{SectionName}: message size limits must be at least 1024 bytes; got {MaxReceiveMessageBytes} and {MaxSendMessageBytes}");
+        }
+
+        if (MaxConnections < 0)
+        {
+            throw new InvalidOperationException($"{SectionName}:{nameof(MaxConnections)} must be 0 (no limit) or more; got {MaxConnections}");
         }
 
         Tls.Validate();

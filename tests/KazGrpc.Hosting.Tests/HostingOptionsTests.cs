@@ -29,6 +29,13 @@ public sealed class HostingOptionsTests
     }
 
     [Fact]
+    public void Validate_NegativeMaxConnections_NamesTheSettingAndValue()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => new HostingOptions { MaxConnections = -1 }.Validate());
+        Assert.Equal("Hosting:MaxConnections must be 0 (no limit) or more; got -1", error.Message);
+    }
+
+    [Fact]
     public void Validate_EveryEndpointOnPortZero_Valid()
     {
         new HostingOptions { GrpcAddress = "127.0.0.1:0", HttpAddress = "127.0.0.1:0", MetricsAddress = "127.0.0.1:0" }.Validate();

@@ -103,8 +103,9 @@ public sealed class RawHttp2Connection : IAsyncDisposable
     }
 
     /// <summary>A HEADERS frame that opens stream <paramref name="streamId"/> as a gRPC call of <paramref name="path"/>
-    /// (<c>/package.Service/Method</c>); with <paramref name="endStream"/>, a call that sends no message.</summary>
-    public byte[] Headers(int streamId, string path, bool endStream = false)
+    /// (<c>/package.Service/Method</c>); with <paramref name="endStream"/>, a call that sends no message; without
+    /// <paramref name="endHeaders"/>, a header block that CONTINUATION frames go on with.</summary>
+    public byte[] Headers(int streamId, string path, bool endStream = false, bool endHeaders = true)
     {
         var block = new List<byte>();
         foreach (var (name, value) in new[]
@@ -113,14 +114,25 @@ public sealed class RawHttp2Connection : IAsyncDisposable
             ("content-type", "application/grpc"), ("te", "trailers"),
         })
         {
-            // Literal header field without indexing, new name (RFC 7541, section 6.2.2).
-            block.Add(0x00);
-            AddString(block, name);
-            AddString(block, value);
+            block.AddRange(HeaderField(name, value));
         }
 
-        // END_HEADERS, and END_STREAM when asked.
-        return Frame(Http2FrameType.Headers, (byte)(0x4 | (endStream ? 0x1 : 0x0)), streamId, [.. block]);
+        // END_HEADERS and END_STREAM when asked.
+        return Frame(Http2FrameType.Headers, (byte)((endHeaders ? 0x4 : 0x0) | (endStream ? 0x1 : 0x0)), streamId, [.. block]);
+    }
+
+    /// <summary>A CONTINUATION frame of stream <paramref name="streamId"/>'s header block, carrying <paramref name="block"/>
+    /// (empty, or fields from <see cref="HeaderField"/>); <paramref name="endHeaders"/> ends the block.</summary>
+    public static byte[] Continuation(int streamId, ReadOnlySpan<byte> block, bool endHeaders) =>
+        Frame(Http2FrameType.Continuation, endHeaders ? (byte)0x4 : (byte)0x0, streamId, block);
+
+    /// <summary>One header field as a literal without indexing, new name (RFC 7541, section 6.2.2).</summary>
+    public static byte[] HeaderField(string name, string value)
+    {
+        var field = new List<byte> { 0x00 };
+        AddString(field, name);
+        AddString(field, value);
+        return [.. field];
     }
 
     /// <summary>A DATA frame on <paramref name="streamId"/>.</summary>

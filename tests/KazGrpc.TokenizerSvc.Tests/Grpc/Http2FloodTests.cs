@@ -197,6 +197,61 @@ public sealed class Http2FloodTests(SmallLimitsFixture fixture)
     }
 
     [Fact]
+    public async Task ContinuationFlood_EmptyFramesThenTheBlockEnds_TheCallIsServedAndSoAreOthers()
+    {
+        const int Frames = 20_000;
+        await using var connection = await RawHttp2Connection.OpenAsync(fixture.Host.GrpcAddress, Token);
+        await connection.ReadUntilAsync(f => f.Type == Http2FrameType.Settings && !f.Ack, Token);
+
+        // A header block kept open by empty CONTINUATION frames: each costs a frame read and holds nothing.
+        var id = StreamId(0);
+        await connection.SendAsync(connection.Headers(id, TokenizePath, endHeaders: false), Token);
+        await SendInChunksAsync(connection, Frames, _ => RawHttp2Connection.Continuation(id, [], endHeaders: false));
+        await AssertServedAsync();
+
+        await connection.SendAsync(RawHttp2Connection.Continuation(id, [], endHeaders: true).Concat(RawHttp2Connection.Data(id, GrpcBody(Request), endStream: true)).ToArray(), Token);
+        var answer = new List<Http2Frame>();
+        while (await connection.ReadUntilAsync(f => f.StreamId == id || f.Type == Http2FrameType.GoAway, Token) is { } frame)
+        {
+            answer.Add(frame);
+            if (frame.EndStream || frame.Type is Http2FrameType.RstStream or Http2FrameType.GoAway)
+            {
+                break;
+            }
+        }
+
+        Assert.Contains(answer, f => f.Type == Http2FrameType.Data && f.Payload.Length > 5);
+        Assert.True(answer is [.., { EndStream: true }], string.Join(", ", answer));
+        await AssertOpenAsync(connection);
+    }
+
+    [Fact]
+    public async Task ContinuationFlood_HeaderBlockOverMaxRequestHeadersTotalSize_ConnectionClosedOthersServed()
+    {
+        await using var connection = await RawHttp2Connection.OpenAsync(fixture.Host.GrpcAddress, Token);
+        await connection.ReadUntilAsync(f => f.Type == Http2FrameType.Settings && !f.Ack, Token);
+
+        // 40 CONTINUATION frames of a 1,000-byte field each, never ending the block: past 32 KiB by the 32nd.
+        var id = StreamId(0);
+        var pad = new string('x', 1000);
+        await connection.SendAsync(connection.Headers(id, TokenizePath, endHeaders: false), Token);
+        await connection.SendAsync(
+            Enumerable.Range(0, 40).SelectMany(i => RawHttp2Connection.Continuation(id, RawHttp2Connection.HeaderField($"x-pad-{i:D2}", pad), endHeaders: false)).ToArray(), Token);
+
+        // Kestrel ends the connection with GOAWAY PROTOCOL_ERROR; the close may overtake the GOAWAY
+        // (it discards the frames still unread). Either way the stream is never started.
+        var frames = new List<Http2Frame>();
+        while (await connection.ReadFrameAsync(Token) is { } frame)
+        {
+            frames.Add(frame);
+        }
+
+        Assert.DoesNotContain(frames, f => f.StreamId == id);
+        Assert.All(frames.Where(f => f.Type == Http2FrameType.GoAway), f => Assert.Equal(Http2ErrorCode.ProtocolError, f.ErrorCode));
+        await AssertServedAsync();
+    }
+
+    [Fact]
     public void Kestrel_Limits_TheOnesDocsSecurityMdNames()
     {
         var limits = fixture.Host.App.Services.GetRequiredService<IOptions<KestrelServerOptions>>().Value.Limits;
@@ -205,7 +260,7 @@ public sealed class Http2FloodTests(SmallLimitsFixture fixture)
             (4096, 16_384, 32_768, 1 << 20, 768 * 1024, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(20)),
             (limits.Http2.HeaderTableSize, limits.Http2.MaxFrameSize, limits.Http2.MaxRequestHeaderFieldSize, limits.Http2.InitialConnectionWindowSize,
                 limits.Http2.InitialStreamWindowSize, limits.Http2.KeepAlivePingDelay, limits.Http2.KeepAlivePingTimeout));
-        Assert.Equal(32_768, limits.MaxRequestHeadersTotalSize);
+        Assert.Equal((32_768, TimeSpan.FromSeconds(30), (long?)10_000), (limits.MaxRequestHeadersTotalSize, limits.RequestHeadersTimeout, limits.MaxConcurrentConnections));
         Assert.Equal((240d, TimeSpan.FromSeconds(5)), (limits.MinResponseDataRate!.BytesPerSecond, limits.MinResponseDataRate.GracePeriod));
     }
 

@@ -1,0 +1,105 @@
+using Grpc.Health.V1;
+using KazGrpc.Contracts.Tokenizer.V1;
+
+namespace KazGrpc.TokenizerSvc.Tests.Grpc;
+
+/// <summary>
+/// <c>Hosting:MaxConnections</c>: a tokenizer-svc that takes at most <see cref="Limit"/> connections on
+/// each endpoint closes the one over it at once, serves the others, keeps its metrics endpoint (counted
+/// apart) open, and takes a new connection once one has closed.
+/// </summary>
+public sealed class ConnectionLimitTests : IAsyncLifetime
+{
+    private const int Limit = 3;
+
+    private readonly TempDirectory _models = new();
+    private LoopbackHost? _host;
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    private LoopbackHost Host => _host!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _host = await TokenizerHost.StartAsync(_models.Path, [$"--Hosting:MaxConnections={Limit}"], Token);
+        await _host.WaitForHealthAsync(HealthCheckResponse.Types.ServingStatus.Serving, TimeSpan.FromSeconds(60), Token);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_host is not null)
+        {
+            await _host.DisposeAsync();
+        }
+
+        _models.Dispose();
+    }
+
+    [Fact]
+    public async Task Connections_OneOverMaxConnections_ClosedAtOnceOthersServedAndAFreedPlaceIsTaken()
+    {
+        // The host's channel holds one connection; two more fill the endpoint.
+        await AssertServedAsync();
+        var first = await OpenAsync();
+        await using var second = await OpenAsync();
+        Assert.NotNull(first);
+        Assert.NotNull(second);
+
+        Assert.Null(await OpenAsync());
+        await AssertServedAsync();
+        using (var metrics = new HttpClient())
+        {
+            using var scrape = await metrics.GetAsync(new Uri(Host.MetricsAddress, "/metrics"), Token);
+            scrape.EnsureSuccessStatusCode();
+        }
+
+        // Once Kestrel has seen the first one close, its place goes to the next.
+        await first.DisposeAsync();
+        RawHttp2Connection? next = null;
+        for (var attempt = 0; attempt < 100 && next is null; attempt++)
+        {
+            next = await OpenAsync() ?? await DelayNullAsync();
+        }
+
+        Assert.NotNull(next);
+        await next.DisposeAsync();
+    }
+
+    // A new connection whose first frame is the server's SETTINGS; null when the server closed it instead.
+    private async Task<RawHttp2Connection?> OpenAsync()
+    {
+        RawHttp2Connection? connection = null;
+        try
+        {
+            connection = await RawHttp2Connection.OpenAsync(Host.GrpcAddress, Token);
+            if (await connection.ReadFrameAsync(Token) is { Type: Http2FrameType.Settings })
+            {
+                return connection;
+            }
+        }
+        catch (IOException)
+        {
+            // Closed while the preface was being written.
+        }
+
+        if (connection is not null)
+        {
+            await connection.DisposeAsync();
+        }
+
+        return null;
+    }
+
+    private static async Task<RawHttp2Connection?> DelayNullAsync()
+    {
+        await Task.Delay(100, Token);
+        return null;
+    }
+
+    private async Task AssertServedAsync()
+    {
+        var response = await new TokenizerService.TokenizerServiceClient(Host.Channel).TokenizeAsync(
+            new TokenizeRequest { Tokenizer = "gpt2", Texts = { "Сәлем, әлем!" } }, cancellationToken: Token);
+        Assert.NotEmpty(response.Results[0].Ids);
+    }
+}
