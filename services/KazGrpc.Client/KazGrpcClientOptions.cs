@@ -34,12 +34,13 @@ public sealed class KazGrpcClientOptions
     /// Attempts of an idempotent call (ListModels, GetModel, Embed, Abort and every tokenizer RPC but
     /// the streams) that fails with UNAVAILABLE, the first included: gRPC's retry policy in the
     /// channel's service config. Generate and Complete are never retried: a retry could generate twice.
-    /// 1 turns retries off. Default 4 (gRPC caps it at 5).
+    /// 1 turns retries off. Default 5, gRPC's cap: with <see cref="InitialBackoff"/> they span up to about 3 s, long
+    /// enough for the channel to see a dead replica and send the retry to another.
     /// </summary>
-    public int MaxAttempts { get; set; } = 4;
+    public int MaxAttempts { get; set; } = 5;
 
-    /// <summary>Backoff before the first retry; it doubles up to 2 s, with gRPC's jitter. Default 100 ms.</summary>
-    public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromMilliseconds(100);
+    /// <summary>Backoff before the first retry; it doubles up to 2 s, with gRPC's jitter. Default 200 ms.</summary>
+    public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>
     /// TLS of the connections to <c>https://</c> addresses (and to <c>dns:///</c> targets, which use TLS

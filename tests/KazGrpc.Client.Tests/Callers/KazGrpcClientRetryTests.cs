@@ -46,7 +46,7 @@ public sealed class KazGrpcClientRetryTests
         Assert.Equal(
             service.Methods.Select(m => m.Name).Except(notRetried).Order(StringComparer.Ordinal),
             method.Names.Select(n => n.Method).Order(StringComparer.Ordinal));
-        Assert.Equal(4, method.RetryPolicy!.MaxAttempts);
+        Assert.Equal((5, TimeSpan.FromMilliseconds(200)), (method.RetryPolicy!.MaxAttempts, method.RetryPolicy.InitialBackoff));
         Assert.Equal([StatusCode.Unavailable], method.RetryPolicy.RetryableStatusCodes);
     }
 }
