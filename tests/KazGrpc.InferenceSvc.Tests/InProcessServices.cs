@@ -1,5 +1,5 @@
 using Grpc.Health.V1;
-using KazGrpc.TokenizerSvc;
+using KazGrpc.TokenizerSvc.Testing;
 using Microsoft.AspNetCore.Builder;
 
 namespace KazGrpc.InferenceSvc.Tests;
@@ -25,10 +25,7 @@ public sealed class InProcessServices : IAsyncDisposable
     public static async Task<InProcessServices> StartAsync(
         string modelsDirectory, IReadOnlyList<string> settings, Action<WebApplicationBuilder>? configureTokenizer, CancellationToken cancellationToken)
     {
-        var tokenizer = await LoopbackHost.StartAsync(
-            args => TokenizerApp.Build(args, configureTokenizer),
-            [$"--Tokenization:ModelsDirectory={modelsDirectory}", "--Logging:LogLevel:Default=Warning", .. settings],
-            cancellationToken);
+        var tokenizer = await TokenizerHost.StartAsync(modelsDirectory, settings, openChannel: null, cancellationToken, configureTokenizer);
         try
         {
             await tokenizer.WaitForHealthAsync(HealthCheckResponse.Types.ServingStatus.Serving, TimeSpan.FromSeconds(60), cancellationToken);

@@ -1,4 +1,5 @@
 using Grpc.Net.Client;
+using Microsoft.AspNetCore.Builder;
 
 namespace KazGrpc.TokenizerSvc.Testing;
 
@@ -21,11 +22,14 @@ public static class TokenizerHost
 
     /// <summary>
     /// Starts a tokenizer-svc as above whose <see cref="LoopbackHost.Channel"/> <paramref name="openChannel"/>
-    /// opens, for settings that turn TLS on (<c>--Hosting:Tls:...</c>).
+    /// opens, for settings that turn TLS on (<c>--Hosting:Tls:...</c>); <paramref name="configure"/> may
+    /// add to its builder (a test's log collector).
     /// </summary>
-    public static Task<LoopbackHost> StartAsync(string modelsDirectory, IEnumerable<string> settings, Func<Uri, GrpcChannel>? openChannel, CancellationToken cancellationToken) =>
+    public static Task<LoopbackHost> StartAsync(
+        string modelsDirectory, IEnumerable<string> settings, Func<Uri, GrpcChannel>? openChannel, CancellationToken cancellationToken,
+        Action<WebApplicationBuilder>? configure = null) =>
         LoopbackHost.StartAsync(
-            args => TokenizerApp.Build(args),
+            args => TokenizerApp.Build(args, configure),
             [$"--Tokenization:ModelsDirectory={modelsDirectory}", "--Logging:LogLevel:Default=Warning", .. settings],
             cancellationToken,
             openChannel);

@@ -1,4 +1,3 @@
-using Grpc.Health.V1;
 using KazGrpc.Contracts.Tokenizer.V1;
 
 namespace KazGrpc.TokenizerSvc.Tests.Grpc;
@@ -8,32 +7,13 @@ namespace KazGrpc.TokenizerSvc.Tests.Grpc;
 /// each endpoint closes the one over it at once, serves the others, keeps its metrics endpoint (counted
 /// apart) open, and takes a new connection once one has closed.
 /// </summary>
-public sealed class ConnectionLimitTests : IAsyncLifetime
+public sealed class ConnectionLimitTests(ConnectionLimitTests.Fixture fixture) : IClassFixture<ConnectionLimitTests.Fixture>
 {
     private const int Limit = 3;
 
-    private readonly TempDirectory _models = new();
-    private LoopbackHost? _host;
-
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
-    private LoopbackHost Host => _host!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _host = await TokenizerHost.StartAsync(_models.Path, [$"--Hosting:MaxConnections={Limit}"], Token);
-        await _host.WaitForHealthAsync(HealthCheckResponse.Types.ServingStatus.Serving, TimeSpan.FromSeconds(60), Token);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
-        }
-
-        _models.Dispose();
-    }
+    private LoopbackHost Host => fixture.Host;
 
     [Fact]
     public async Task Connections_OneOverMaxConnections_ClosedAtOnceOthersServedAndAFreedPlaceIsTaken()
@@ -55,10 +35,10 @@ public sealed class ConnectionLimitTests : IAsyncLifetime
 
         // Once Kestrel has seen the first one close, its place goes to the next.
         await first.DisposeAsync();
-        RawHttp2Connection? next = null;
-        for (var attempt = 0; attempt < 100 && next is null; attempt++)
+        RawHttp2Connection? next;
+        for (var attempt = 1; (next = await OpenAsync()) is null && attempt < 100; attempt++)
         {
-            next = await OpenAsync() ?? await DelayNullAsync();
+            await Task.Delay(100, Token);
         }
 
         Assert.NotNull(next);
@@ -90,16 +70,16 @@ public sealed class ConnectionLimitTests : IAsyncLifetime
         return null;
     }
 
-    private static async Task<RawHttp2Connection?> DelayNullAsync()
-    {
-        await Task.Delay(100, Token);
-        return null;
-    }
-
     private async Task AssertServedAsync()
     {
         var response = await new TokenizerService.TokenizerServiceClient(Host.Channel).TokenizeAsync(
             new TokenizeRequest { Tokenizer = "gpt2", Texts = { "Сәлем, әлем!" } }, cancellationToken: Token);
         Assert.NotEmpty(response.Results[0].Ids);
+    }
+
+    /// <summary>The tokenizer-svc under the limit.</summary>
+    public sealed class Fixture : TokenizerHostFixture
+    {
+        protected override IEnumerable<string> Settings => [$"--Hosting:MaxConnections={Limit}"];
     }
 }

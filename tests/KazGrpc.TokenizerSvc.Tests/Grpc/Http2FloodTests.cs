@@ -50,19 +50,7 @@ public sealed class Http2FloodTests(SmallLimitsFixture fixture)
         Assert.True(ended is { EndStream: true }, $"stream {StreamId(0)} did not end cleanly: {ended}");
         var next = StreamId(Limit + 1);
         await connection.SendAsync(connection.Headers(next, TokenizePath).Concat(RawHttp2Connection.Data(next, GrpcBody(Request), endStream: true)).ToArray(), Token);
-        var answer = new List<Http2Frame>();
-        while (await connection.ReadUntilAsync(f => f.StreamId == next, Token) is { } frame)
-        {
-            answer.Add(frame);
-            if (frame.EndStream || frame.Type == Http2FrameType.RstStream)
-            {
-                break;
-            }
-        }
-
-        Assert.DoesNotContain(answer, f => f.Type == Http2FrameType.RstStream);
-        Assert.Contains(answer, f => f.Type == Http2FrameType.Data && f.Payload.Length > 5);
-        Assert.True(answer[^1].EndStream, string.Join(", ", answer));
+        await AssertAnsweredAsync(connection, next);
     }
 
     [Fact]
@@ -210,44 +198,35 @@ public sealed class Http2FloodTests(SmallLimitsFixture fixture)
         await AssertServedAsync();
 
         await connection.SendAsync(RawHttp2Connection.Continuation(id, [], endHeaders: true).Concat(RawHttp2Connection.Data(id, GrpcBody(Request), endStream: true)).ToArray(), Token);
-        var answer = new List<Http2Frame>();
-        while (await connection.ReadUntilAsync(f => f.StreamId == id || f.Type == Http2FrameType.GoAway, Token) is { } frame)
-        {
-            answer.Add(frame);
-            if (frame.EndStream || frame.Type is Http2FrameType.RstStream or Http2FrameType.GoAway)
-            {
-                break;
-            }
-        }
-
-        Assert.Contains(answer, f => f.Type == Http2FrameType.Data && f.Payload.Length > 5);
-        Assert.True(answer is [.., { EndStream: true }], string.Join(", ", answer));
+        await AssertAnsweredAsync(connection, id);
         await AssertOpenAsync(connection);
     }
 
     [Fact]
-    public async Task ContinuationFlood_HeaderBlockOverMaxRequestHeadersTotalSize_ConnectionClosedOthersServed()
+    public async Task ContinuationFlood_HeaderBlockOverMaxRequestHeadersTotalSize_431AndTheConnectionServesOn()
     {
         await using var connection = await RawHttp2Connection.OpenAsync(fixture.Host.GrpcAddress, Token);
         await connection.ReadUntilAsync(f => f.Type == Http2FrameType.Settings && !f.Ack, Token);
 
-        // 40 CONTINUATION frames of a 1,000-byte field each, never ending the block: past 32 KiB by the 32nd.
+        // 40 CONTINUATION frames of a 1,000-byte field each, past 32 KiB by the 32nd, then the block's
+        // end and the call's message.
         var id = StreamId(0);
         var pad = new string('x', 1000);
-        await connection.SendAsync(connection.Headers(id, TokenizePath, endHeaders: false), Token);
-        await connection.SendAsync(
-            Enumerable.Range(0, 40).SelectMany(i => RawHttp2Connection.Continuation(id, RawHttp2Connection.HeaderField($"x-pad-{i:D2}", pad), endHeaders: false)).ToArray(), Token);
+        byte[] frames =
+        [
+            .. connection.Headers(id, TokenizePath, endHeaders: false),
+            .. Enumerable.Range(0, 40).SelectMany(i => RawHttp2Connection.Continuation(id, RawHttp2Connection.HeaderField($"x-pad-{i:D2}", pad), endHeaders: false)),
+            .. RawHttp2Connection.Continuation(id, [], endHeaders: true),
+            .. RawHttp2Connection.Data(id, GrpcBody(Request), endStream: true),
+        ];
+        await connection.SendAsync(frames, Token);
 
-        // Kestrel ends the connection with GOAWAY PROTOCOL_ERROR; the close may overtake the GOAWAY
-        // (it discards the frames still unread). Either way the stream is never started.
-        var frames = new List<Http2Frame>();
-        while (await connection.ReadFrameAsync(Token) is { } frame)
-        {
-            frames.Add(frame);
-        }
-
-        Assert.DoesNotContain(frames, f => f.StreamId == id);
-        Assert.All(frames.Where(f => f.Type == Http2FrameType.GoAway), f => Assert.Equal(Http2ErrorCode.ProtocolError, f.ErrorCode));
+        // Kestrel reads the block to its end (HPACK state is the connection's) and answers the stream
+        // alone, without calling the service: `:status: 431`, a literal it indexes (RFC 7541, 6.2.1).
+        var answer = await connection.ReadUntilAsync(f => f.StreamId == id || f.Type == Http2FrameType.GoAway, Token);
+        Assert.True(answer is { Type: Http2FrameType.Headers, EndStream: true }, $"{answer}");
+        Assert.Equal([0x48, 0x03, (byte)'4', (byte)'3', (byte)'1'], answer.Payload[..5]);
+        await AssertOpenAsync(connection);
         await AssertServedAsync();
     }
 
@@ -285,6 +264,24 @@ public sealed class Http2FloodTests(SmallLimitsFixture fixture)
             await connection.SendAsync(Enumerable.Range(i, Math.Min(500, count - i)).SelectMany(frame).ToArray(), Token);
         }
     }, Token);
+
+    // Stream id's answer, read until it ends: a message, END_STREAM last, no reset and no GOAWAY.
+    private static async Task AssertAnsweredAsync(RawHttp2Connection connection, int id)
+    {
+        var answer = new List<Http2Frame>();
+        while (await connection.ReadUntilAsync(f => f.StreamId == id || f.Type == Http2FrameType.GoAway, Token) is { } frame)
+        {
+            answer.Add(frame);
+            if (frame.EndStream || frame.Type is Http2FrameType.RstStream or Http2FrameType.GoAway)
+            {
+                break;
+            }
+        }
+
+        Assert.DoesNotContain(answer, f => f.Type is Http2FrameType.RstStream or Http2FrameType.GoAway);
+        Assert.Contains(answer, f => f.Type == Http2FrameType.Data && f.Payload.Length > 5);
+        Assert.True(answer is [.., { EndStream: true }], string.Join(", ", answer));
+    }
 
     // The flooding connection answers a PING of its own: Kestrel did not close it.
     private static async Task AssertOpenAsync(RawHttp2Connection connection)

@@ -1,7 +1,7 @@
 namespace KazGrpc.TokenizerSvc.Tests.Security;
 
 /// <summary>A tokenizer-svc with auth on and reflection closed, serving the built-in encodings.</summary>
-public sealed class AuthTokenizerFixture : CallersTokenizerFixture
+public sealed class AuthTokenizerFixture : TokenizerHostFixture
 {
     public const string ReaderKey = "kzg_lists-tokenizers-only";
     public const string StreamerKey = "kzg_one-stream-at-a-time";

@@ -4,7 +4,7 @@ using KazGrpc.Contracts.Tokenizer.V1;
 namespace KazGrpc.TokenizerSvc.Tests.Security;
 
 /// <summary>A tokenizer-svc with auth on and three callers, one per policy for identification and phone numbers.</summary>
-public sealed class SensitiveNumberFixture : CallersTokenizerFixture
+public sealed class SensitiveNumberFixture : TokenizerHostFixture
 {
     /// <summary>A client calling as the caller whose policy is <paramref name="policy"/> (<c>Allow</c>, <c>Mask</c>, <c>Reject</c>).</summary>
     public TokenizerService.TokenizerServiceClient As(string policy) => new(Host.Channel.Intercept(metadata =>

@@ -3,7 +3,7 @@ using KazGrpc.TokenizerSvc.Testing;
 namespace KazGrpc.Tools.Tests.Cli;
 
 /// <summary>A tokenizer-svc with auth on and one caller, granted tokenize, serving the built-in encodings.</summary>
-public sealed class AuthTokenizerFixture : CallersTokenizerFixture
+public sealed class AuthTokenizerFixture : TokenizerHostFixture
 {
     /// <summary>The caller's key, as `kazgrpc keys new` would make it.</summary>
     public const string Key = "kzg_Cli7estKey-uVx3_nQ9rTfW2yLm8pZs4b";

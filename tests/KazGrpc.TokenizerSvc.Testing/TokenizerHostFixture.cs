@@ -3,10 +3,11 @@ using Grpc.Health.V1;
 namespace KazGrpc.TokenizerSvc.Testing;
 
 /// <summary>
-/// A tokenizer-svc with auth on, SERVING its built-in encodings, for the callers a suite's fixture
-/// names (<see cref="TestCallers"/>) in a <see cref="CallersFile"/> it may rewrite while the host runs.
+/// A tokenizer-svc in this process, SERVING its built-in encodings, with the settings a suite's fixture
+/// names (<see cref="Settings"/>); with <see cref="TestCallers"/>, auth is on for them, in a
+/// <see cref="CallersFile"/> a test may rewrite while the host runs.
 /// </summary>
-public abstract class CallersTokenizerFixture : IAsyncLifetime
+public abstract class TokenizerHostFixture : IAsyncLifetime
 {
     private readonly TempDirectory _models = new();
     private LoopbackHost? _host;
@@ -15,16 +16,22 @@ public abstract class CallersTokenizerFixture : IAsyncLifetime
 
     public LoopbackHost Host => _host ?? throw new InvalidOperationException("the fixture has not started");
 
-    /// <summary>The callers the host starts with.</summary>
-    protected abstract IEnumerable<TestCaller> TestCallers { get; }
+    /// <summary>The callers the host starts with; null (the default) leaves auth off.</summary>
+    protected virtual IEnumerable<TestCaller>? TestCallers => null;
 
     /// <summary>Settings besides the callers file's (<c>--Section:Key=value</c>).</summary>
     protected virtual IEnumerable<string> Settings => [];
 
     public async ValueTask InitializeAsync()
     {
-        Callers.Write(TestCallers);
-        _host = await TokenizerHost.StartAsync(_models.Path, [.. Callers.Settings, .. Settings], TestContext.Current.CancellationToken);
+        IEnumerable<string> settings = Settings;
+        if (TestCallers is { } callers)
+        {
+            Callers.Write(callers);
+            settings = [.. Callers.Settings, .. settings];
+        }
+
+        _host = await TokenizerHost.StartAsync(_models.Path, settings, TestContext.Current.CancellationToken);
         await _host.WaitForHealthAsync(HealthCheckResponse.Types.ServingStatus.Serving, TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
     }
 
