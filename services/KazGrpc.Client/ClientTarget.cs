@@ -65,10 +65,13 @@ internal sealed class ClientTarget
     }
 
     /// <summary>A channel to this target whose service config carries <paramref name="serviceConfig"/>'s retry
-    /// policies and round-robin; its new connections take TLS from <paramref name="tls"/> when given.</summary>
-    public GrpcChannel CreateChannel(ServiceConfig serviceConfig, ClientTls? tls = null)
+    /// policies and round-robin that steps around replicas it cannot connect to; its new connections take
+    /// TLS from <paramref name="tls"/> when given. <paramref name="time"/> times how long a replica is left out.</summary>
+    public GrpcChannel CreateChannel(ServiceConfig serviceConfig, ClientTls? tls = null, TimeProvider? time = null)
     {
-        serviceConfig.LoadBalancingConfigs.Add(new RoundRobinConfig());
+        serviceConfig.LoadBalancingConfigs.Add(FailoverRoundRobinBalancerFactory.Config);
+        var services = new ServiceCollection()
+            .AddSingleton<LoadBalancerFactory>(new FailoverRoundRobinBalancerFactory(time ?? TimeProvider.System));
         var options = new GrpcChannelOptions { ServiceConfig = serviceConfig };
         if (Target.Scheme == "dns")
         {
@@ -79,10 +82,10 @@ internal sealed class ClientTarget
         {
             options.Credentials = Addresses[0].Scheme == Uri.UriSchemeHttps ? ChannelCredentials.SecureSsl : ChannelCredentials.Insecure;
             var balancerAddresses = Addresses.Select(a => new BalancerAddress(a.Host, a.Port)).ToArray();
-            options.ServiceProvider = new ServiceCollection()
-                .AddSingleton<ResolverFactory>(new StaticResolverFactory(_ => balancerAddresses))
-                .BuildServiceProvider();
+            services.AddSingleton<ResolverFactory>(new StaticResolverFactory(_ => balancerAddresses));
         }
+
+        options.ServiceProvider = services.BuildServiceProvider();
 
         if (tls is not null)
         {

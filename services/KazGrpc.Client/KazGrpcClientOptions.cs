@@ -35,7 +35,8 @@ public sealed class KazGrpcClientOptions
     /// the streams) that fails with UNAVAILABLE, the first included: gRPC's retry policy in the
     /// channel's service config. Generate and Complete are never retried: a retry could generate twice.
     /// 1 turns retries off. Default 5, gRPC's cap: with <see cref="InitialBackoff"/> they span up to about 3 s, long
-    /// enough for the channel to see a dead replica and send the retry to another.
+    /// enough for a replica that restarts to come back; one that refuses connections is left out of the
+    /// round-robin after the first refusal, so retries go to the others.
     /// </summary>
     public int MaxAttempts { get; set; } = 5;
 
