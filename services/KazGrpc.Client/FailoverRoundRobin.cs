@@ -50,7 +50,7 @@ internal sealed partial class FailoverRoundRobinBalancer : SubchannelsLoadBalanc
         return new Picker(this, readySubchannels, Random.Shared.Next(readySubchannels.Count));
     }
 
-    private bool IsEjected(Subchannel subchannel, long now) =>
+    private bool IsEjected(Subchannel subchannel, DateTimeOffset now) =>
         _ejections.TryGetValue(subchannel, out var ejection) && now < ejection.Until;
 
     private void OnCallCompleted(Subchannel subchannel, Exception? error)
@@ -58,7 +58,7 @@ internal sealed partial class FailoverRoundRobinBalancer : SubchannelsLoadBalanc
         if (error is null)
         {
             // A call went through: the next failure starts again from the base ejection, once this one ends.
-            if (_ejections.TryGetValue(subchannel, out var ejection) && _time.GetTimestamp() >= ejection.Until)
+            if (_ejections.TryGetValue(subchannel, out var ejection) && _time.GetUtcNow() >= ejection.Until)
             {
                 _ejections.TryRemove(KeyValuePair.Create(subchannel, ejection));
             }
@@ -74,7 +74,7 @@ internal sealed partial class FailoverRoundRobinBalancer : SubchannelsLoadBalanc
         TimeSpan duration;
         lock (_ejections)
         {
-            var now = _time.GetTimestamp();
+            var now = _time.GetUtcNow();
             var count = 1;
             if (_ejections.TryGetValue(subchannel, out var previous))
             {
@@ -87,20 +87,20 @@ internal sealed partial class FailoverRoundRobinBalancer : SubchannelsLoadBalanc
             }
 
             duration = Duration(count);
-            _ejections[subchannel] = new Ejection(count, now + (long)(duration.TotalSeconds * _time.TimestampFrequency));
+            _ejections[subchannel] = new Ejection(count, now + duration);
         }
 
         Log.Ejected(_logger, subchannel.CurrentAddress?.ToString() ?? subchannel.ToString(), duration, error.Message);
     }
 
     /// <summary>A failure to open a connection: the request was never sent.</summary>
-    internal static bool IsConnectionFailure(Exception error) =>
+    private static bool IsConnectionFailure(Exception error) =>
         error is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError };
 
     private static TimeSpan Duration(int count) =>
         TimeSpan.FromTicks(Math.Min(MaxEjection.Ticks, BaseEjection.Ticks << Math.Min(count - 1, 8)));
 
-    private readonly record struct Ejection(int Count, long Until);
+    private readonly record struct Ejection(int Count, DateTimeOffset Until);
 
     /// <summary>Round-robin from a random start over the ready replicas that are not left out; when every
     /// one is, over all of them, since a call must go somewhere.</summary>
@@ -119,20 +119,23 @@ internal sealed partial class FailoverRoundRobinBalancer : SubchannelsLoadBalanc
 
         public override PickResult Pick(PickContext context)
         {
-            var now = _balancer._time.GetTimestamp();
+            var now = _balancer._time.GetUtcNow();
             var first = Interlocked.Increment(ref _picks);
             for (var i = 0; i < _trackers.Length; i++)
             {
-                var tracker = _trackers[(int)((ulong)(first + i) % (ulong)_trackers.Length)];
+                var tracker = At(first + i);
                 if (!_balancer.IsEjected(tracker.Subchannel, now))
                 {
                     return PickResult.ForSubchannel(tracker.Subchannel, tracker);
                 }
             }
 
-            var fallback = _trackers[(int)((ulong)first % (ulong)_trackers.Length)];
+            // Every replica left out: the first in turn, since a call must go somewhere.
+            var fallback = At(first);
             return PickResult.ForSubchannel(fallback.Subchannel, fallback);
         }
+
+        private Tracker At(long turn) => _trackers[(int)((ulong)turn % (ulong)_trackers.Length)];
     }
 
     /// <summary>Hears how each call picked for its replica started; one per replica and picker.</summary>

@@ -41,15 +41,39 @@ public sealed class FailoverRoundRobinTests(FailoverRoundRobinTests.Fixture live
 
         // The dead replica is tried once; then it is left out and every call is served.
         Assert.Equal(StatusCode.Unavailable, await UntilFailureAsync(client, 200, token));
-        Assert.Equal(20, await ServedAsync(client, 20, token));
+        Assert.Equal(Enumerable.Repeat(StatusCode.OK, 20), await CallsAsync(client, 20, token));
 
         // Its ejection ends: within two calls (round-robin) it is tried again, and left out for twice as long.
         time.Advance(FailoverRoundRobinBalancer.BaseEjection);
         Assert.Equal(StatusCode.Unavailable, await UntilFailureAsync(client, 2, token));
         time.Advance(FailoverRoundRobinBalancer.BaseEjection);
-        Assert.Equal(20, await ServedAsync(client, 20, token));
+        Assert.Equal(Enumerable.Repeat(StatusCode.OK, 20), await CallsAsync(client, 20, token));
         time.Advance(FailoverRoundRobinBalancer.BaseEjection);
         Assert.Equal(StatusCode.Unavailable, await UntilFailureAsync(client, 2, token));
+    }
+
+    [Fact]
+    public async Task EveryReplicaRefusesConnections_CallsStillGoOutAndFailUnavailable()
+    {
+        var token = TestContext.Current.CancellationToken;
+        using var first = new TcpListener(IPAddress.Loopback, 0);
+        using var second = new TcpListener(IPAddress.Loopback, 0);
+        first.Start();
+        second.Start();
+        var target = ClientTarget.Parse(string.Join(',', new[] { first, second }.Select(l => $"http://{l.LocalEndpoint}")), "test");
+        using var channel = target.CreateChannel(new ServiceConfig(), time: new FakeTimeProvider());
+        var client = new TokenizerService.TokenizerServiceClient(channel);
+
+        // Both replicas take the channel's connection, then die: both subchannels read Ready, both refuse.
+        await channel.ConnectAsync(token);
+        foreach (var listener in new[] { first, second })
+        {
+            using var accepted = await listener.AcceptSocketAsync(token).AsTask().WaitAsync(TimeSpan.FromSeconds(30), token);
+            listener.Stop();
+        }
+
+        // Both are left out after a call each; the picker still sends calls, which fail at once rather than wait.
+        Assert.Equal(Enumerable.Repeat(StatusCode.Unavailable, 6), await CallsAsync(client, 6, token));
     }
 
     /// <summary>Calls until one fails (at most <paramref name="limit"/>), and says how it failed.</summary>
@@ -57,36 +81,39 @@ public sealed class FailoverRoundRobinTests(FailoverRoundRobinTests.Fixture live
     {
         for (var i = 0; i < limit; i++)
         {
-            try
+            if (await CallAsync(client, cancellationToken) is var status and not StatusCode.OK)
             {
-                await client.ListTokenizersAsync(new ListTokenizersRequest(), cancellationToken: cancellationToken);
-            }
-            catch (RpcException ex)
-            {
-                return ex.StatusCode;
+                return status;
             }
         }
 
         return null;
     }
 
-    /// <summary>Makes <paramref name="count"/> calls in turn and counts those served.</summary>
-    private static async Task<int> ServedAsync(TokenizerService.TokenizerServiceClient client, int count, CancellationToken cancellationToken)
+    /// <summary>The statuses of <paramref name="count"/> calls made in turn.</summary>
+    private static async Task<List<StatusCode>> CallsAsync(TokenizerService.TokenizerServiceClient client, int count, CancellationToken cancellationToken)
     {
-        var served = 0;
+        var statuses = new List<StatusCode>();
         for (var i = 0; i < count; i++)
         {
-            try
-            {
-                await client.ListTokenizersAsync(new ListTokenizersRequest(), cancellationToken: cancellationToken);
-                served++;
-            }
-            catch (RpcException)
-            {
-            }
+            statuses.Add(await CallAsync(client, cancellationToken));
         }
 
-        return served;
+        return statuses;
+    }
+
+    /// <summary>One call, with a deadline that a call left waiting for a replica would reach.</summary>
+    private static async Task<StatusCode> CallAsync(TokenizerService.TokenizerServiceClient client, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await client.ListTokenizersAsync(new ListTokenizersRequest(), deadline: DateTime.UtcNow.AddSeconds(10), cancellationToken: cancellationToken);
+            return StatusCode.OK;
+        }
+        catch (RpcException ex)
+        {
+            return ex.StatusCode;
+        }
     }
 
     public sealed class Fixture : TokenizerHostFixture;
